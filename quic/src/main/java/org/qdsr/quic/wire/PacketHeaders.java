@@ -67,7 +67,10 @@ public final class PacketHeaders {
     private static ParsedHeader parseLong(ByteReader r, int first, int off) {
         long version = r.readUint32();
         ConnectionId dcid = readCid(r);
-        ConnectionId scid = readCid(r);
+        ConnectionId scid = dcid == null ? null : readCid(r);
+        if (scid == null) {
+            return null;
+        }
         if (version == 0) {
             return parseVersionNegotiation(r, off, dcid, scid);
         }
@@ -112,10 +115,11 @@ public final class PacketHeaders {
                 new long[0], r.position());
     }
 
+    /** Null when longer than v1 allows (20 bytes); no exception, as this runs per datagram. */
     private static ConnectionId readCid(ByteReader r) {
         int length = r.readUint8();
         if (length > ConnectionId.MAX_LENGTH) {
-            throw new IllegalArgumentException("connection ID too long for v1");
+            return null;
         }
         return ConnectionId.of(r.readBytes(length));
     }
@@ -131,7 +135,9 @@ public final class PacketHeaders {
                 return null;
             }
             long version = r.readUint32();
-            return new LongHeaderIds(version, readCid(r), readCid(r));
+            ConnectionId dcid = readCid(r);
+            ConnectionId scid = dcid == null ? null : readCid(r);
+            return scid == null ? null : new LongHeaderIds(version, dcid, scid);
         } catch (TruncatedInputException | IllegalArgumentException e) {
             return null;
         }

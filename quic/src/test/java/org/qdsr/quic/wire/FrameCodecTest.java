@@ -233,8 +233,11 @@ class FrameCodecTest {
             try {
                 FrameCodec.parseAll(input, 0, input.length, types[rnd.nextInt(types.length)]);
             } catch (QuicException expected) {
-                assertThat(expected.errorCode()).isIn(TransportError.FRAME_ENCODING_ERROR.code(),
-                        TransportError.PROTOCOL_VIOLATION.code());
+                long code = expected.errorCode();
+                if (code != TransportError.FRAME_ENCODING_ERROR.code()
+                        && code != TransportError.PROTOCOL_VIOLATION.code()) {
+                    fail("unexpected error code " + code);
+                }
             } catch (RuntimeException e) {
                 fail("parseAll threw " + e + " on " + HEX.formatHex(input), e);
             }

@@ -215,9 +215,8 @@ class PacketHeadersTest {
             }
             try {
                 ParsedHeader h = PacketHeaders.parse(input, 0, input.length, rnd.nextInt(21));
-                if (h != null) {
-                    assertThat(h.end()).isBetween(1, input.length);
-                    assertThat(h.pnOffset()).isLessThan(h.end());
+                if (h != null && (h.end() > input.length || h.pnOffset() >= h.end())) {
+                    fail("bad offsets " + h + " for " + HEX.formatHex(input));
                 }
                 PacketHeaders.peekDestinationConnectionId(input, 0, input.length, 8);
                 PacketHeaders.peekLongHeaderIds(input, 0, input.length);
