@@ -52,6 +52,31 @@ class FrameCodecTest {
         }
     }
 
+    /** Golden encodings pin the RFC 9000 and draft-ietf-quic-multipath-21 codepoints. */
+    @Test
+    void writesExpectedCodepoints() {
+        assertHex(new AckFrame(3, 10, 2, List.of(new AckRange(8, 10)), null), "3e" + "03" + "0a" + "02" + "00" + "02");
+        assertHex(new AckFrame(-1, 10, 2, List.of(new AckRange(10, 10)), new EcnCounts(1, 0, 2)), "03" + "0a" + "02" + "00" + "00" + "010002");
+        assertHex(new PathAbandonFrame(1, 0), "7e75" + "01" + "00");
+        assertHex(new PathStatusFrame(1, 2, false), "7e76" + "01" + "02");
+        assertHex(new PathStatusFrame(1, 2, true), "7e77" + "01" + "02");
+        assertHex(new RetireConnectionIdFrame(1, 2), "7e79" + "01" + "02");
+        assertHex(new MaxPathIdFrame(5), "7e7a" + "05");
+        assertHex(new PathsBlockedFrame(5), "7e7b" + "05");
+        assertHex(new PathCidsBlockedFrame(1, 4), "7e7c" + "01" + "04");
+        assertHex(new NewConnectionIdFrame(2, 1, 0, ConnectionId.of(HEX.parseHex("aabb")), new byte[16]),
+                "7e78" + "02" + "01" + "00" + "02" + "aabb" + "00".repeat(16));
+        assertHex(new StreamFrame(4, 0, HEX.parseHex("ff"), false), "0a" + "04" + "01" + "ff");
+        assertHex(new ConnectionCloseFrame(false, 7, 0x06, "x"), "1c" + "07" + "06" + "01" + "78");
+        assertHex(new ConnectionCloseFrame(true, 7, 0x06, "x"), "1d" + "07" + "01" + "78");
+        assertHex(new MaxStreamsFrame(false, 4), "13" + "04");
+        assertHex(new StreamsBlockedFrame(true, 4), "16" + "04");
+    }
+
+    private static void assertHex(Frame f, String hex) {
+        assertThat(HEX.formatHex(FrameSamples.encode(f))).as(f.toString()).isEqualTo(hex);
+    }
+
     @Test
     void parsesSeveralFramesAndCoalescesPadding() throws QuicException {
         byte[] wire = HEX.parseHex("01" + "000000" + "1e" + "00");
