@@ -92,7 +92,7 @@ public final class PacketAead {
      * Decrypts packet[payloadStart, packetEnd) (ciphertext and tag) in place with AAD
      * packet[aadStart, payloadStart). Returns the plaintext length (plaintext starts at
      * payloadStart), or -1 when authentication fails or the input is malformed. Never throws
-     * for bad input.
+     * for bad input. After a failure packet[payloadStart, packetEnd) is unspecified.
      */
     public int open(byte[] packet, int aadStart, int payloadStart, int packetEnd, long packetNumber, long pathId) {
         if (aadStart < 0 || aadStart > payloadStart || packetEnd > packet.length

@@ -90,7 +90,9 @@ public final class PacketProtection {
     /**
      * Decrypts the payload in place after header protection was removed. Returns the plaintext
      * length (the plaintext starts at pnOffset + pnLength) or -1 if authentication fails or the
-     * packet is malformed. Never throws for bad input.
+     * packet is malformed. Never throws for bad input. After a failure the bytes in
+     * [pnOffset + pnLength, packetEnd) are unspecified (JDK 25 leaves wrongly decrypted bytes):
+     * copy the packet first to try a second key; header and bytes after packetEnd are untouched.
      */
     public int open(byte[] packet, int start, int pnOffset, int pnLength, int packetEnd,
                     long packetNumber, long pathId) {

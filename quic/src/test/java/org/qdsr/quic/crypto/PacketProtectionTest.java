@@ -177,6 +177,28 @@ class PacketProtectionTest {
         }
     }
 
+    /**
+     * A failed open may clobber the payload region (JDK 25's AES-GCM decrypts in place before the
+     * tag check fails), but never touches the header or bytes after packetEnd (coalesced packets).
+     */
+    @Test
+    void failedOpenTouchesOnlyThePayloadRegion() {
+        for (CipherSuite suite : CipherSuite.values()) {
+            PacketProtection gen0 = PacketProtection.fromSecret(suite, secret(suite, 11));
+            PacketProtection gen1 = gen0.nextGeneration();
+            byte[] pkt = shortPacket(200, 2);
+            int end = gen1.seal(pkt, 0, 9, 2, 211, 42, 0);
+            assertThat(gen0.removeHeaderProtection(pkt, 0, 9, end)).isEqualTo(2);
+            byte[] before = pkt.clone();
+            assertThat(gen0.open(pkt, 0, 9, 2, end, 42, 0)).isEqualTo(-1);
+            assertThat(Arrays.copyOf(pkt, 11)).as("%s header", suite).isEqualTo(Arrays.copyOf(before, 11));
+            assertThat(Arrays.copyOfRange(pkt, end, pkt.length)).as("%s trailer", suite)
+                    .isEqualTo(Arrays.copyOfRange(before, end, before.length));
+            assertThat(PacketProtection.fromSecret(suite, gen1.secret()).open(before, 0, 9, 2, end, 42, 0))
+                    .isEqualTo(200);
+        }
+    }
+
     @Test
     void tamperedPacketsFailToOpen() {
         PacketProtection tx = PacketProtection.initial(ODCID, true, true);
