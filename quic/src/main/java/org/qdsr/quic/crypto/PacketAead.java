@@ -100,11 +100,26 @@ public final class PacketAead {
             return -1;
         }
         try {
-            init(Cipher.DECRYPT_MODE, packetNumber, pathId);
+            initForDecryption(packetNumber, pathId);
             cipher.updateAAD(packet, aadStart, payloadStart - aadStart);
             return cipher.doFinal(packet, payloadStart, packetEnd - payloadStart, packet, payloadStart);
         } catch (GeneralSecurityException | IllegalStateException e) {
             return -1; // AEADBadTagException above all
+        }
+    }
+
+    /**
+     * JDK 17's ChaCha20-Poly1305 refuses to re-init with the previous key and nonce even for
+     * decryption, which would let a forged packet block the genuine one with the same packet
+     * number. Reusing a nonce to decrypt is harmless, so init once with another nonce and retry.
+     */
+    private void initForDecryption(long packetNumber, long pathId)
+            throws InvalidKeyException, InvalidAlgorithmParameterException {
+        try {
+            init(Cipher.DECRYPT_MODE, packetNumber, pathId);
+        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+            init(Cipher.DECRYPT_MODE, packetNumber ^ 1, pathId);
+            init(Cipher.DECRYPT_MODE, packetNumber, pathId);
         }
     }
 

@@ -199,6 +199,28 @@ class PacketProtectionTest {
         }
     }
 
+    /**
+     * A forged packet must not block the genuine one with the same packet number, and a
+     * duplicate must open again (JDK 17's ChaCha20-Poly1305 refuses to re-init with the last
+     * key and nonce even for decryption).
+     */
+    @Test
+    void samePacketNumberOpensAfterForgeryAndAsDuplicate() {
+        for (CipherSuite suite : CipherSuite.values()) {
+            PacketProtection tx = PacketProtection.fromSecret(suite, secret(suite, 21));
+            PacketProtection rx = PacketProtection.fromSecret(suite, tx.secret());
+            byte[] pkt = shortPacket(100, 2);
+            int end = tx.seal(pkt, 0, 9, 2, 111, 9, 0);
+            assertThat(rx.removeHeaderProtection(pkt, 0, 9, end)).isEqualTo(2);
+            byte[] forged = pkt.clone();
+            forged[50] ^= 1;
+            assertThat(rx.open(forged, 0, 9, 2, end, 9, 0)).as("%s forged", suite).isEqualTo(-1);
+            byte[] duplicate = pkt.clone();
+            assertThat(rx.open(pkt, 0, 9, 2, end, 9, 0)).as("%s genuine", suite).isEqualTo(100);
+            assertThat(rx.open(duplicate, 0, 9, 2, end, 9, 0)).as("%s duplicate", suite).isEqualTo(100);
+        }
+    }
+
     @Test
     void tamperedPacketsFailToOpen() {
         PacketProtection tx = PacketProtection.initial(ODCID, true, true);
