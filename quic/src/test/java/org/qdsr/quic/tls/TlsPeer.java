@@ -11,7 +11,7 @@ import org.qdsr.quic.QuicException;
 import org.qdsr.quic.crypto.CipherSuite;
 
 /** Test endpoint: records what QuicTls reports and queues CRYPTO bytes per level for the pump. */
-final class TlsPeer implements TlsListener {
+class TlsPeer implements TlsListener {
     record Secrets(CipherSuite suite, byte[] read, byte[] write) {
     }
 
