@@ -127,7 +127,7 @@ public final class Certificates {
                 : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}));
         try {
             addExtension(b, Extension.authorityKeyIdentifier, false,
-                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate().getPublicKey()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot derive authority key identifier", e);
         }
@@ -250,8 +250,15 @@ public final class Certificates {
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key,
                                                     Instant notBefore, Duration validity, SecureRandom random) {
         BigInteger serial = new BigInteger(64, random).add(BigInteger.ONE);
-        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(notBefore),
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial, Date.from(notBefore),
                 Date.from(notBefore.plus(validity)), subject, key);
+        try {
+            addExtension(b, Extension.subjectKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-1 unavailable for key identifier", e);
+        }
+        return b;
     }
 
     private static void addNames(X509v3CertificateBuilder b, List<String> names) {

@@ -1,6 +1,7 @@
 package org.qdsr.quic.tls;
 
 import java.io.IOException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -64,7 +65,7 @@ final class ClientSide implements QuicTls.HandshakeSide, ClientMessageSender, Tl
             engine.setTrustManager(new AcceptAll());
             engine.setHostnameVerifier((host, cert) -> true);
         } else if (cfg.trustManager() != null) {
-            engine.setTrustManager(cfg.trustManager());
+            engine.setTrustManager(new Tls13AuthType(cfg.trustManager()));
         }
     }
 
@@ -189,6 +190,28 @@ final class ClientSide implements QuicTls.HandshakeSide, ClientMessageSender, Tl
     @Override
     public boolean isEarlyDataAccepted() {
         return tls.earlyDataAccepted();
+    }
+
+    /**
+     * agent15 passes authType "RSA" to a custom trust manager, which makes the JDK's PKIX checker
+     * demand keyEncipherment (a TLS 1.2 RSA key-exchange rule); TLS 1.3 has no key exchange in the
+     * certificate, so JSSE itself uses "UNKNOWN". This adapter does the same.
+     */
+    private record Tls13AuthType(X509TrustManager delegate) implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkClientTrusted(chain, "UNKNOWN");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkServerTrusted(chain, "UNKNOWN");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
+        }
     }
 
     /** Insecure mode only: trusts every server certificate. */
