@@ -52,6 +52,7 @@ final class ClientSide implements QuicTls.HandshakeSide, ClientMessageSender, Tl
         this.cfg = cfg;
         this.engine = TlsClientEngineFactory.createClientEngine(this, this);
         engine.setServerName(cfg.serverName());
+        tls.serverName(cfg.serverName());
         engine.setCompatibilityMode(false); // RFC 9001 §8.4
         engine.addSupportedCiphers(cfg.cipherSuites().stream().map(QuicTls::agent15Suite).toList());
         engine.add(new TransportParametersExtension(localTransportParameters));
@@ -114,6 +115,12 @@ final class ClientSide implements QuicTls.HandshakeSide, ClientMessageSender, Tl
 
     @Override
     public void processed(HandshakeType type) {
+    }
+
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        List<X509Certificate> chain = engine.getServerCertificateChain();
+        return chain == null ? List.of() : List.copyOf(chain);
     }
 
     // ---- ClientMessageSender ----

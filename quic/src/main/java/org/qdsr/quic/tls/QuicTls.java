@@ -2,6 +2,7 @@ package org.qdsr.quic.tls;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +47,7 @@ public final class QuicTls {
     private byte[] peerTransportParameters;
     private boolean earlyDataAccepted;
     private CipherSuite cipherSuite;
+    private String serverName;
 
     private QuicTls(boolean client, TlsListener listener) {
         this.client = client;
@@ -127,6 +129,16 @@ public final class QuicTls {
 
     public boolean isClient() {
         return client;
+    }
+
+    /** Client: the configured server name. Server: the client's SNI (RFC 6066), or null if none sent. */
+    public String serverName() {
+        return serverName;
+    }
+
+    /** Client: the server's certificate chain once received (empty before). Server: empty. */
+    public List<X509Certificate> peerCertificates() {
+        return side.peerCertificates();
     }
 
     private void process(EncryptionLevel level, byte[] message) throws QuicException {
@@ -244,6 +256,10 @@ public final class QuicTls {
         }
     }
 
+    void serverName(String name) {
+        serverName = name;
+    }
+
     void alpnSelected(String protocol) {
         alpn = protocol;
     }
@@ -302,5 +318,7 @@ public final class QuicTls {
 
         /** Called after a received message of {@code type} was processed. */
         void processed(HandshakeType type);
+
+        List<X509Certificate> peerCertificates();
     }
 }

@@ -1,5 +1,6 @@
 package org.qdsr.quic.tls;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 import org.qdsr.quic.EncryptionLevel;
@@ -15,6 +16,7 @@ import tech.kwik.agent15.engine.TlsServerEngine;
 import tech.kwik.agent15.engine.TlsStatusEventHandler;
 import tech.kwik.agent15.extension.ApplicationLayerProtocolNegotiationExtension;
 import tech.kwik.agent15.extension.Extension;
+import tech.kwik.agent15.extension.ServerNameExtension;
 import tech.kwik.agent15.handshake.CertificateMessage;
 import tech.kwik.agent15.handshake.CertificateVerifyMessage;
 import tech.kwik.agent15.handshake.EncryptedExtensions;
@@ -54,6 +56,11 @@ final class ServerSide implements QuicTls.HandshakeSide, ServerMessageSender, Tl
             tls.secrets(EncryptionLevel.APPLICATION, suite(),
                     engine.getClientApplicationTrafficSecret(), engine.getServerApplicationTrafficSecret());
         }
+    }
+
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        return List.of();
     }
 
     private CipherSuite suite() {
@@ -104,6 +111,8 @@ final class ServerSide implements QuicTls.HandshakeSide, ServerMessageSender, Tl
                 .orElseThrow(NoApplicationProtocolAlert::new);
         String selected = ctx.alpn().stream().filter(offered::contains).findFirst()
                 .orElseThrow(() -> new NoApplicationProtocolAlert(offered));
+        extensions.stream().filter(ServerNameExtension.class::isInstance).findFirst()
+                .ifPresent(e -> tls.serverName(((ServerNameExtension) e).getHostName()));
         tls.peerTransportParameters(extensions);
         engine.setSelectedApplicationLayerProtocol(selected);
         engine.addServerExtensions(new ApplicationLayerProtocolNegotiationExtension(selected));

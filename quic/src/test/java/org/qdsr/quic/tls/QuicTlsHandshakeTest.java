@@ -85,6 +85,8 @@ class QuicTlsHandshakeTest {
         assertThat(srv.tls.cipherSuite()).isEqualTo(CipherSuite.TLS_AES_128_GCM_SHA256);
         assertThat(client.tls.earlyDataAccepted()).isFalse();
         assertThat(client.tickets).hasSize(1);
+        assertThat(srv.tls.serverName()).isEqualTo("localhost");
+        assertThat(client.tls.peerCertificates()).containsExactly(server.certificate());
     }
 
     @Test
