@@ -1,0 +1,216 @@
+package org.qdsr.quic.recovery;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.qdsr.quic.wire.AckRange;
+
+/**
+ * Received packet numbers of one packet-number space and the ACK policy (RFC 9000 §13.2).
+ *
+ * <p>Ranges are kept ascending in two long arrays, capped at {@code maxRanges} (the oldest range
+ * is dropped). Packet numbers below {@link #floor()} (dropped or pruned after an ACK of an ACK,
+ * §13.2.4) are reported as duplicates. An ACK is wanted immediately for every
+ * {@code ackElicitingThreshold}-th ack-eliciting packet, for out-of-order arrival (§13.2.1), or
+ * always when {@code maxAckDelay} is 0 (use 0 for Initial and Handshake spaces); otherwise within
+ * max_ack_delay. Times are nanoseconds.
+ */
+public final class ReceivedPacketTracker {
+    public static final int DEFAULT_ACK_ELICITING_THRESHOLD = 2;
+    public static final int DEFAULT_MAX_RANGES = 256;
+
+    private final long maxAckDelay;
+    private final int ackElicitingThreshold;
+    private final int maxRanges;
+    private long[] lo = new long[8];
+    private long[] hi = new long[8];
+    private int n;
+    private long floor;
+    private long largestReceived = -1;
+    private long largestReceivedTime;
+    private int unackedAckEliciting;
+    private long ackDeadline = Long.MAX_VALUE;
+
+    /** {@code maxAckDelayNanos} is this endpoint's own max_ack_delay (0 = acknowledge immediately). */
+    public ReceivedPacketTracker(long maxAckDelayNanos) {
+        this(maxAckDelayNanos, DEFAULT_ACK_ELICITING_THRESHOLD, DEFAULT_MAX_RANGES);
+    }
+
+    public ReceivedPacketTracker(long maxAckDelayNanos, int ackElicitingThreshold, int maxRanges) {
+        if (ackElicitingThreshold < 1 || maxRanges < 1) {
+            throw new IllegalArgumentException("threshold and maxRanges must be positive");
+        }
+        this.maxAckDelay = maxAckDelayNanos;
+        this.ackElicitingThreshold = ackElicitingThreshold;
+        this.maxRanges = maxRanges;
+    }
+
+    /** True if {@code pn} was already received or lies below the tracked window. */
+    public boolean isDuplicate(long pn) {
+        if (pn < floor) {
+            return true;
+        }
+        int i = rangeAtOrBelow(pn);
+        return i >= 0 && pn <= hi[i];
+    }
+
+    /** Records a successfully processed packet (duplicates are ignored) and updates the ACK timer. */
+    public void onPacketReceived(long pn, boolean ackEliciting, long now) {
+        if (isDuplicate(pn)) {
+            return;
+        }
+        boolean outOfOrder = largestReceived >= 0 && (pn < largestReceived || pn > largestReceived + 1);
+        insert(pn);
+        if (pn > largestReceived) {
+            largestReceived = pn;
+            largestReceivedTime = now;
+        }
+        if (!ackEliciting) {
+            return;
+        }
+        unackedAckEliciting++;
+        if (ackDeadline == Long.MAX_VALUE) {
+            ackDeadline = now + maxAckDelay;
+        }
+        if (outOfOrder || unackedAckEliciting >= ackElicitingThreshold) {
+            ackDeadline = Math.min(ackDeadline, now);
+        }
+    }
+
+    /** Index of the last range with lo <= pn, or -1. */
+    private int rangeAtOrBelow(long pn) {
+        int a = 0;
+        int b = n - 1;
+        while (a <= b) {
+            int mid = (a + b) >>> 1;
+            if (lo[mid] <= pn) {
+                a = mid + 1;
+            } else {
+                b = mid - 1;
+            }
+        }
+        return b;
+    }
+
+    private void insert(long pn) {
+        if (n > 0 && pn == hi[n - 1] + 1) {
+            hi[n - 1] = pn; // in-order fast path
+            return;
+        }
+        int i = rangeAtOrBelow(pn);
+        boolean extendsBelow = i >= 0 && hi[i] + 1 == pn;
+        boolean extendsAbove = i + 1 < n && lo[i + 1] == pn + 1;
+        if (extendsBelow && extendsAbove) {
+            hi[i] = hi[i + 1];
+            removeRange(i + 1);
+        } else if (extendsBelow) {
+            hi[i] = pn;
+        } else if (extendsAbove) {
+            lo[i + 1] = pn;
+        } else {
+            insertRange(i + 1, pn);
+        }
+    }
+
+    private void insertRange(int at, long pn) {
+        if (n == lo.length) {
+            lo = Arrays.copyOf(lo, n * 2);
+            hi = Arrays.copyOf(hi, n * 2);
+        }
+        System.arraycopy(lo, at, lo, at + 1, n - at);
+        System.arraycopy(hi, at, hi, at + 1, n - at);
+        lo[at] = pn;
+        hi[at] = pn;
+        n++;
+        if (n > maxRanges) {
+            floor = hi[0] + 1; // forget the oldest range
+            removeRange(0);
+        }
+    }
+
+    private void removeRange(int at) {
+        System.arraycopy(lo, at + 1, lo, at, n - at - 1);
+        System.arraycopy(hi, at + 1, hi, at, n - at - 1);
+        n--;
+    }
+
+    /**
+     * An ACK frame we sent, whose Largest Acknowledged was {@code largestAckedInThatAck}, was itself
+     * acknowledged: stop acknowledging packets at or below it (RFC 9000 §13.2.4).
+     */
+    public void onAckOfAckReceived(long largestAckedInThatAck) {
+        long newFloor = largestAckedInThatAck + 1;
+        if (newFloor <= floor) {
+            return;
+        }
+        floor = newFloor;
+        int drop = 0;
+        while (drop < n && hi[drop] < floor) {
+            drop++;
+        }
+        System.arraycopy(lo, drop, lo, 0, n - drop);
+        System.arraycopy(hi, drop, hi, 0, n - drop);
+        n -= drop;
+        if (n > 0 && lo[0] < floor) {
+            lo[0] = floor;
+        }
+    }
+
+    /** True if an ACK is owed: an ack-eliciting packet arrived since the last ACK was sent. */
+    public boolean ackPending() {
+        return ackDeadline != Long.MAX_VALUE && n > 0;
+    }
+
+    /** When the owed ACK must be sent; {@link Long#MAX_VALUE} if none is owed. */
+    public long ackDeadline() {
+        return ackPending() ? ackDeadline : Long.MAX_VALUE;
+    }
+
+    public boolean wantsAckNow(long now) {
+        return ackPending() && now >= ackDeadline;
+    }
+
+    /** Up to {@code maxRanges} ranges, largest first, for an ACK frame. */
+    public List<AckRange> ackRanges(int maxRanges) {
+        int count = Math.min(maxRanges, n);
+        List<AckRange> out = new ArrayList<>(count);
+        for (int k = n - 1; k >= n - count; k--) {
+            out.add(new AckRange(lo[k], hi[k]));
+        }
+        return out;
+    }
+
+    /** Time since the largest packet number was received, for the ACK Delay field (unscaled). */
+    public long ackDelayNanos(long now) {
+        return Math.max(0, now - largestReceivedTime);
+    }
+
+    /** An ACK frame carrying the current ranges was sent: resets the counter and the timer. */
+    public void onAckSent(long now) {
+        unackedAckEliciting = 0;
+        ackDeadline = Long.MAX_VALUE;
+    }
+
+    public long largestReceived() {
+        return largestReceived;
+    }
+
+    /** Packet numbers below this are treated as duplicates. */
+    public long floor() {
+        return floor;
+    }
+
+    public int rangeCount() {
+        return n;
+    }
+
+    /** Smallest packet number of range {@code k}, counting from the largest range (k = 0). */
+    public long rangeSmallest(int k) {
+        return lo[n - 1 - k];
+    }
+
+    /** Largest packet number of range {@code k}, counting from the largest range (k = 0). */
+    public long rangeLargest(int k) {
+        return hi[n - 1 - k];
+    }
+}
