@@ -270,6 +270,7 @@ public final class SendStream {
         resetFinalSize = sentOffset;
         lost.clear();
         finLost = false;
+        ring.advanceTo(writtenOffset);
         ring.release();
     }
 
