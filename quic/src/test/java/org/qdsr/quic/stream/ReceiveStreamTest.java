@@ -55,6 +55,7 @@ class ReceiveStreamTest {
             "zero-length FIN,     0-30 30-30F,                30, true",
             "FIN first then data, 25-30F 0-25,                30, true",
             "nothing at start,    5-30F,                       0, false",
+            "one frame fills two gaps, 3-8 12-18 25-30F 0-30,  30, true",
     })
     void reassembly(String name, String frames, int expectedBytes, boolean finished) throws QuicException {
         ReceiveStream r = new ReceiveStream(0, 1000);
