@@ -50,8 +50,9 @@ final class Huffman {
         for (int sym = 0; sym <= EOS; sym++) {
             tree.insert(sym, CODES[sym], LENGTHS[sym]);
         }
-        TRANSITIONS = new int[tree.internalCount * 16];
-        ACCEPTING = new boolean[tree.internalCount];
+        // A complete code over 257 symbols has exactly 256 internal nodes, so states fit a byte.
+        TRANSITIONS = new int[256 * 16];
+        ACCEPTING = new boolean[256];
         tree.buildTransitions();
     }
 
@@ -176,6 +177,9 @@ final class Huffman {
             Arrays.fill(stateOf, -1);
             for (int node = 0; node < nodes; node++) {
                 if (symbol[node] < 0) {
+                    if (internalCount == 256) {
+                        throw new IllegalStateException("code table is not a complete prefix code");
+                    }
                     stateOf[node] = internalCount;
                     nodeOfState[internalCount++] = node;
                 }

@@ -56,7 +56,7 @@ final class QpackPrimitives {
         int b;
         do {
             b = r.readUint8();
-            if (shift > 49) {
+            if (shift > 56 || (shift == 56 && (b & 0x7f) > 0x3f)) {
                 throw QpackException.decompression("prefixed integer too large");
             }
             value += (long) (b & 0x7f) << shift;

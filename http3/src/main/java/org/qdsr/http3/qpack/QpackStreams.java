@@ -111,7 +111,7 @@ public final class QpackStreams {
             int shift = 0;
             for (int i = start + 1; i < end; i++) {
                 int b = data[i] & 0xff;
-                if (shift > 49) {
+                if (shift > 56 || (shift == 56 && (b & 0x7f) > 0x3f)) {
                     throw new QpackException(onOverflow, "prefixed integer too large");
                 }
                 value += (long) (b & 0x7f) << shift;
