@@ -29,6 +29,12 @@ class QpackTest {
         assertThat(StaticTable.get(17)).isEqualTo(new Field(":method", "GET"));
         assertThat(StaticTable.get(25)).isEqualTo(new Field(":status", "200"));
         assertThat(StaticTable.get(63)).isEqualTo(new Field(":status", "100"));
+        assertThat(StaticTable.get(31)).isEqualTo(new Field("accept-encoding", "gzip, deflate, br"));
+        assertThat(StaticTable.get(52)).isEqualTo(new Field("content-type", "text/html; charset=utf-8"));
+        assertThat(StaticTable.get(58).value()).endsWith("preload");
+        assertThat(StaticTable.get(72)).isEqualTo(new Field("accept-language", ""));
+        assertThat(StaticTable.get(85).name()).isEqualTo("content-security-policy");
+        assertThat(StaticTable.indexOfName("x-frame-options")).isEqualTo(97);
         assertThat(StaticTable.get(98)).isEqualTo(new Field("x-frame-options", "sameorigin"));
     }
 
