@@ -42,6 +42,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private static final Logger LOG = System.getLogger(UdpEventLoop.class.getName());
     private static final long MILLI = 1_000_000L;
     private static final int LOUD_LOG_LIMIT = 20;
+    private static final int OVERDUE_WARN_TURNS = 1_000_000;
 
     private final String name;
     private final Selector selector;
@@ -58,6 +59,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private volatile boolean closing;
     private volatile boolean terminated;
     private long failuresLogged;
+    private long overdueTurns;
 
     private UdpEventLoop(String name) throws IOException {
         this.name = name;
@@ -289,6 +291,12 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             return;
         }
         long wait = deadline - System.nanoTime();
+        if (wait > 0) {
+            overdueTurns = 0;
+        } else if (++overdueTurns % OVERDUE_WARN_TURNS == 0) {
+            LOG.log(Level.WARNING, "{0}: {1} turns in a row with an overdue deadline: an endpoint's nextDeadline()"
+                    + " does not move past now after onDeadline (busy loop)", name, overdueTurns);
+        }
         if (wait >= MILLI) {
             selector.select(this::onReady, wait / MILLI);
         } else if (selector.selectNow(this::onReady) == 0 && wait > 0 && tasks.isEmpty()) {

@@ -202,6 +202,8 @@ class SimNetworkTest {
         SimNode a = net.attach(SERVER, server);
         SimNode b = net.attach(addr("10.0.0.3", 443), server);
         net.attach(CLIENT, client);
+        List<SimEvent.Kind> kinds = new ArrayList<>();
+        net.addTap(e -> kinds.add(e.kind()));
         client.queue(new byte[] {1}, SERVER);
         client.queue(new byte[] {2}, addr("10.0.0.3", 443));
         client.queue(new byte[] {3}, addr("10.0.0.4", 443));
@@ -211,6 +213,9 @@ class SimNetworkTest {
         assertThat(a).isSameAs(b);
         assertThat(server.received).hasSize(2);
         assertThat(net.stats().undeliverableDatagrams()).isEqualTo(1);
+        assertThat(kinds).filteredOn(k -> k == SimEvent.Kind.SENT).hasSize(3);
+        assertThat(kinds).filteredOn(k -> k == SimEvent.Kind.DELIVERED).hasSize(2);
+        assertThat(kinds).filteredOn(k -> k == SimEvent.Kind.UNDELIVERABLE).hasSize(1);
         assertThatThrownBy(() -> net.attach(SERVER, new Recorder())).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -288,6 +293,27 @@ class SimNetworkTest {
         assertThat(server.received).extracting(Received::from).containsExactly(moved);
         assertThat(client.received).hasSize(1);
         assertThat(net.nodeAt(CLIENT)).isNull();
+    }
+
+    @Test
+    void jitterStaysWithinItsBound() {
+        SimNetwork net = SimNetwork.seeded(13);
+        net.setDefaultConditions(LinkConditions.delay(10 * MS).withJitter(4 * MS));
+        Recorder server = new Recorder();
+        net.attach(CLIENT, new CountingSender(SERVER, 500, 10, MS));
+        net.attach(SERVER, server);
+        long t0 = net.now();
+
+        net.runUntil(() -> false, 10_000 * MS);
+
+        assertThat(server.received).hasSize(500);
+        Set<Long> extra = new HashSet<>();
+        for (Received r : server.received) {
+            long e = r.time() - (t0 + r.seq() * MS) - 10 * MS;
+            assertThat(e).isBetween(0L, 4 * MS);
+            extra.add(e);
+        }
+        assertThat(extra).hasSizeGreaterThan(400);
     }
 
     private static List<Integer> range(int n) {
