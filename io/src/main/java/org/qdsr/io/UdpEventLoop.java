@@ -1,0 +1,420 @@
+package org.qdsr.io;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.qdsr.quic.DatagramEndpoint;
+
+/**
+ * The real UDP event loop: one thread, one {@link Selector}, any number of non-blocking
+ * {@link DatagramChannel}s, each attached to a {@link DatagramEndpoint}. Each turn it waits until
+ * a socket is readable or writable, a task is queued, or the earliest endpoint deadline; reads
+ * datagrams in batches into one reused 64 KiB heap array; runs queued tasks; fires due deadlines;
+ * then drains every sending endpoint into its socket.
+ *
+ * <p>Endpoints are only ever called on the loop thread. Other threads talk to them through
+ * {@link #execute}, {@link #submit} or {@link #call}. An exception thrown by an endpoint is logged
+ * and counted; the loop goes on.
+ */
+public final class UdpEventLoop implements Executor, AutoCloseable {
+    private static final Logger LOG = System.getLogger(UdpEventLoop.class.getName());
+    private static final long MILLI = 1_000_000L;
+    private static final int LOUD_LOG_LIMIT = 20;
+    private static final int OVERDUE_WARN_TURNS = 1_000_000;
+
+    private final String name;
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final UdpCounters counters = new UdpCounters();
+    private final byte[] rxArray = new byte[65536];
+    private final ByteBuffer rxBuffer = ByteBuffer.wrap(rxArray);
+    private final List<UdpRegistration> registrations = new ArrayList<>();
+    /** Distinct endpoints with their registration count, in registration order. */
+    private final Map<DatagramEndpoint, int[]> endpointRefs = new IdentityHashMap<>();
+    private final List<DatagramEndpoint> endpoints = new ArrayList<>();
+    private final Map<DatagramEndpoint, UdpRegistration> senders = new IdentityHashMap<>();
+    private volatile boolean closing;
+    private volatile boolean terminated;
+    private long failuresLogged;
+    private long overdueTurns;
+
+    private UdpEventLoop(String name) throws IOException {
+        this.name = name;
+        this.selector = Selector.open();
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+    }
+
+    /** Opens a selector and starts the loop thread (a daemon) named {@code name}. */
+    public static UdpEventLoop start(String name) throws IOException {
+        UdpEventLoop loop = new UdpEventLoop(name);
+        loop.thread.start();
+        return loop;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public UdpCounters counters() {
+        return counters;
+    }
+
+    /** True when called on the loop thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    // ---- cross-thread API --------------------------------------------------------------------------
+
+    /** Queues {@code task} to run on the loop thread and wakes the loop. */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task);
+        if (closing) {
+            throw new RejectedExecutionException(name + " is closed");
+        }
+        tasks.add(task);
+        if (terminated && tasks.remove(task)) {
+            throw new RejectedExecutionException(name + " is closed");
+        }
+        if (!inLoop()) {
+            wakeup();
+        }
+    }
+
+    /** Runs {@code task} on the loop thread; the future completes with its result or exception. */
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /** Runs {@code task} on the loop and waits for it (directly, when already on the loop thread). */
+    public <T> T call(Callable<T> task) throws IOException {
+        try {
+            if (inLoop()) {
+                return task.call();
+            }
+            return submit(task).get();
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for " + name, e);
+        } catch (Exception e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Makes the loop re-check deadlines and drain endpoints soon (e.g. after state changed elsewhere). */
+    public void wakeup() {
+        selector.wakeup();
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Opens a UDP socket bound to {@code bind} (port 0 picks a free one) and attaches it to
+     * {@code endpoint}. The socket is opened and bound on the calling thread, so bind errors are
+     * thrown here. An endpoint may have several registrations but at most one that sends.
+     */
+    public UdpRegistration register(InetSocketAddress bind, DatagramEndpoint endpoint, UdpOptions options)
+            throws IOException {
+        Objects.requireNonNull(endpoint);
+        DatagramChannel ch = openAndBind(bind, options);
+        try {
+            UdpRegistration reg = new UdpRegistration(this, ch, endpoint, options);
+            return call(() -> attach(reg));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Stops the loop, closes every socket and the selector, and joins the thread (unless called on it). */
+    @Override
+    public void close() {
+        closing = true;
+        wakeup();
+        if (!inLoop()) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.log(Level.WARNING, "{0}: loop thread did not stop within 10 s", name);
+            }
+        }
+    }
+
+    // ---- registration (loop thread) -------------------------------------------------------------------
+
+    private DatagramChannel openAndBind(InetSocketAddress bind, UdpOptions o) throws IOException {
+        ProtocolFamily family = bind.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        DatagramChannel ch = DatagramChannel.open(family);
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, o.reuseAddress());
+            requestBuffer(ch, StandardSocketOptions.SO_RCVBUF, o.receiveBufferBytes(), bind);
+            requestBuffer(ch, StandardSocketOptions.SO_SNDBUF, o.sendBufferBytes(), bind);
+            ch.bind(bind);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void requestBuffer(DatagramChannel ch, java.net.SocketOption<Integer> option, int bytes,
+                               InetSocketAddress bind) throws IOException {
+        if (bytes > 0) {
+            ch.setOption(option, bytes);
+            int granted = ch.getOption(option);
+            if (granted < bytes) {
+                LOG.log(Level.INFO, "{0}: {1} for {2}: requested {3} bytes, granted {4} (raise net.core.*mem_max)",
+                        name, option.name(), bind, bytes, granted);
+            }
+        }
+    }
+
+    private UdpRegistration attach(UdpRegistration reg) throws IOException {
+        if (closing) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        DatagramEndpoint ep = reg.endpoint();
+        if (reg.options().mode().sends() && senders.containsKey(ep)) {
+            throw new IllegalArgumentException("endpoint already sends through " + senders.get(ep)
+                    + "; register further sockets with Mode.RECEIVE_ONLY");
+        }
+        int ops = reg.options().mode().receives() ? SelectionKey.OP_READ : 0;
+        reg.key(reg.channel().register(selector, ops, reg));
+        registrations.add(reg);
+        if (reg.options().mode().sends()) {
+            senders.put(ep, reg);
+        }
+        if (endpointRefs.computeIfAbsent(ep, k -> new int[1])[0]++ == 0) {
+            endpoints.add(ep);
+        }
+        return reg;
+    }
+
+    void unregister(UdpRegistration reg) {
+        try {
+            call(() -> {
+                detach(reg);
+                return null;
+            });
+        } catch (IOException | IllegalStateException | RejectedExecutionException e) {
+            closeQuietly(reg);
+        }
+    }
+
+    private void detach(UdpRegistration reg) {
+        if (!registrations.remove(reg)) {
+            return;
+        }
+        DatagramEndpoint ep = reg.endpoint();
+        senders.remove(ep, reg);
+        int[] refs = endpointRefs.get(ep);
+        if (--refs[0] == 0) {
+            endpointRefs.remove(ep);
+            endpoints.remove(ep);
+        }
+        closeQuietly(reg);
+    }
+
+    private static void closeQuietly(UdpRegistration reg) {
+        try {
+            reg.channel().close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing " + reg, e);
+        }
+    }
+
+    // ---- the loop -----------------------------------------------------------------------------------
+
+    private void run() {
+        try {
+            while (!closing) {
+                waitForEvents();
+                runTasks();
+                long now = System.nanoTime();
+                fireDeadlines(now);
+                drainAll(now);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(Level.ERROR, name + ": event loop failed", e);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void waitForEvents() throws IOException {
+        if (!tasks.isEmpty()) {
+            selector.selectNow(this::onReady);
+            return;
+        }
+        long deadline = earliestDeadline();
+        if (deadline == Long.MAX_VALUE) {
+            selector.select(this::onReady);
+            return;
+        }
+        long wait = deadline - System.nanoTime();
+        if (wait > 0) {
+            overdueTurns = 0;
+        } else if (++overdueTurns % OVERDUE_WARN_TURNS == 0) {
+            LOG.log(Level.WARNING, "{0}: {1} turns in a row with an overdue deadline: an endpoint's nextDeadline()"
+                    + " does not move past now after onDeadline (busy loop)", name, overdueTurns);
+        }
+        if (wait >= MILLI) {
+            selector.select(this::onReady, wait / MILLI);
+        } else if (selector.selectNow(this::onReady) == 0 && wait > 0 && tasks.isEmpty()) {
+            LockSupport.parkNanos(this, wait); // sub-millisecond timer: Selector.select has ms granularity
+            selector.selectNow(this::onReady);
+        }
+    }
+
+    private void onReady(SelectionKey key) {
+        UdpRegistration reg = (UdpRegistration) key.attachment();
+        if (key.isValid() && key.isReadable()) {
+            reg.receiveBatch(rxBuffer, counters);
+        }
+        if (key.isValid() && key.isWritable()) {
+            reg.onWritable();
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                endpointFailed("task", e);
+            }
+        }
+    }
+
+    private long earliestDeadline() {
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < endpoints.size(); i++) {
+            try {
+                earliest = Math.min(earliest, endpoints.get(i).nextDeadline());
+            } catch (RuntimeException | Error e) {
+                endpointFailed("nextDeadline", e);
+            }
+        }
+        return earliest;
+    }
+
+    private void fireDeadlines(long now) {
+        for (int i = 0; i < endpoints.size(); i++) {
+            DatagramEndpoint ep = endpoints.get(i);
+            try {
+                if (ep.nextDeadline() <= now) {
+                    ep.onDeadline(now);
+                }
+            } catch (RuntimeException | Error e) {
+                endpointFailed("onDeadline", e);
+            }
+        }
+    }
+
+    private void drainAll(long now) {
+        for (int i = 0; i < registrations.size(); i++) {
+            UdpRegistration reg = registrations.get(i);
+            if (reg.canSend()) {
+                try {
+                    reg.endpoint().drainTransmit(now, reg);
+                } catch (RuntimeException | Error e) {
+                    endpointFailed("drainTransmit", e);
+                }
+            }
+        }
+    }
+
+    private void shutdown() {
+        for (UdpRegistration reg : List.copyOf(registrations)) {
+            detach(reg);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing selector", e);
+        }
+        closing = true;
+        runTasks(); // complete futures of tasks queued while closing
+        terminated = true;
+        runTasks(); // anything added before execute() could see 'terminated'
+    }
+
+    // ---- failures -----------------------------------------------------------------------------------
+
+    void endpointFailed(String callback, Throwable t) {
+        if (t instanceof VirtualMachineError) {
+            throw (VirtualMachineError) t;
+        }
+        counters.add(UdpCounters.ENDPOINT_EXCEPTIONS, 1);
+        logRateLimited(Level.WARNING, name + ": endpoint threw in " + callback + "; loop continues", t);
+    }
+
+    void logIoFailure(String what, Throwable t) {
+        logRateLimited(Level.DEBUG, name + ": " + what + " failed", t);
+    }
+
+    private void logRateLimited(Level level, String message, Throwable t) {
+        long n = ++failuresLogged;
+        if (n <= LOUD_LOG_LIMIT || n % 1000 == 0) {
+            LOG.log(level, message + " (failure #" + n + ")", t);
+        }
+    }
+
+    private static IOException rethrow(Throwable t) {
+        if (t instanceof IOException) {
+            return (IOException) t;
+        }
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        return new IOException(t);
+    }
+
+    @Override
+    public String toString() {
+        return "UdpEventLoop[" + name + ", " + registrations.size() + " sockets]";
+    }
+}
