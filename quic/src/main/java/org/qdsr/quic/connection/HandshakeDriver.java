@@ -182,6 +182,12 @@ final class HandshakeDriver implements TlsListener {
     @Override
     public void onHandshakeComplete() {
         earlyDataAccepted = tls.earlyDataAccepted();
+        if (c.isClient && c.earlyDataKeys != null) {
+            if (!earlyDataAccepted) {
+                c.streams.retransmitAll(); // RFC 9001 §4.6.2: rejected 0-RTT data is sent again in 1-RTT
+            }
+            c.earlyDataKeys = null;
+        }
         c.state = QuicConnection.State.ESTABLISHED;
         c.events.add(new ConnectionEvent.HandshakeCompleted(tls.alpn(), earlyDataAccepted));
         if (!c.isClient) {

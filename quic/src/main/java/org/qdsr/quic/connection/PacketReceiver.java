@@ -135,6 +135,9 @@ final class PacketReceiver {
             }
         }
         space.received.onPacketReceived(pn, ackEliciting, now);
+        if (h.type() == PacketType.ZERO_RTT) {
+            c.zeroRttPacketsReceived++;
+        }
         if (shortHeader) {
             onApplicationPacket(pn, from, probingOnly, now);
         }

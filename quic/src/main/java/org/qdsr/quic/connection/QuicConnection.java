@@ -68,6 +68,7 @@ public final class QuicConnection {
     boolean closeFramePending;
     long packetsSentInPhase;
     boolean ackElicitingSentSinceReceive;
+    long zeroRttPacketsReceived;
 
     QuicConnection(Builder b) {
         this.isClient = b.isClient;
@@ -400,6 +401,11 @@ public final class QuicConnection {
 
     public long bytesReceived() {
         return bytesReceived;
+    }
+
+    /** 0-RTT packets this server accepted (RFC 9001 §4.6). */
+    public long zeroRttPacketsReceived() {
+        return zeroRttPacketsReceived;
     }
 
     public int openStreams() {

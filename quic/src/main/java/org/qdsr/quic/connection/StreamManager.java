@@ -339,6 +339,16 @@ final class StreamManager {
         sendQueue.add(s.id);
     }
 
+    /** Queues everything sent so far on every stream again (0-RTT was rejected). */
+    void retransmitAll() {
+        for (QuicStream s : streams.values()) {
+            if (s.send != null && !s.send.isReset() && s.send.sentOffset() > 0) {
+                s.send.onLost(0, (int) Math.min(Integer.MAX_VALUE, s.send.sentOffset()), s.send.isFinished());
+                sendQueue.add(s.id);
+            }
+        }
+    }
+
     /** Stream IDs whose receive window should be re-advertised now; the caller sends MAX_STREAM_DATA. */
     LinkedHashSet<Long> maxStreamDataDue() {
         return maxStreamDataDue;
