@@ -34,6 +34,19 @@ public sealed interface ConnectionEvent {
     record StreamsAvailable(boolean bidirectional) implements ConnectionEvent {
     }
 
+    /**
+     * The peer acknowledged packets that another sender sent on an extra path (PATH_ACK,
+     * draft-ietf-quic-multipath-21 §4.1); {@code ackDelay} is the raw encoded value. QDSR's load
+     * balancer forwards these to the real server that owns the path.
+     */
+    record PathAcknowledged(long pathId, java.util.List<org.qdsr.quic.wire.AckRange> ranges, long ackDelay)
+            implements ConnectionEvent {
+    }
+
+    /** The peer issued a connection ID for an extra path (PATH_NEW_CONNECTION_ID). */
+    record PathAvailable(long pathId) implements ConnectionEvent {
+    }
+
     /** A NEW_TOKEN from the server (client only), for address validation on a later connection. */
     record NewToken(byte[] token) implements ConnectionEvent {
     }

@@ -9,6 +9,11 @@ import org.qdsr.quic.wire.CryptoFrame;
 import org.qdsr.quic.wire.Frame;
 import org.qdsr.quic.wire.HandshakeDoneFrame;
 import org.qdsr.quic.wire.MaxDataFrame;
+import org.qdsr.quic.wire.MaxPathIdFrame;
+import org.qdsr.quic.wire.PathAbandonFrame;
+import org.qdsr.quic.wire.PathCidsBlockedFrame;
+import org.qdsr.quic.wire.PathStatusFrame;
+import org.qdsr.quic.wire.PathsBlockedFrame;
 import org.qdsr.quic.wire.MaxStreamDataFrame;
 import org.qdsr.quic.wire.MaxStreamsFrame;
 import org.qdsr.quic.wire.NewConnectionIdFrame;
@@ -60,7 +65,13 @@ final class FrameHandler {
         } else if (f instanceof NewConnectionIdFrame n) {
             onNewConnectionId(space, n);
         } else if (f instanceof RetireConnectionIdFrame r) {
-            space.pendingControl.addAll(c.cids.onRetire(r, h.dcid()));
+            requireMultipathIf(r.pathId() >= 0, f);
+            if (r.pathId() <= 0) {
+                space.pendingControl.addAll(c.cids.onRetire(r, h.dcid()));
+            }
+        } else if (f instanceof PathAbandonFrame || f instanceof PathStatusFrame || f instanceof MaxPathIdFrame
+                || f instanceof PathsBlockedFrame || f instanceof PathCidsBlockedFrame) {
+            requireMultipathIf(true, f); // path management beyond QDSR's fixed paths is not used yet
         } else if (f instanceof PathChallengeFrame p) {
             space.pendingControl.add(new PathResponseFrame(p.data()));
         } else if (f instanceof PathResponseFrame p) {
@@ -76,9 +87,21 @@ final class FrameHandler {
         // PADDING, PING and *_BLOCKED need nothing beyond acknowledgement; multipath frames belong to the path layer.
     }
 
+    private void requireMultipathIf(boolean multipathFrame, Frame f) throws QuicException {
+        if (multipathFrame && !c.multipath.negotiated()) {
+            throw new QuicException(TransportError.PROTOCOL_VIOLATION, f.type(), "multipath frame without multipath");
+        }
+    }
+
     private void onAck(PacketSpace space, AckFrame a, long now) throws QuicException {
+        if (a.pathId() >= 0 && !c.multipath.negotiated()) {
+            throw new QuicException(TransportError.PROTOCOL_VIOLATION, a.type(), "PATH_ACK without multipath");
+        }
         if (a.pathId() > 0) {
-            return; // PATH_ACK for other paths: the QDSR path layer forwards them
+            if (!c.isClient) {
+                c.events.add(new ConnectionEvent.PathAcknowledged(a.pathId(), a.ranges(), a.ackDelay()));
+            }
+            return;
         }
         long delay = space.level == EncryptionLevel.APPLICATION
                 ? (a.ackDelay() << c.peerAckDelayExponent) * 1000L : 0;
@@ -94,7 +117,20 @@ final class FrameHandler {
     }
 
     private void onNewConnectionId(PacketSpace space, NewConnectionIdFrame n) throws QuicException {
+        if (n.pathId() >= 0 && !c.multipath.negotiated()) {
+            throw new QuicException(TransportError.PROTOCOL_VIOLATION, n.type(), "PATH_NEW_CONNECTION_ID without multipath");
+        }
         if (n.pathId() > 0) {
+            if (n.pathId() > c.multipath.maxPathId()) {
+                throw new QuicException(TransportError.PROTOCOL_VIOLATION, n.type(), "path ID above the maximum");
+            }
+            if (!c.isClient) {
+                boolean fresh = c.multipath.peerPath(n.pathId()) == null;
+                c.multipath.onPeerPathConnectionId(n);
+                if (fresh) {
+                    c.events.add(new ConnectionEvent.PathAvailable(n.pathId()));
+                }
+            }
             return;
         }
         space.pendingControl.addAll(c.cids.onNewConnectionId(n, c.config.activeConnectionIdLimit()));

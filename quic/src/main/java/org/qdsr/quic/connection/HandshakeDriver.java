@@ -149,6 +149,7 @@ final class HandshakeDriver implements TlsListener {
         c.maxDatagramSize = (int) Math.min(c.config.maxDatagramSize(), tp.maxUdpPayloadSize());
         c.recovery.setMaxAckDelay(c.peerMaxAckDelayNanos);
         c.streams.onPeerParameters(tp);
+        c.multipath.onPeerParameters(tp);
         c.cids.setPeerActiveLimit((int) Math.min(8, tp.activeConnectionIdLimit()));
         if (c.isClient && tp.statelessResetToken() != null) {
             c.cids.setPeerResetToken(tp.statelessResetToken());
@@ -195,6 +196,8 @@ final class HandshakeDriver implements TlsListener {
             confirm();
         }
         c.spaces[QuicConnection.APPLICATION].pendingControl.addAll(c.cids.issueUpToLimit());
+        c.spaces[QuicConnection.APPLICATION].pendingControl.addAll(
+                c.multipath.issuePathIds(c.random, b.resetTokens, b.cidListener));
     }
 
     /** Handshake confirmed (RFC 9001 §4.1.2): drop Handshake keys, arm application PTO. */

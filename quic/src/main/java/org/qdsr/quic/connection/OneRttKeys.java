@@ -57,6 +57,17 @@ final class OneRttKeys {
         return nextRead;
     }
 
+    /** Read keys by key phase alone, for extra paths whose packet numbers are not comparable with path 0's. */
+    PacketProtection openerByPhase(boolean phase) {
+        if (phase == readPhase) {
+            return read;
+        }
+        if (nextRead == null) {
+            nextRead = read.nextGeneration();
+        }
+        return nextRead;
+    }
+
     /**
      * Called after a packet opened successfully with {@code used}. If those were the next read
      * keys, the peer updated: rotate, and respond with our own update if we had not initiated.
@@ -64,7 +75,7 @@ final class OneRttKeys {
      */
     boolean onPacketOpened(PacketProtection used, boolean phase, long pn, long now, long discardDelay) {
         if (used != nextRead) {
-            if (used == read && firstPacketOfReadGeneration < 0) {
+            if (used == read && firstPacketOfReadGeneration < 0 && pn >= 0) {
                 firstPacketOfReadGeneration = pn;
             }
             return false;
@@ -75,7 +86,7 @@ final class OneRttKeys {
         nextRead = null;
         readPhase = phase;
         readGeneration++;
-        firstPacketOfReadGeneration = pn;
+        firstPacketOfReadGeneration = pn; // -1 when learned on an extra path
         if (writeGeneration < readGeneration) {
             rotateWrite();
         }

@@ -126,6 +126,9 @@ final class PacketAssembler {
         if (s.received.ackPending() && s.received.wantsAckNow(now)) {
             return true;
         }
+        if (s.recoveryIndex == QuicConnection.APPLICATION && c.multipath.wantsAckNow(now)) {
+            return true;
+        }
         return mayUseCwnd && hasData(s);
     }
 
@@ -184,6 +187,9 @@ final class PacketAssembler {
         if (s.received.ackPending() && type != PacketType.ZERO_RTT) {
             writeAck(w, limit, s, sent, now);
         }
+        if (type == PacketType.ONE_RTT) {
+            writePathAcks(w, limit, sent, now);
+        }
         if (!mayUseCwnd) {
             return false;
         }
@@ -212,6 +218,37 @@ final class PacketAssembler {
         FrameCodec.write(ack, w);
         sent.ackLargest = ranges.get(0).largest();
         s.received.onAckSent(now);
+    }
+
+    /** PATH_ACK frames for packets other senders sent on extra paths (draft-ietf-quic-multipath-21 §4.1). */
+    private void writePathAcks(ByteWriter w, int limit, SentFrames sent, long now) {
+        List<long[]> written = null;
+        for (var e : c.multipath.trackers()) {
+            var tracker = e.getValue();
+            if (!tracker.ackPending()) {
+                continue;
+            }
+            List<AckRange> ranges = tracker.ackRanges(MAX_ACK_RANGES);
+            if (ranges.isEmpty()) {
+                continue;
+            }
+            long delay = (tracker.ackDelayNanos(now) / 1000) >> c.config.ackDelayExponent();
+            AckFrame ack = FrameCodec.ack(e.getKey(), ranges, delay);
+            if (FrameCodec.encodedLength(ack) > limit - w.position()) {
+                break;
+            }
+            FrameCodec.write(ack, w);
+            tracker.onAckSent(now);
+            written = written == null ? new ArrayList<>() : written;
+            written.add(new long[] {e.getKey(), ranges.get(0).largest()});
+        }
+        if (written != null) {
+            sent.pathAcks = new long[written.size() * 2];
+            for (int i = 0; i < written.size(); i++) {
+                sent.pathAcks[2 * i] = written.get(i)[0];
+                sent.pathAcks[2 * i + 1] = written.get(i)[1];
+            }
+        }
     }
 
     private boolean writeControl(ByteWriter w, int limit, PacketSpace s, SentFrames sent) {
@@ -440,6 +477,14 @@ final class PacketAssembler {
             PacketSpace s = c.spaces[space];
             if (sf.ackLargest >= 0 && !s.discarded) {
                 s.received.onAckOfAckReceived(sf.ackLargest);
+            }
+            if (sf.pathAcks != null) {
+                for (int i = 0; i < sf.pathAcks.length; i += 2) {
+                    var tracker = c.multipath.tracker(sf.pathAcks[i]);
+                    if (tracker != null) {
+                        tracker.onAckOfAckReceived(sf.pathAcks[i + 1]);
+                    }
+                }
             }
             if (sf.ranges != null) {
                 for (SentFrames.Range r : sf.ranges) {

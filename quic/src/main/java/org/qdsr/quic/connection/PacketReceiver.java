@@ -7,6 +7,7 @@ import org.qdsr.quic.QuicException;
 import org.qdsr.quic.TransportError;
 import org.qdsr.quic.crypto.PacketProtection;
 import org.qdsr.quic.crypto.RetryIntegrity;
+import org.qdsr.quic.recovery.ReceivedPacketTracker;
 import org.qdsr.quic.wire.ConnectionId;
 import org.qdsr.quic.wire.Frame;
 import org.qdsr.quic.wire.FrameCodec;
@@ -100,14 +101,20 @@ final class PacketReceiver {
         for (int i = 0; i < pnLength; i++) {
             truncated = (truncated << 8) | (buf[h.pnOffset() + i] & 0xff);
         }
-        long pn = PacketNumbers.decode(truncated, pnLength, space.received.largestReceived());
         boolean shortHeader = h.type() == PacketType.ONE_RTT;
+        long pathId = shortHeader ? c.multipath.pathOf(h.dcid()) : 0;
+        ReceivedPacketTracker tracker = pathId == 0 ? space.received : c.multipath.tracker(pathId);
+        if (tracker == null) {
+            return 0;
+        }
+        long pn = PacketNumbers.decode(truncated, pnLength, tracker.largestReceived());
         boolean keyPhase = shortHeader && (buf[h.start()] & 0x04) != 0;
-        PacketProtection opener = packetKeys(h.type(), space, keyPhase, pn);
+        PacketProtection opener = pathId == 0 ? packetKeys(h.type(), space, keyPhase, pn)
+                : c.oneRtt.openerByPhase(keyPhase);
         if (opener == null) {
             return 0;
         }
-        int plain = opener.open(buf, h.start(), h.pnOffset(), pnLength, h.end(), pn, 0);
+        int plain = opener.open(buf, h.start(), h.pnOffset(), pnLength, h.end(), pn, pathId);
         if (plain < 0) {
             return 0;
         }
@@ -116,10 +123,14 @@ final class PacketReceiver {
             throw new QuicException(TransportError.PROTOCOL_VIOLATION, "reserved header bits set");
         }
         if (shortHeader) {
-            c.oneRtt.onPacketOpened(opener, keyPhase, pn, now, 3 * c.recovery.rtt().pto(c.peerMaxAckDelayNanos, true));
+            c.oneRtt.onPacketOpened(opener, keyPhase, pathId == 0 ? pn : -1, now,
+                    3 * c.recovery.rtt().pto(c.peerMaxAckDelayNanos, true));
         }
-        if (space.received.isDuplicate(pn)) {
+        if (tracker.isDuplicate(pn)) {
             return 1;
+        }
+        if (pathId != 0) {
+            c.multipath.onPathPacket();
         }
         onAuthenticated(h, space, from, pn, now);
         int payloadOff = h.pnOffset() + pnLength;
@@ -134,11 +145,11 @@ final class PacketReceiver {
                 return 1;
             }
         }
-        space.received.onPacketReceived(pn, ackEliciting, now);
+        tracker.onPacketReceived(pn, ackEliciting, now);
         if (h.type() == PacketType.ZERO_RTT) {
             c.zeroRttPacketsReceived++;
         }
-        if (shortHeader) {
+        if (shortHeader && pathId == 0) {
             onApplicationPacket(pn, from, probingOnly, now);
         }
         return 1;

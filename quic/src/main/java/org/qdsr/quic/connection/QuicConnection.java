@@ -45,6 +45,8 @@ public final class QuicConnection {
     final PacketReceiver receiver;
     final PacketAssembler assembler;
     final Timers timers = new Timers();
+    final Multipath multipath;
+    final ConnectionBuilder builder;
 
     State state = State.HANDSHAKE;
     OneRttKeys oneRtt;
@@ -80,6 +82,8 @@ public final class QuicConnection {
         this.streams = new StreamManager(isClient, config, events::add);
         this.cids = new ConnectionIds(random, b.resetTokens, config.connectionIdLength(), b.cidListener);
         this.path = new PathValidator(random);
+        this.multipath = new Multipath(isClient, config);
+        this.builder = b;
         for (EncryptionLevel level : new EncryptionLevel[] {EncryptionLevel.INITIAL, EncryptionLevel.HANDSHAKE,
                 EncryptionLevel.APPLICATION}) {
             int i = spaceIndex(level);
@@ -172,6 +176,7 @@ public final class QuicConnection {
             }
         }
         t = Math.min(t, timers.pacingDeadline);
+        t = Math.min(t, multipath.earliestAckDeadline());
         if (oneRtt != null) {
             t = Math.min(t, oneRtt.previousDiscardAt());
         }
@@ -311,7 +316,35 @@ public final class QuicConnection {
     }
 
     public List<ConnectionId> localConnectionIds() {
-        return cids.localIds();
+        List<ConnectionId> ids = new java.util.ArrayList<>(cids.localIds());
+        ids.addAll(multipath.localPathIds());
+        return ids;
+    }
+
+    /** Both sides announced initial_max_path_id (draft-ietf-quic-multipath-21). */
+    public boolean multipathNegotiated() {
+        return multipath.negotiated();
+    }
+
+    /** The server side may send on client-issued path IDs (QDSR's server_paths parameter). */
+    public boolean serverPathsEnabled() {
+        return multipath.serverPaths();
+    }
+
+    /** Server side: path IDs for which the client issued a connection ID. */
+    public List<Long> availablePaths() {
+        return multipath.availablePeerPaths();
+    }
+
+    /** Server side: the client's connection ID for {@code pathId}, or null. */
+    public ConnectionId peerConnectionIdForPath(long pathId) {
+        Multipath.PathId p = multipath.peerPath(pathId);
+        return p == null ? null : p.connectionId();
+    }
+
+    /** Client side: packets received on extra paths (sent by other machines in QDSR). */
+    public long packetsReceivedOnPaths() {
+        return multipath.packetsReceivedOnPaths();
     }
 
     /** Closes with an application error (CONNECTION_CLOSE 0x1d, RFC 9000 §10.2). */

@@ -22,6 +22,8 @@ final class SentFrames {
     List<Range> ranges;
     List<Frame> control;
     List<Long> maxStreamData;
+    /** Pairs (path ID, largest acknowledged) of the PATH_ACK frames in this packet. */
+    long[] pathAcks;
 
     void addRange(long streamId, long offset, int length, boolean fin) {
         if (ranges == null) {
