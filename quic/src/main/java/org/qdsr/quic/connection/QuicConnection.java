@@ -149,6 +149,9 @@ public final class QuicConnection {
         if (state == State.CLOSED || state == State.DRAINING) {
             return 0;
         }
+        if (state == State.ESTABLISHED) {
+            collectFlowControlUpdates();
+        }
         int n = assembler.nextDatagram(out, now);
         if (n > 0) {
             bytesSent += n;
@@ -219,6 +222,9 @@ public final class QuicConnection {
 
     void collectFlowControlUpdates() {
         streams.collectMaxStreams(spaces[APPLICATION].pendingControl);
+        if (oneRtt != null) {
+            streams.collectBlocked(spaces[APPLICATION].pendingControl);
+        }
     }
 
     // ---- application API --------------------------------------------------------------------

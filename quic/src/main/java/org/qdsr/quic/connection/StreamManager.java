@@ -44,6 +44,7 @@ final class StreamManager {
     private final Map<Long, QuicStream> streams = new HashMap<>();
     private final LinkedHashSet<Long> sendQueue = new LinkedHashSet<>();
     private final LinkedHashSet<Long> maxStreamDataDue = new LinkedHashSet<>();
+    private final LinkedHashSet<Long> blockedCandidates = new LinkedHashSet<>();
     private final Consumer<ConnectionEvent> events;
     final ConnectionFlowControl flow;
     final StreamLimits limits;
@@ -209,6 +210,9 @@ final class StreamManager {
         if (n < len) {
             s.writableWanted = true;
         }
+        if (s.send.isBlocked()) {
+            blockedCandidates.add(id);
+        }
         enqueue(s);
         return n;
     }
@@ -372,6 +376,34 @@ final class StreamManager {
             maxStreamDataDue.remove(s.id);
             if (!StreamId.isLocal(s.id, isClient)) {
                 limits.onPeerStreamClosed(s.id);
+            }
+        }
+    }
+
+    /**
+     * DATA_BLOCKED, STREAM_DATA_BLOCKED and STREAMS_BLOCKED (RFC 9000 §4.1, §19.12-14): tell the
+     * peer once per limit that its credit stops us.
+     */
+    void collectBlocked(ArrayDeque<org.qdsr.quic.wire.Frame> out) {
+        long data = flow.dataBlockedToSend();
+        if (data >= 0) {
+            out.add(new org.qdsr.quic.wire.DataBlockedFrame(data));
+            flow.onDataBlockedSent(data);
+        }
+        for (var it = blockedCandidates.iterator(); it.hasNext();) {
+            QuicStream s = streams.get(it.next());
+            it.remove();
+            long limit = s == null || s.send == null ? -1 : s.send.streamDataBlockedToSend();
+            if (limit >= 0) {
+                out.add(new org.qdsr.quic.wire.StreamDataBlockedFrame(s.id, limit));
+                s.send.onStreamDataBlockedSent(limit);
+            }
+        }
+        for (boolean bidi : new boolean[] {true, false}) {
+            long limit = limits.streamsBlockedToSend(bidi);
+            if (limit >= 0) {
+                out.add(new org.qdsr.quic.wire.StreamsBlockedFrame(bidi, limit));
+                limits.onStreamsBlockedSent(bidi, limit);
             }
         }
     }
