@@ -33,6 +33,11 @@ final class PacketAssembler {
     static final int MIN_INITIAL_DATAGRAM = 1200;
     private static final int TAG = 16;
     private static final int MAX_ACK_RANGES = 64;
+    /**
+     * Waits shorter than this are not worth a timer: waking up costs more than the wait on a
+     * busy host, so the packet goes now and the pacer's debt spaces the ones after it.
+     */
+    private static final long PACING_GRANULARITY_NANOS = 500_000;
 
     private final QuicConnection c;
     private final Recovery.Listener<SentFrames> listener = new RecoveryEvents();
@@ -43,6 +48,10 @@ final class PacketAssembler {
                            int pnLength, int payloadEnd, long pn, boolean ackEliciting, SentFrames sent,
                            PacketProtection keys, boolean padded) {
     }
+
+    long pacedPolls;
+    long cwndBlockedPolls;
+    long emptyPolls;
 
     PacketAssembler(QuicConnection c) {
         this.c = c;
@@ -68,6 +77,8 @@ final class PacketAssembler {
         boolean probing = anyProbe();
         boolean cwndOpen = probing || c.recovery.canSend(limit);
         boolean paced = cwndOpen && !probing && !pacerAllows(now, limit);
+        pacedPolls += paced ? 1 : 0;
+        cwndBlockedPolls += cwndOpen ? 0 : 1;
         pending.clear();
         int pos = 0;
         for (int i = 0; i < c.spaces.length; i++) {
@@ -82,6 +93,7 @@ final class PacketAssembler {
             pos = writePacket(out, pos, limit, s, type, now, cwndOpen && !paced);
         }
         if (pending.isEmpty()) {
+            emptyPolls++;
             return 0;
         }
         pos = padIfNeeded(out, pos, limit);
@@ -90,7 +102,7 @@ final class PacketAssembler {
 
     private boolean pacerAllows(long now, int bytes) {
         long at = c.recovery.nextSendTime(now, bytes);
-        if (at > now) {
+        if (at - now > PACING_GRANULARITY_NANOS) {
             c.timers.pacingDeadline = at;
             return false;
         }

@@ -458,7 +458,9 @@ public final class QuicConnection {
                 + " srtt=" + recovery.rtt().smoothedRtt() / 1000 + "us pto=" + recovery.ptoCount()
                 + " lossTimer=" + recovery.lossDetectionTimer() + " credit=" + streams.flow.sendCredit()
                 + " streams=" + streams.size() + " sendable=" + streams.hasSendable()
-                + " largestAcked=" + recovery.largestAcked(APPLICATION) + " nextPn=" + spaces[APPLICATION].nextPacketNumber;
+                + " largestAcked=" + recovery.largestAcked(APPLICATION) + " nextPn=" + spaces[APPLICATION].nextPacketNumber
+                + " paced=" + assembler.pacedPolls + " cwndBlocked=" + assembler.cwndBlockedPolls
+                + " empty=" + assembler.emptyPolls;
     }
 
     /** Deadlines that are not owned by a part. */
