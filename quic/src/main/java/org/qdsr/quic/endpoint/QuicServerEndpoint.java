@@ -109,6 +109,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         if (e != null) {
             e.connection.receive(data, off, len, from, now);
             notifyHandler(e, now);
+            reapIfClosed(e);
             return;
         }
         if (!PacketHeaders.isLongHeader(data[off])) {
@@ -165,6 +166,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         connectionsAccepted++;
         e.connection.receive(data, off, len, from, now);
         notifyHandler(e, now);
+        reapIfClosed(e);
     }
 
     private void sendRetry(ParsedHeader h, InetSocketAddress from, long now) {
@@ -243,21 +245,28 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     @Override
     public void onDeadline(long now) {
-        List<Entry> closed = new ArrayList<>();
+        List<Entry> due = new ArrayList<>();
         for (Entry e : entries.keySet()) {
-            if (e.connection.nextTimeout() <= now) {
+            if (e.connection.nextTimeout() <= now || e.connection.isClosed()) {
+                due.add(e);
+            }
+        }
+        for (Entry e : due) {
+            if (!e.connection.isClosed()) {
                 e.connection.onTimeout(now);
                 notifyHandler(e, now);
             }
-            if (e.connection.isClosed()) {
-                closed.add(e);
-            }
+            reapIfClosed(e);
         }
-        for (Entry e : closed) {
-            entries.remove(e);
-            for (ConnectionId id : e.ids) {
-                byCid.remove(id);
-            }
+    }
+
+    /** Forgets a closed connection and its connection IDs; later packets for them get stateless resets. */
+    private void reapIfClosed(Entry e) {
+        if (!e.connection.isClosed() || entries.remove(e) == null) {
+            return;
+        }
+        for (ConnectionId id : e.ids) {
+            byCid.remove(id);
         }
     }
 
