@@ -21,4 +21,11 @@ public sealed interface PathEvent {
     /** The RESET_STREAM for the stream was acknowledged ("Reset Recvd"); the stream is gone. */
     record StreamResetAcknowledged(long streamId, long errorCode) implements PathEvent {
     }
+
+    /**
+     * The current 1-RTT keys protected {@code packets} packets, 3/4 of their confidentiality limit
+     * (RFC 9001 §6.6): the LB should update keys. At the limit the sender stops sending.
+     */
+    record KeyUpdateNeeded(long packets) implements PathEvent {
+    }
 }

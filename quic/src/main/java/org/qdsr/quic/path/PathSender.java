@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.qdsr.quic.QuicException;
-import org.qdsr.quic.TransportError;
 import org.qdsr.quic.crypto.PacketAead;
+import org.qdsr.quic.crypto.PacketProtection;
 import org.qdsr.quic.recovery.CongestionController;
 import org.qdsr.quic.recovery.Recovery;
 import org.qdsr.quic.recovery.RttEstimator;
@@ -183,6 +183,9 @@ public final class PathSender {
         if (limit < MIN_BUFFER) {
             throw new IllegalArgumentException("datagram buffer of " + out.length + " bytes");
         }
+        if (keys.packetsProtected() >= PacketProtection.confidentialityLimit(keys.suite())) {
+            return 0; // RFC 9001 §6.6: no more packets with these keys
+        }
         boolean probe = recovery.ptoProbesWanted(0) > 0;
         if (!probe) {
             if (!hasWork()) {
@@ -229,6 +232,9 @@ public final class PathSender {
         packetsSent++;
         recovery.setAppLimited(!hasWork() && recovery.canSend(maxDatagramSize));
         checkCreditBlocked();
+        if (keys.packetsProtected() == PacketProtection.confidentialityLimit(keys.suite()) / 4 * 3) {
+            events.add(new PathEvent.KeyUpdateNeeded(keys.packetsProtected()));
+        }
         return end;
     }
 
