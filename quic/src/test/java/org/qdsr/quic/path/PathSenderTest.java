@@ -361,4 +361,39 @@ class PathSenderTest {
         assertThat(s.pollEvent()).isEqualTo(new PathEvent.StreamWritable(STREAM));
         assertThat(s.writableBytes(STREAM)).isEqualTo(4000);
     }
+
+    @Test
+    void addedStreamsShareThePathRoundRobin() throws Exception {
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC, 0);
+        s.addStream(ConnectionSnapshot.StreamSnapshot.fresh(4, 1 << 20));
+        assertThatThrownBy(() -> s.addStream(ConnectionSnapshot.StreamSnapshot.fresh(4, 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        s.write(STREAM, payload(3000), 0, 3000);
+        s.write(4, payload(3000), 0, 3000);
+        s.finish(STREAM);
+        s.finish(4);
+        PathReceiver rx = new PathReceiver(SUITE, SECRET, DCID, PATH);
+        byte[] out = new byte[1500];
+        int n = s.poll(out, 0);
+        List<Long> firstTwo = new ArrayList<>();
+        firstTwo.add(((StreamFrame) rx.receive(out, n).frames().get(0)).streamId());
+        n = s.poll(out, 0);
+        firstTwo.add(((StreamFrame) rx.receive(out, n).frames().get(0)).streamId());
+        assertThat(firstTwo).containsExactlyInAnyOrder(STREAM, 4L);
+        int packets = 2;
+        while ((n = s.poll(out, 0)) > 0) {
+            rx.receive(out, n);
+            packets++;
+        }
+        assertThat(rx.streamBytes(STREAM)).isEqualTo(payload(3000));
+        assertThat(rx.streamBytes(4)).isEqualTo(payload(3000));
+        s.onAck(List.of(new AckRange(0, packets - 1)), 0, 40 * MS);
+        List<PathEvent> events = new ArrayList<>();
+        for (PathEvent e; (e = s.pollEvent()) != null;) {
+            events.add(e);
+        }
+        assertThat(events).containsExactlyInAnyOrder(new PathEvent.StreamAcknowledged(STREAM),
+                new PathEvent.StreamAcknowledged(4));
+        assertThat(s.streamCount()).isZero();
+    }
 }
