@@ -1,6 +1,7 @@
 package org.qdsr.quic.connection;
 
 import java.time.Duration;
+import org.qdsr.quic.recovery.CongestionAlgorithm;
 
 /**
  * The local settings of a connection: what we advertise in our transport parameters (RFC 9000
@@ -26,8 +27,6 @@ public record ConnectionConfig(
         long initialMaxPathId,
         boolean serverPaths) {
 
-    /** Which congestion controller a connection runs (RFC 9002 §7, RFC 9438). */
-    public enum CongestionAlgorithm { NEW_RENO, CUBIC }
 
     public static ConnectionConfig defaults() {
         return new ConnectionConfig(Duration.ofSeconds(30), 16L << 20, 4L << 20, 4L << 20, 4L << 20,

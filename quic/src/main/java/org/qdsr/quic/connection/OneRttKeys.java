@@ -23,9 +23,17 @@ final class OneRttKeys {
     private long firstPacketOfWriteGeneration = -1;
     private boolean writeGenerationAcked;
 
+    private final byte[] firstWriteSecret;
+
     OneRttKeys(PacketProtection read, PacketProtection write) {
         this.read = read;
         this.write = write;
+        this.firstWriteSecret = write.secret();
+    }
+
+    /** The generation-0 write secret: its header-protection key serves every generation. */
+    byte[] firstWriteSecret() {
+        return firstWriteSecret.clone();
     }
 
     PacketProtection write() {

@@ -348,6 +348,36 @@ public final class QuicConnection {
         return p == null ? null : p.connectionId();
     }
 
+    /**
+     * Exports what another sender needs to send the response side of {@code streamIds} on path
+     * {@code pathId} (QDSR's isolated mode): current 1-RTT write keys, the client's connection
+     * ID for that path, the client's address and the streams' flow-control limits, plus
+     * {@code credit} bytes of connection-level send credit. This connection stops sending on
+     * those streams. The value contains traffic secrets: send it only over the TLS control channel.
+     */
+    public org.qdsr.quic.path.ConnectionSnapshot exportPath(long pathId, List<Long> streamIds, long credit) {
+        ConnectionId dcid = peerConnectionIdForPath(pathId);
+        if (oneRtt == null || dcid == null || !multipath.serverPaths()) {
+            throw new IllegalStateException("path " + pathId + " is not available for a handoff");
+        }
+        List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed = new java.util.ArrayList<>();
+        for (long id : streamIds) {
+            handed.add(org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot.fresh(id, streams.handOff(id)));
+        }
+        var write = oneRtt.write();
+        byte[] hp = org.qdsr.quic.path.ConnectionSnapshot.headerProtectionKeyFor(write.suite(),
+                oneRtt.firstWriteSecret());
+        return new org.qdsr.quic.path.ConnectionSnapshot(org.qdsr.quic.path.ConnectionSnapshot.VERSION,
+                write.suite(), write.secret(), hp, oneRtt.writePhase(), oneRtt.writeGeneration(), dcid, pathId,
+                peerAddress, maxDatagramSize, peerMaxAckDelayNanos, peerAckDelayExponent, 0,
+                recovery.rtt().exportState(), credit, 0, handed);
+    }
+
+    /** The sender a stream was handed to finished it (all data acknowledged, or reset). */
+    public void onHandedOffStreamDone(long streamId) {
+        streams.onHandedOffSendDone(streamId);
+    }
+
     /** Client side: packets received on extra paths (sent by other machines in QDSR). */
     public long packetsReceivedOnPaths() {
         return multipath.packetsReceivedOnPaths();

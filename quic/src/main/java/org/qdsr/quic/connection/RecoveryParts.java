@@ -1,8 +1,6 @@
 package org.qdsr.quic.connection;
 
 import org.qdsr.quic.recovery.CongestionController;
-import org.qdsr.quic.recovery.Cubic;
-import org.qdsr.quic.recovery.NewReno;
 import org.qdsr.quic.recovery.ReceivedPacketTracker;
 import org.qdsr.quic.recovery.Recovery;
 import org.qdsr.quic.recovery.RttEstimator;
@@ -13,9 +11,7 @@ final class RecoveryParts {
     }
 
     static Recovery<SentFrames> create(ConnectionConfig config) {
-        CongestionController cc = config.congestionControl() == ConnectionConfig.CongestionAlgorithm.NEW_RENO
-                ? new NewReno(config.maxDatagramSize())
-                : new Cubic(config.maxDatagramSize());
+        CongestionController cc = config.congestionControl().create(config.maxDatagramSize());
         RttEstimator rtt = new RttEstimator(config.initialRtt().toNanos());
         return Recovery.forPath0(cc, rtt, RttEstimator.DEFAULT_MAX_ACK_DELAY_NANOS);
     }

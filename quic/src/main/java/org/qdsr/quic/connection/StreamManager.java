@@ -31,6 +31,8 @@ final class StreamManager {
         final ReceiveStream recv;
         boolean writableWanted;
         boolean finAckReported;
+        /** The send side belongs to another sender now (a QDSR real server). */
+        boolean handedOff;
 
         QuicStream(long id, SendStream send, ReceiveStream recv) {
             this.id = id;
@@ -279,8 +281,29 @@ final class StreamManager {
         return s;
     }
 
+    /**
+     * Gives a stream's send side away (QDSR handoff): this connection no longer sends on it.
+     * Returns the peer's current MAX_STREAM_DATA for it, which the new sender starts from.
+     */
+    long handOff(long id) {
+        QuicStream s = requireSend(id);
+        s.handedOff = true;
+        sendQueue.remove(id);
+        return s.send.maxStreamData();
+    }
+
+    /** The new sender reports the send side done: the stream can be retired when its receive side is too. */
+    void onHandedOffSendDone(long id) {
+        QuicStream s = streams.get(id);
+        if (s != null && s.handedOff) {
+            s.finAckReported = true;
+            s.send.reset(0);
+            maybeRetire(s);
+        }
+    }
+
     private void enqueue(QuicStream s) {
-        if (s.send != null && !s.send.isReset()) {
+        if (s.send != null && !s.send.isReset() && !s.handedOff) {
             sendQueue.add(s.id);
         }
     }

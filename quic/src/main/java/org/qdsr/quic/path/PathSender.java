@@ -1,4 +1,5 @@
 package org.qdsr.quic.path;
+import org.qdsr.quic.recovery.CongestionAlgorithm;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;

@@ -1,4 +1,5 @@
 package org.qdsr.quic.path;
+import org.qdsr.quic.recovery.CongestionAlgorithm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,7 @@
-package org.qdsr.quic.path;
+package org.qdsr.quic.recovery;
 
-import org.qdsr.quic.recovery.CongestionController;
-import org.qdsr.quic.recovery.Cubic;
-import org.qdsr.quic.recovery.NewReno;
 
-/** The congestion controller a {@link PathSender} runs (RFC 9002 §7, RFC 9438). */
+/** The congestion controller a path runs (RFC 9002 §7, RFC 9438). */
 public enum CongestionAlgorithm {
     CUBIC,
     NEW_RENO;

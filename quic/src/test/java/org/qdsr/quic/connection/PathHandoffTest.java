@@ -1,0 +1,186 @@
+package org.qdsr.quic.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.qdsr.quic.DatagramEndpoint;
+import org.qdsr.quic.DatagramSink;
+import org.qdsr.quic.QuicException;
+import org.qdsr.quic.path.ConnectionSnapshot;
+import org.qdsr.quic.path.PathEvent;
+import org.qdsr.quic.path.PathSender;
+import org.qdsr.quic.sim.LinkConditions;
+import org.qdsr.quic.sim.SimNode;
+
+/**
+ * The core of QDSR's isolated mode in miniature: the server exports a stream's send side and a
+ * path to another sender (via the snapshot's binary form), which sends the response straight to
+ * the client from the server's address on its own path; the client's PATH_ACKs reach the server,
+ * which forwards them to that sender.
+ */
+class PathHandoffTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    /** A send-only node running path senders: what a real server does. */
+    private static final class SenderNode implements DatagramEndpoint {
+        final List<PathSender> senders = new ArrayList<>();
+        final List<Runnable> afterActivity = new ArrayList<>();
+        private final byte[] buf = new byte[2048];
+
+        @Override
+        public void onDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) {
+            throw new AssertionError("a real server never receives client packets");
+        }
+
+        @Override
+        public void drainTransmit(long now, DatagramSink sink) {
+            afterActivity.forEach(Runnable::run);
+            for (PathSender s : senders) {
+                int n;
+                while ((n = s.poll(buf, now)) > 0) {
+                    sink.send(buf, 0, n, s.destination());
+                }
+            }
+        }
+
+        @Override
+        public long nextDeadline() {
+            long t = Long.MAX_VALUE;
+            for (PathSender s : senders) {
+                t = Math.min(t, s.nextTimeout());
+            }
+            return t;
+        }
+
+        @Override
+        public void onDeadline(long now) {
+            for (PathSender s : senders) {
+                if (s.nextTimeout() <= now) {
+                    s.onTimeout(now);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anotherSenderDeliversTheResponseOnItsOwnPath() throws Exception {
+        byte[] body = new byte[2_000_000];
+        new Random(42).nextBytes(body);
+        ConnectionConfig serverConfig = ConnectionConfig.defaults().withPaths(4, false);
+        ConnectionConfig clientConfig = ConnectionConfig.defaults().withPaths(4, true);
+        SenderNode rs = new SenderNode();
+        long[] handedStream = {-1};
+        boolean[] streamDone = {false};
+        try (SimPair pair = new SimPair(31, serverConfig, c -> (conn, now) -> {
+            ConnectionEvent e;
+            while ((e = conn.pollEvent()) != null) {
+                if (e instanceof ConnectionEvent.StreamReadable r && handedStream[0] < 0) {
+                    byte[] req = new byte[16];
+                    if (conn.read(r.streamId(), req, 0, req.length) > 0 || conn.read(r.streamId(), req, 0, 0) < 0) {
+                        handedStream[0] = r.streamId();
+                        startSender(conn, r.streamId(), rs, body, now, pair());
+                    }
+                } else if (e instanceof ConnectionEvent.PathAcknowledged a) {
+                    try {
+                        rs.senders.get(0).onAck(a.ranges(), a.ackDelay(), now);
+                    } catch (QuicException ex) {
+                        throw new AssertionError(ex);
+                    }
+                }
+            }
+        })) {
+            current = pair;
+            pair.net.setDefaultConditions(LinkConditions.delay(10_000_000).withLoss(0.02).withReordering(0.02));
+            SimNode rsNode = pair.net.attach("rs", rs, SimPair.SERVER);
+            rs.afterActivity.add(() -> {
+                if (rs.senders.isEmpty()) {
+                    return;
+                }
+                PathEvent ev;
+                while ((ev = rs.senders.get(0).pollEvent()) != null) {
+                    if (ev instanceof PathEvent.StreamAcknowledged) {
+                        streamDone[0] = true;
+                    }
+                }
+            });
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            boolean[] fin = {false};
+            long[] stream = {-1};
+            QuicConnection client = pair.connect(pair.clientOptions(clientConfig), (c, now) -> {
+                while (c.pollEvent() != null) {
+                    // drain
+                }
+                if (c.isEstablished() && stream[0] < 0) {
+                    stream[0] = c.openStream(true);
+                    c.write(stream[0], "GET".getBytes(), 0, 3);
+                    c.finish(stream[0]);
+                }
+                byte[] b = new byte[65536];
+                int n;
+                while (stream[0] >= 0 && (n = c.read(stream[0], b, 0, b.length)) > 0) {
+                    received.write(b, 0, n);
+                }
+                fin[0] |= stream[0] >= 0 && c.read(stream[0], b, 0, 0) < 0;
+            });
+            pair.net.runUntil(() -> fin[0] && streamDone[0], 60 * SECOND);
+
+            assertThat(received.toByteArray()).isEqualTo(body);
+            assertThat(streamDone[0]).as("sender saw everything acknowledged").isTrue();
+            assertThat(client.packetsReceivedOnPaths()).isPositive();
+            SimNode server = pair.net.nodeAt(SimPair.SERVER);
+            assertThat(rsNode.sentBytes()).isGreaterThan(body.length);
+            assertThat(server.sentBytes()).as("the server sends only handshake, ACKs and control")
+                    .isLessThan(body.length / 20);
+        }
+    }
+
+    private static SimPair current;
+
+    private static SimPair pair() {
+        return current;
+    }
+
+    private static void startSender(QuicConnection conn, long streamId, SenderNode rs, byte[] body, long now,
+                                     SimPair pair) {
+        ConnectionSnapshot exported = conn.exportPath(1, List.of(streamId), 8L << 20);
+        assertThat(exported.toString()).doesNotContain(hex(exported.oneRttWriteSecret()));
+        ConnectionSnapshot imported;
+        try {
+            imported = ConnectionSnapshot.decode(exported.encode());
+        } catch (Exception ex) {
+            throw new AssertionError(ex);
+        }
+        PathSender sender = PathSender.fromSnapshot(imported, org.qdsr.quic.recovery.CongestionAlgorithm.CUBIC, now);
+        rs.senders.add(sender);
+        int[] written = {0};
+        Runnable pump = () -> {
+            while (written[0] < body.length) {
+                int n = sender.write(streamId, body, written[0], body.length - written[0]);
+                if (n == 0) {
+                    return;
+                }
+                written[0] += n;
+            }
+            if (written[0] == body.length) {
+                sender.finish(streamId);
+                written[0]++;
+            }
+        };
+        pump.run();
+        rs.afterActivity.add(pump);
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (byte x : ByteBuffer.wrap(b).array()) {
+            sb.append(String.format("%02x", x));
+        }
+        return sb.toString();
+    }
+}
