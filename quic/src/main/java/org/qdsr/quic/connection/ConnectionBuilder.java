@@ -1,0 +1,48 @@
+package org.qdsr.quic.connection;
+
+import java.net.InetSocketAddress;
+import java.util.random.RandomGenerator;
+import org.qdsr.quic.crypto.StatelessResetTokens;
+import org.qdsr.quic.wire.ConnectionId;
+
+/** Collects the construction inputs shared by both roles. */
+class ConnectionBuilder {
+    boolean isClient;
+    ConnectionConfig config;
+    RandomGenerator random;
+    InetSocketAddress peer;
+    StatelessResetTokens resetTokens;
+    ConnectionIdListener cidListener = ConnectionIdListener.NONE;
+    ConnectionId localId;
+    ConnectionId originalDestinationId;
+    ConnectionId initialDestinationId;
+    ClientOptions client;
+    ServerOptions server;
+
+    void fillClient(ClientOptions o) {
+        isClient = true;
+        client = o;
+        config = o.config();
+        random = o.random();
+        peer = o.server();
+        localId = ConnectionId.random(random, config.connectionIdLength());
+        originalDestinationId = ConnectionId.random(random, Math.max(8, config.connectionIdLength()));
+        initialDestinationId = originalDestinationId;
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        resetTokens = new StatelessResetTokens(key);
+    }
+
+    void fillServer(ServerOptions o) {
+        isClient = false;
+        server = o;
+        config = o.config();
+        random = o.random();
+        peer = o.client();
+        resetTokens = o.resetTokens();
+        cidListener = o.cidListener() == null ? ConnectionIdListener.NONE : o.cidListener();
+        localId = o.localId();
+        originalDestinationId = o.originalDestinationId();
+        initialDestinationId = o.initialDestinationId();
+    }
+}

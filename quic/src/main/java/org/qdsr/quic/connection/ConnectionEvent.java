@@ -1,0 +1,48 @@
+package org.qdsr.quic.connection;
+
+/** What a connection tells its application; polled with {@link QuicConnection#pollEvent()}. */
+public sealed interface ConnectionEvent {
+    /** The handshake completed (client: Finished sent; server: Finished received). */
+    record HandshakeCompleted(String alpn, boolean earlyDataAccepted) implements ConnectionEvent {
+    }
+
+    /** The peer opened a stream. */
+    record StreamOpened(long streamId) implements ConnectionEvent {
+    }
+
+    /** Bytes (or the end of the stream) can be read from a stream. */
+    record StreamReadable(long streamId) implements ConnectionEvent {
+    }
+
+    /** A stream's send buffer has room again. */
+    record StreamWritable(long streamId) implements ConnectionEvent {
+    }
+
+    /** Everything sent on a stream, FIN included, was acknowledged. */
+    record StreamAcknowledged(long streamId) implements ConnectionEvent {
+    }
+
+    /** The peer reset its sending side of a stream (RESET_STREAM). */
+    record StreamReset(long streamId, long errorCode) implements ConnectionEvent {
+    }
+
+    /** The peer asked us to stop sending on a stream (STOP_SENDING); the stream was reset. */
+    record StopSending(long streamId, long errorCode) implements ConnectionEvent {
+    }
+
+    /** More streams may be opened (MAX_STREAMS raised). */
+    record StreamsAvailable(boolean bidirectional) implements ConnectionEvent {
+    }
+
+    /** A NEW_TOKEN from the server (client only), for address validation on a later connection. */
+    record NewToken(byte[] token) implements ConnectionEvent {
+    }
+
+    /** A session ticket for resumption and 0-RTT (client only), with what 0-RTT must remember. */
+    record SessionTicket(ResumptionState state) implements ConnectionEvent {
+    }
+
+    /** The connection is closed; no more events follow. */
+    record Closed(CloseReason reason) implements ConnectionEvent {
+    }
+}

@@ -1,0 +1,116 @@
+package org.qdsr.quic.connection;
+
+import org.qdsr.quic.EncryptionLevel;
+import org.qdsr.quic.QuicException;
+import org.qdsr.quic.TransportError;
+import org.qdsr.quic.wire.AckFrame;
+import org.qdsr.quic.wire.ConnectionCloseFrame;
+import org.qdsr.quic.wire.CryptoFrame;
+import org.qdsr.quic.wire.Frame;
+import org.qdsr.quic.wire.HandshakeDoneFrame;
+import org.qdsr.quic.wire.MaxDataFrame;
+import org.qdsr.quic.wire.MaxStreamDataFrame;
+import org.qdsr.quic.wire.MaxStreamsFrame;
+import org.qdsr.quic.wire.NewConnectionIdFrame;
+import org.qdsr.quic.wire.NewTokenFrame;
+import org.qdsr.quic.wire.PaddingFrame;
+import org.qdsr.quic.wire.ParsedHeader;
+import org.qdsr.quic.wire.PathChallengeFrame;
+import org.qdsr.quic.wire.PathResponseFrame;
+import org.qdsr.quic.wire.ResetStreamFrame;
+import org.qdsr.quic.wire.RetireConnectionIdFrame;
+import org.qdsr.quic.wire.StopSendingFrame;
+import org.qdsr.quic.wire.StreamFrame;
+
+/** Applies each received frame to the connection's parts (RFC 9000 §19). */
+final class FrameHandler {
+    private final QuicConnection c;
+    private final byte[] cryptoScratch = new byte[4096];
+
+    FrameHandler(QuicConnection c) {
+        this.c = c;
+    }
+
+    /** PATH_CHALLENGE, PATH_RESPONSE, NEW_CONNECTION_ID and PADDING are probing frames (RFC 9000 §9.1). */
+    static boolean isProbing(Frame f) {
+        return f instanceof PathChallengeFrame || f instanceof PathResponseFrame || f instanceof NewConnectionIdFrame
+                || f instanceof PaddingFrame;
+    }
+
+    void onFrame(PacketSpace space, ParsedHeader h, Frame f, long now) throws QuicException {
+        if (f instanceof AckFrame a) {
+            onAck(space, a, now);
+        } else if (f instanceof CryptoFrame cf) {
+            onCrypto(space, cf);
+        } else if (f instanceof StreamFrame s) {
+            c.streams.onStreamFrame(s);
+        } else if (f instanceof ResetStreamFrame r) {
+            c.streams.onResetStream(r);
+        } else if (f instanceof StopSendingFrame s) {
+            ResetStreamFrame reset = c.streams.onStopSending(s);
+            if (reset != null) {
+                space.pendingControl.add(reset);
+            }
+        } else if (f instanceof MaxDataFrame m) {
+            c.streams.onMaxData(m.maximumData());
+        } else if (f instanceof MaxStreamDataFrame m) {
+            c.streams.onMaxStreamData(m.streamId(), m.maximumStreamData(), m.type());
+        } else if (f instanceof MaxStreamsFrame m) {
+            c.streams.onMaxStreams(m);
+        } else if (f instanceof NewConnectionIdFrame n) {
+            onNewConnectionId(space, n);
+        } else if (f instanceof RetireConnectionIdFrame r) {
+            space.pendingControl.addAll(c.cids.onRetire(r, h.dcid()));
+        } else if (f instanceof PathChallengeFrame p) {
+            space.pendingControl.add(new PathResponseFrame(p.data()));
+        } else if (f instanceof PathResponseFrame p) {
+            c.path.onResponse(p.data(), now);
+        } else if (f instanceof ConnectionCloseFrame cc) {
+            c.enterDraining(new CloseReason(CloseReason.Kind.PEER_CLOSE, cc.application(), cc.errorCode(),
+                    cc.reasonPhrase()), now);
+        } else if (f instanceof HandshakeDoneFrame) {
+            onHandshakeDone();
+        } else if (f instanceof NewTokenFrame t) {
+            onNewToken(t);
+        }
+        // PADDING, PING and *_BLOCKED need nothing beyond acknowledgement; multipath frames belong to the path layer.
+    }
+
+    private void onAck(PacketSpace space, AckFrame a, long now) throws QuicException {
+        if (a.pathId() > 0) {
+            return; // PATH_ACK for other paths: the QDSR path layer forwards them
+        }
+        long delay = space.level == EncryptionLevel.APPLICATION
+                ? (a.ackDelay() << c.peerAckDelayExponent) * 1000L : 0;
+        c.recovery.onAckReceived(space.recoveryIndex, a.ranges(), delay, now, c.assembler.recoveryListener());
+    }
+
+    private void onCrypto(PacketSpace space, CryptoFrame f) throws QuicException {
+        space.cryptoIn.onStreamFrame(f.offset(), f.data(), 0, f.data().length, false);
+        int n;
+        while ((n = space.cryptoIn.read(cryptoScratch, 0, cryptoScratch.length)) > 0) {
+            c.handshake.receiveCrypto(space.level, cryptoScratch, 0, n);
+        }
+    }
+
+    private void onNewConnectionId(PacketSpace space, NewConnectionIdFrame n) throws QuicException {
+        if (n.pathId() > 0) {
+            return;
+        }
+        space.pendingControl.addAll(c.cids.onNewConnectionId(n, c.config.activeConnectionIdLimit()));
+    }
+
+    private void onHandshakeDone() throws QuicException {
+        if (!c.isClient) {
+            throw new QuicException(TransportError.PROTOCOL_VIOLATION, 0x1e, "HANDSHAKE_DONE from a client");
+        }
+        c.handshake.confirm();
+    }
+
+    private void onNewToken(NewTokenFrame t) throws QuicException {
+        if (!c.isClient) {
+            throw new QuicException(TransportError.PROTOCOL_VIOLATION, 0x07, "NEW_TOKEN from a client");
+        }
+        c.events.add(new ConnectionEvent.NewToken(t.token()));
+    }
+}

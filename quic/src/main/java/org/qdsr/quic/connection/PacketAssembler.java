@@ -1,0 +1,484 @@
+package org.qdsr.quic.connection;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.qdsr.quic.crypto.PacketProtection;
+import org.qdsr.quic.recovery.Recovery;
+import org.qdsr.quic.recovery.SentPacket;
+import org.qdsr.quic.stream.StreamChunk;
+import org.qdsr.quic.wire.AckFrame;
+import org.qdsr.quic.wire.AckRange;
+import org.qdsr.quic.wire.ByteWriter;
+import org.qdsr.quic.wire.ConnectionId;
+import org.qdsr.quic.wire.Frame;
+import org.qdsr.quic.wire.FrameCodec;
+import org.qdsr.quic.wire.HandshakeDoneFrame;
+import org.qdsr.quic.wire.MaxDataFrame;
+import org.qdsr.quic.wire.MaxStreamDataFrame;
+import org.qdsr.quic.wire.PacketHeaders;
+import org.qdsr.quic.wire.PacketNumbers;
+import org.qdsr.quic.wire.PacketType;
+import org.qdsr.quic.wire.PathResponseFrame;
+import org.qdsr.quic.wire.PingFrame;
+
+/**
+ * The send path (RFC 9000 §12.2, §13, §14; RFC 9002): fills a datagram with up to one packet
+ * per packet-number space (coalesced), ACKs first, then control frames, CRYPTO and STREAM data,
+ * within the congestion window, the pacer, the anti-amplification limit and the flow-control
+ * credit. Packets are written unprotected, padded if needed, then sealed together.
+ */
+final class PacketAssembler {
+    /** RFC 9000 §14.1: datagrams carrying ack-eliciting Initial packets are at least this large. */
+    static final int MIN_INITIAL_DATAGRAM = 1200;
+    private static final int TAG = 16;
+    private static final int MAX_ACK_RANGES = 64;
+
+    private final QuicConnection c;
+    private final Recovery.Listener<SentFrames> listener = new RecoveryEvents();
+    private final List<Pending> pending = new ArrayList<>(3);
+
+    /** A packet written but not yet sealed. */
+    private record Pending(PacketSpace space, PacketType type, int start, int lengthOffset, int pnOffset,
+                           int pnLength, int payloadEnd, long pn, boolean ackEliciting, SentFrames sent,
+                           PacketProtection keys, boolean padded) {
+    }
+
+    PacketAssembler(QuicConnection c) {
+        this.c = c;
+    }
+
+    Recovery.Listener<SentFrames> recoveryListener() {
+        return listener;
+    }
+
+    int nextDatagram(byte[] out, long now) {
+        if (c.state == QuicConnection.State.CLOSING) {
+            return closeDatagram(out, now);
+        }
+        maybeInitiateKeyUpdate();
+        int limit = Math.max(c.maxDatagramSize, c.isClient && !c.handshakeConfirmed ? MIN_INITIAL_DATAGRAM : 0);
+        if (!c.isClient && !c.addressValidated) {
+            long allowance = PacketReceiver.AMPLIFICATION_FACTOR * c.bytesReceived - c.bytesSent;
+            limit = (int) Math.min(limit, allowance);
+            if (limit < 64) {
+                return 0;
+            }
+        }
+        boolean probing = anyProbe();
+        boolean cwndOpen = probing || c.recovery.canSend(limit);
+        boolean paced = cwndOpen && !probing && !pacerAllows(now, limit);
+        pending.clear();
+        int pos = 0;
+        for (int i = 0; i < c.spaces.length; i++) {
+            PacketSpace s = c.spaces[i];
+            PacketType type = packetType(i);
+            if (type == null || !wantsToSend(s, now, cwndOpen && !paced)) {
+                continue;
+            }
+            if (limit - pos < 64) {
+                break;
+            }
+            pos = writePacket(out, pos, limit, s, type, now, cwndOpen && !paced);
+        }
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        pos = padIfNeeded(out, pos, limit);
+        return seal(out, pos, now);
+    }
+
+    private boolean pacerAllows(long now, int bytes) {
+        long at = c.recovery.nextSendTime(now, bytes);
+        if (at > now) {
+            c.timers.pacingDeadline = at;
+            return false;
+        }
+        return true;
+    }
+
+    private boolean anyProbe() {
+        for (PacketSpace s : c.spaces) {
+            if (!s.discarded && c.recovery.ptoProbesWanted(s.recoveryIndex) > 0 && s.canSend()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private PacketType packetType(int space) {
+        PacketSpace s = c.spaces[space];
+        if (s.discarded) {
+            return null;
+        }
+        return switch (space) {
+            case QuicConnection.INITIAL -> s.sealer == null ? null : PacketType.INITIAL;
+            case QuicConnection.HANDSHAKE -> s.sealer == null ? null : PacketType.HANDSHAKE;
+            default -> c.oneRtt != null && (c.tls().handshakeComplete() || !c.isClient) ? PacketType.ONE_RTT
+                    : c.isClient && c.earlyDataKeys != null ? PacketType.ZERO_RTT : null;
+        };
+    }
+
+    private boolean wantsToSend(PacketSpace s, long now, boolean mayUseCwnd) {
+        if (c.recovery.ptoProbesWanted(s.recoveryIndex) > 0) {
+            return true;
+        }
+        if (s.received.ackPending() && s.received.wantsAckNow(now)) {
+            return true;
+        }
+        return mayUseCwnd && hasData(s);
+    }
+
+    private boolean hasData(PacketSpace s) {
+        if (s.cryptoOut.hasSendable(Long.MAX_VALUE) || !s.pendingControl.isEmpty()) {
+            return true;
+        }
+        if (s.recoveryIndex != QuicConnection.APPLICATION) {
+            return false;
+        }
+        return c.handshakeDonePending || c.streams.maxDataDue || !c.streams.maxStreamDataDue().isEmpty()
+                || c.streams.hasSendable();
+    }
+
+    private int writePacket(byte[] out, int start, int limit, PacketSpace s, PacketType type, long now,
+                            boolean mayUseCwnd) {
+        long pn = s.nextPacketNumber;
+        int pnLength = PacketNumbers.encodedLength(pn, c.recovery.largestAcked(s.recoveryIndex));
+        ByteWriter w = new ByteWriter(out, start, limit - start);
+        int lengthOffset = -1;
+        PacketProtection keys;
+        ConnectionId dcid = c.cids.activePeer();
+        if (type == PacketType.ONE_RTT) {
+            keys = c.oneRtt.write();
+            PacketHeaders.writeShortHeader(w, false, c.oneRtt.writePhase(), dcid, pnLength, pn);
+        } else {
+            keys = type == PacketType.ZERO_RTT ? c.earlyDataKeys : s.sealer;
+            byte[] token = type == PacketType.INITIAL && c.isClient ? c.retryToken : null;
+            lengthOffset = PacketHeaders.writeLongHeader(w, type, PacketHeaders.VERSION_1, dcid, c.localInitialId,
+                    token, pnLength, pn, 0) - PacketHeaders.LENGTH_FIELD_SIZE;
+        }
+        int pnOffset = w.position() - pnLength;
+        int payloadLimit = limit - TAG;
+        SentFrames sent = new SentFrames();
+        boolean ackEliciting = writeFrames(w, payloadLimit, s, type, sent, now, mayUseCwnd);
+        if (c.recovery.ptoProbesWanted(s.recoveryIndex) > 0) {
+            if (!ackEliciting && w.position() < payloadLimit) {
+                FrameCodec.write(PingFrame.INSTANCE, w);
+                ackEliciting = true;
+            }
+        }
+        boolean padded = false;
+        while (w.position() - pnOffset < 4) {
+            w.writeUint8(0); // PADDING so that header protection has a full sample (RFC 9001 §5.4.2)
+            padded = true;
+        }
+        s.nextPacketNumber++;
+        pending.add(new Pending(s, type, start, lengthOffset, pnOffset, pnLength, w.position(), pn, ackEliciting,
+                sent, keys, padded));
+        return w.position() + TAG;
+    }
+
+    private boolean writeFrames(ByteWriter w, int limit, PacketSpace s, PacketType type, SentFrames sent, long now,
+                                boolean mayUseCwnd) {
+        boolean eliciting = false;
+        if (s.received.ackPending() && type != PacketType.ZERO_RTT) {
+            writeAck(w, limit, s, sent, now);
+        }
+        if (!mayUseCwnd) {
+            return false;
+        }
+        if (type == PacketType.ONE_RTT) {
+            eliciting |= writeControl(w, limit, s, sent);
+        }
+        if (type != PacketType.ZERO_RTT) {
+            eliciting |= writeCrypto(w, limit, s, sent);
+        }
+        if (type == PacketType.ONE_RTT || type == PacketType.ZERO_RTT) {
+            eliciting |= writeStreams(w, limit, sent);
+        }
+        return eliciting;
+    }
+
+    private void writeAck(ByteWriter w, int limit, PacketSpace s, SentFrames sent, long now) {
+        List<AckRange> ranges = s.received.ackRanges(MAX_ACK_RANGES);
+        if (ranges.isEmpty()) {
+            return;
+        }
+        long delayMicros = s.received.ackDelayNanos(now) / 1000;
+        AckFrame ack = FrameCodec.ack(-1, ranges, delayMicros >> c.config.ackDelayExponent());
+        if (FrameCodec.encodedLength(ack) > limit - w.position()) {
+            return;
+        }
+        FrameCodec.write(ack, w);
+        sent.ackLargest = ranges.get(0).largest();
+        s.received.onAckSent(now);
+    }
+
+    private boolean writeControl(ByteWriter w, int limit, PacketSpace s, SentFrames sent) {
+        boolean wrote = false;
+        if (c.handshakeDonePending && fits(w, limit, 1)) {
+            FrameCodec.write(HandshakeDoneFrame.INSTANCE, w);
+            c.handshakeDonePending = false;
+            sent.handshakeDone = true;
+            wrote = true;
+        }
+        if (c.streams.maxDataDue) {
+            long max = c.streams.flow.maxDataToAdvertise();
+            Frame f = new MaxDataFrame(max >= 0 ? max : c.streams.flow.maxData());
+            if (fits(w, limit, FrameCodec.encodedLength(f))) {
+                FrameCodec.write(f, w);
+                c.streams.flow.onMaxDataSent(((MaxDataFrame) f).maximumData());
+                c.streams.maxDataDue = false;
+                sent.maxData = true;
+                wrote = true;
+            }
+        }
+        for (Iterator<Long> it = c.streams.maxStreamDataDue().iterator(); it.hasNext();) {
+            long id = it.next();
+            long max = c.streams.maxStreamDataFor(id);
+            if (max < 0) {
+                it.remove();
+                continue;
+            }
+            Frame f = new MaxStreamDataFrame(id, max);
+            if (!fits(w, limit, FrameCodec.encodedLength(f))) {
+                break;
+            }
+            FrameCodec.write(f, w);
+            c.streams.get(id).recv.onMaxStreamDataSent(max);
+            it.remove();
+            sent.addMaxStreamData(id);
+            wrote = true;
+        }
+        while (!s.pendingControl.isEmpty()) {
+            Frame f = s.pendingControl.peek();
+            if (!fits(w, limit, FrameCodec.encodedLength(f))) {
+                break;
+            }
+            s.pendingControl.poll();
+            FrameCodec.write(f, w);
+            if (!(f instanceof PathResponseFrame)) {
+                sent.addControl(f);
+            }
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    private boolean writeCrypto(ByteWriter w, int limit, PacketSpace s, SentFrames sent) {
+        boolean wrote = false;
+        while (s.cryptoOut.hasSendable(Long.MAX_VALUE)) {
+            int room = limit - w.position() - FrameCodec.cryptoFrameHeaderLength(s.cryptoOut.sentOffset(), 1200);
+            if (room <= 0) {
+                break;
+            }
+            StreamChunk chunk = s.cryptoOut.nextChunk(room, Long.MAX_VALUE);
+            if (chunk == null || chunk.length() == 0) {
+                break;
+            }
+            FrameCodec.writeCryptoFrameHeader(w, chunk.offset(), chunk.length());
+            s.cryptoOut.copyData(chunk.offset(), chunk.length(), w.array(), w.position());
+            w.position(w.position() + chunk.length());
+            sent.addRange(SentFrames.CRYPTO, chunk.offset(), chunk.length(), false);
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    private boolean writeStreams(ByteWriter w, int limit, SentFrames sent) {
+        boolean wrote = false;
+        StreamManager.QuicStream st;
+        while (limit - w.position() > 24 && (st = c.streams.nextSendable()) != null) {
+            int header = FrameCodec.streamFrameHeaderLength(st.id, st.send.sentOffset(), limit - w.position());
+            int room = limit - w.position() - header;
+            StreamChunk chunk = room < 0 ? null : st.send.nextChunk(room, c.streams.flow.sendCredit());
+            if (chunk == null) {
+                c.streams.requeueIfSendable(st);
+                break;
+            }
+            FrameCodec.writeStreamFrameHeader(w, st.id, chunk.offset(), chunk.length(), chunk.fin());
+            st.send.copyData(chunk.offset(), chunk.length(), w.array(), w.position());
+            w.position(w.position() + chunk.length());
+            if (chunk.isNew()) {
+                c.streams.flow.onNewDataSent(chunk.length());
+            }
+            sent.addRange(st.id, chunk.offset(), chunk.length(), chunk.fin());
+            c.streams.requeueIfSendable(st);
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    private static boolean fits(ByteWriter w, int limit, int length) {
+        return limit - w.position() >= length;
+    }
+
+    /** Client Initials and server datagrams with ack-eliciting Initials are padded (RFC 9000 §14.1). */
+    private int padIfNeeded(byte[] out, int end, int limit) {
+        boolean needs = false;
+        for (Pending p : pending) {
+            needs |= p.type == PacketType.INITIAL && (c.isClient || p.ackEliciting);
+        }
+        if (!needs || end >= MIN_INITIAL_DATAGRAM) {
+            return end;
+        }
+        int target = Math.min(MIN_INITIAL_DATAGRAM, limit);
+        Pending last = pending.remove(pending.size() - 1);
+        int extra = target - end;
+        java.util.Arrays.fill(out, last.payloadEnd, last.payloadEnd + extra, (byte) 0);
+        pending.add(new Pending(last.space, last.type, last.start, last.lengthOffset, last.pnOffset, last.pnLength,
+                last.payloadEnd + extra, last.pn, last.ackEliciting, last.sent, last.keys, true));
+        return end + extra;
+    }
+
+    private int seal(byte[] out, int end, long now) {
+        int total = 0;
+        for (Pending p : pending) {
+            if (p.lengthOffset >= 0) {
+                PacketHeaders.patchLength(out, p.lengthOffset, p.payloadEnd - p.pnOffset + TAG);
+            }
+            int packetEnd = p.keys.seal(out, p.start, p.pnOffset, p.pnLength, p.payloadEnd, p.pn, 0);
+            int size = packetEnd - p.start;
+            total = packetEnd;
+            boolean inFlight = p.ackEliciting || p.padded; // RFC 9002 §2: ACK-only packets are not in flight
+            c.recovery.onPacketSent(p.space.recoveryIndex, p.pn, now, size, p.ackEliciting, inFlight, p.sent);
+            if (p.type == PacketType.ONE_RTT) {
+                c.oneRtt.onPacketSent(p.pn);
+                c.packetsSentInPhase++;
+            }
+            if (p.ackEliciting) {
+                c.restartIdleTimerOnSend(now);
+            }
+            if (c.isClient && p.type == PacketType.HANDSHAKE) {
+                discardSpace(QuicConnection.INITIAL); // RFC 9001 §4.9.1
+            }
+        }
+        return total;
+    }
+
+    private void maybeInitiateKeyUpdate() {
+        long interval = c.config.keyUpdateIntervalPackets();
+        if (interval > 0 && c.packetsSentInPhase >= interval) {
+            c.initiateKeyUpdate();
+        }
+    }
+
+    private int closeDatagram(byte[] out, long now) {
+        if (!c.closeFramePending) {
+            return 0;
+        }
+        c.closeFramePending = false;
+        pending.clear();
+        int pos = 0;
+        for (int i = 0; i < c.spaces.length; i++) {
+            PacketType type = packetType(i);
+            if (type == null || type == PacketType.ZERO_RTT) {
+                continue;
+            }
+            Frame f = type == PacketType.ONE_RTT ? c.closeFrame : FrameFactory.handshakeSafeClose(c.closeFrame);
+            PacketSpace s = c.spaces[i];
+            s.pendingControl.clear();
+            s.pendingControl.add(f);
+            pos = writeClosePacket(out, pos, s, type);
+        }
+        return pending.isEmpty() ? 0 : seal(out, pos, now);
+    }
+
+    private int writeClosePacket(byte[] out, int start, PacketSpace s, PacketType type) {
+        long pn = s.nextPacketNumber++;
+        ByteWriter w = new ByteWriter(out, start, Math.max(0, c.maxDatagramSize - start));
+        int lengthOffset = -1;
+        PacketProtection keys;
+        if (type == PacketType.ONE_RTT) {
+            keys = c.oneRtt.write();
+            PacketHeaders.writeShortHeader(w, false, c.oneRtt.writePhase(), c.cids.activePeer(), 4, pn);
+        } else {
+            keys = s.sealer;
+            byte[] token = c.isClient && type == PacketType.INITIAL ? c.retryToken : null;
+            lengthOffset = PacketHeaders.writeLongHeader(w, type, PacketHeaders.VERSION_1, c.cids.activePeer(),
+                    c.localInitialId, token, 4, pn, 0) - PacketHeaders.LENGTH_FIELD_SIZE;
+        }
+        int pnOffset = w.position() - 4;
+        FrameCodec.write(s.pendingControl.poll(), w);
+        pending.add(new Pending(s, type, start, lengthOffset, pnOffset, 4, w.position(), pn, false, new SentFrames(),
+                keys, false));
+        return w.position() + TAG;
+    }
+
+    /** Drops a space's keys and its packets in flight (RFC 9002 §6.4). */
+    void discardSpace(int index) {
+        PacketSpace s = c.spaces[index];
+        if (s.discarded) {
+            return;
+        }
+        s.discard();
+        c.recovery.discardSpace(index);
+    }
+
+    /** After a Retry: resend the ClientHello from the start with the new keys and token. */
+    void restartInitial() {
+        PacketSpace s = c.spaces[QuicConnection.INITIAL];
+        s.cryptoOut.onLost(0, (int) s.cryptoOut.writtenOffset(), false);
+    }
+
+    /** Turns PTO expiry into probe packets in the spaces the recovery names (RFC 9002 §6.2.4). */
+    void takeProbes() {
+        for (PacketSpace s : c.spaces) {
+            if (s.discarded) {
+                continue;
+            }
+            if (c.recovery.ptoProbesWanted(s.recoveryIndex) > 0 && s.recoveryIndex != QuicConnection.APPLICATION) {
+                s.cryptoOut.onLost(0, (int) s.cryptoOut.writtenOffset(), false);
+            }
+        }
+    }
+
+    private final class RecoveryEvents implements Recovery.Listener<SentFrames> {
+        @Override
+        public void onAcked(int space, SentPacket<SentFrames> p) {
+            SentFrames sf = p.payload();
+            PacketSpace s = c.spaces[space];
+            if (sf.ackLargest >= 0 && !s.discarded) {
+                s.received.onAckOfAckReceived(sf.ackLargest);
+            }
+            if (sf.ranges != null) {
+                for (SentFrames.Range r : sf.ranges) {
+                    if (r.streamId() == SentFrames.CRYPTO) {
+                        s.cryptoOut.onAcked(r.offset(), r.length(), false);
+                    } else {
+                        c.streams.onRangeAcked(r);
+                    }
+                }
+            }
+            if (space == QuicConnection.APPLICATION && c.oneRtt != null) {
+                c.oneRtt.onPacketAcked(p.pn());
+            }
+        }
+
+        @Override
+        public void onLost(int space, SentPacket<SentFrames> p) {
+            SentFrames sf = p.payload();
+            PacketSpace s = c.spaces[space];
+            if (s.discarded) {
+                return;
+            }
+            if (sf.ranges != null) {
+                for (SentFrames.Range r : sf.ranges) {
+                    if (r.streamId() == SentFrames.CRYPTO) {
+                        s.cryptoOut.onLost(r.offset(), r.length(), false);
+                    } else {
+                        c.streams.onRangeLost(r);
+                    }
+                }
+            }
+            if (sf.control != null) {
+                s.pendingControl.addAll(sf.control);
+            }
+            c.handshakeDonePending |= sf.handshakeDone;
+            c.streams.maxDataDue |= sf.maxData;
+            if (sf.maxStreamData != null) {
+                c.streams.maxStreamDataDue().addAll(sf.maxStreamData);
+            }
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package org.qdsr.quic.connection;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.qdsr.quic.EncryptionLevel;
+import org.qdsr.quic.QuicException;
+import org.qdsr.quic.crypto.PacketProtection;
+import org.qdsr.quic.recovery.Recovery;
+import org.qdsr.quic.tls.QuicTls;
+import org.qdsr.quic.wire.ConnectionId;
+import org.qdsr.quic.wire.Frame;
+import org.qdsr.quic.wire.ResetStreamFrame;
+import org.qdsr.quic.wire.RetireConnectionIdFrame;
+import org.qdsr.quic.wire.StopSendingFrame;
+import org.qdsr.quic.wire.TransportParameters;
+
+/**
+ * One QUIC connection, client or server (RFC 9000), sans-I/O: datagrams go in through
+ * {@link #receive}, come out of {@link #poll}, time passes through {@link #onTimeout}; the
+ * application uses the stream methods and {@link #pollEvent()}. Composed of packet-number spaces
+ * ({@link PacketSpace}), 1-RTT keys ({@link OneRttKeys}), streams ({@link StreamManager}),
+ * connection IDs ({@link ConnectionIds}), loss recovery and congestion control ({@code Recovery}),
+ * the TLS handshake ({@link HandshakeDriver}), the receive path ({@link PacketReceiver}) and the
+ * send path ({@link PacketAssembler}).
+ */
+public final class QuicConnection {
+    /** Connection states (RFC 9000 §10). */
+    public enum State { HANDSHAKE, ESTABLISHED, CLOSING, DRAINING, CLOSED }
+
+    static final int INITIAL = 0;
+    static final int HANDSHAKE = 1;
+    static final int APPLICATION = 2;
+
+    final boolean isClient;
+    final ConnectionConfig config;
+    final RandomGenerator random;
+    final PacketSpace[] spaces = new PacketSpace[3];
+    final Recovery<SentFrames> recovery;
+    final StreamManager streams;
+    final ConnectionIds cids;
+    final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
+    final HandshakeDriver handshake;
+    final PacketReceiver receiver;
+    final PacketAssembler assembler;
+    final Timers timers = new Timers();
+
+    State state = State.HANDSHAKE;
+    OneRttKeys oneRtt;
+    PacketProtection earlyDataKeys;
+    TransportParameters peerParameters;
+    InetSocketAddress peerAddress;
+    final PathValidator path;
+    ConnectionId originalDestinationId;
+    ConnectionId localInitialId;
+    byte[] retryToken = new byte[0];
+    boolean addressValidated;
+    boolean handshakeConfirmed;
+    boolean handshakeDonePending;
+    long bytesReceived;
+    long bytesSent;
+    long peerMaxAckDelayNanos = 25_000_000L;
+    int peerAckDelayExponent = 3;
+    int maxDatagramSize;
+    CloseReason closeReason;
+    Frame closeFrame;
+    boolean closeFramePending;
+    long packetsSentInPhase;
+    boolean ackElicitingSentSinceReceive;
+
+    QuicConnection(Builder b) {
+        this.isClient = b.isClient;
+        this.config = b.config;
+        this.random = b.random;
+        this.peerAddress = b.peer;
+        this.maxDatagramSize = config.maxDatagramSize();
+        this.recovery = RecoveryParts.create(config);
+        this.streams = new StreamManager(isClient, config, events::add);
+        this.cids = new ConnectionIds(random, b.resetTokens, config.connectionIdLength(), b.cidListener);
+        this.path = new PathValidator(random);
+        for (EncryptionLevel level : new EncryptionLevel[] {EncryptionLevel.INITIAL, EncryptionLevel.HANDSHAKE,
+                EncryptionLevel.APPLICATION}) {
+            int i = spaceIndex(level);
+            spaces[i] = new PacketSpace(level, i, RecoveryParts.tracker(config, level != EncryptionLevel.APPLICATION));
+        }
+        this.localInitialId = b.localId;
+        this.originalDestinationId = b.originalDestinationId;
+        cids.addInitialLocal(b.localId);
+        this.handshake = new HandshakeDriver(this, b);
+        this.receiver = new PacketReceiver(this);
+        this.assembler = new PacketAssembler(this);
+    }
+
+    static int spaceIndex(EncryptionLevel level) {
+        return switch (level) {
+            case INITIAL -> INITIAL;
+            case HANDSHAKE -> HANDSHAKE;
+            case EARLY_DATA, APPLICATION -> APPLICATION;
+        };
+    }
+
+    /** Starts a client connection: the ClientHello is queued; poll to send it. */
+    public static QuicConnection connect(ClientOptions options, long now) throws QuicException {
+        QuicConnection c = new QuicConnection(Builder.client(options));
+        c.handshake.startClient(now);
+        c.timers.idleDeadline = now + c.config.maxIdleTimeout().toNanos();
+        return c;
+    }
+
+    /** Accepts a server connection for a client's first Initial; feed that datagram with {@link #receive} next. */
+    public static QuicConnection accept(ServerOptions options, long now) throws QuicException {
+        QuicConnection c = new QuicConnection(Builder.server(options));
+        c.handshake.startServer();
+        c.timers.idleDeadline = now + c.config.maxIdleTimeout().toNanos();
+        return c;
+    }
+
+    // ---- datagrams in and out --------------------------------------------------------------
+
+    /** Processes one received datagram (possibly several coalesced packets). Never throws for bad input. */
+    public void receive(byte[] data, int off, int len, InetSocketAddress from, long now) {
+        if (state == State.CLOSED || state == State.DRAINING) {
+            return;
+        }
+        if (state == State.CLOSING) {
+            closeFramePending = true; // RFC 9000 §10.2.1: answer packets with another CONNECTION_CLOSE
+            return;
+        }
+        try {
+            receiver.onDatagram(data, off, len, from, now);
+        } catch (QuicException e) {
+            closeWithError(e, now);
+        }
+        afterActivity(now);
+    }
+
+    /**
+     * Writes the next datagram to send into {@code out} (at least {@code maxDatagramSize} bytes)
+     * and returns its length, or 0 when there is nothing to send now. {@link #destination()}
+     * tells where it goes.
+     */
+    public int poll(byte[] out, long now) {
+        if (state == State.CLOSED || state == State.DRAINING) {
+            return 0;
+        }
+        int n = assembler.nextDatagram(out, now);
+        if (n > 0) {
+            bytesSent += n;
+        }
+        return n;
+    }
+
+    public InetSocketAddress destination() {
+        return peerAddress;
+    }
+
+    /** The earliest time {@link #onTimeout} must run; {@link Long#MAX_VALUE} if never. */
+    public long nextTimeout() {
+        if (state == State.CLOSED) {
+            return Long.MAX_VALUE;
+        }
+        long t = Math.min(timers.idleDeadline, timers.closeDeadline);
+        if (state == State.CLOSING || state == State.DRAINING) {
+            return t;
+        }
+        t = Math.min(t, recovery.lossDetectionTimer());
+        for (PacketSpace s : spaces) {
+            if (!s.discarded) {
+                t = Math.min(t, s.received.ackDeadline());
+            }
+        }
+        t = Math.min(t, timers.pacingDeadline);
+        if (oneRtt != null) {
+            t = Math.min(t, oneRtt.previousDiscardAt());
+        }
+        return t;
+    }
+
+    public void onTimeout(long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (now >= timers.closeDeadline) {
+            enterClosed(now);
+            return;
+        }
+        if (now >= timers.idleDeadline) {
+            closeReason = closeReason != null ? closeReason : CloseReason.idle();
+            enterClosed(now);
+            return;
+        }
+        if (state == State.CLOSING || state == State.DRAINING) {
+            return;
+        }
+        if (now >= recovery.lossDetectionTimer()) {
+            recovery.onLossDetectionTimeout(now, assembler.recoveryListener());
+            assembler.takeProbes();
+        }
+        if (oneRtt != null) {
+            oneRtt.discardPrevious(now);
+        }
+        if (now >= timers.pacingDeadline) {
+            timers.pacingDeadline = Long.MAX_VALUE;
+        }
+    }
+
+    private void afterActivity(long now) {
+        if (state == State.HANDSHAKE || state == State.ESTABLISHED) {
+            collectFlowControlUpdates();
+        }
+    }
+
+    void collectFlowControlUpdates() {
+        streams.collectMaxStreams(spaces[APPLICATION].pendingControl);
+    }
+
+    // ---- application API --------------------------------------------------------------------
+
+    public ConnectionEvent pollEvent() {
+        return events.poll();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isEstablished() {
+        return state == State.ESTABLISHED;
+    }
+
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    public boolean isClient() {
+        return isClient;
+    }
+
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    public String alpn() {
+        return handshake.tls().alpn();
+    }
+
+    public InetSocketAddress peerAddress() {
+        return peerAddress;
+    }
+
+    /** Opens a stream; returns its ID or -1 while the peer's MAX_STREAMS does not allow another. */
+    public long openStream(boolean bidirectional) {
+        return streams.open(bidirectional);
+    }
+
+    /** Queues bytes; returns how many fit in the stream's send buffer (wait for StreamWritable for the rest). */
+    public int write(long streamId, byte[] b, int off, int len) {
+        return streams.write(streamId, b, off, len);
+    }
+
+    /** Ends the sending side after the bytes written so far (FIN). */
+    public void finish(long streamId) {
+        streams.finish(streamId);
+    }
+
+    /** Reads received bytes in order: count, 0 if none yet, -1 at the end of the stream. */
+    public int read(long streamId, byte[] b, int off, int len) {
+        return streams.read(streamId, b, off, len);
+    }
+
+    public void resetStream(long streamId, long applicationErrorCode) {
+        ResetStreamFrame f = streams.reset(streamId, applicationErrorCode);
+        if (f != null) {
+            spaces[APPLICATION].pendingControl.add(f);
+        }
+    }
+
+    public void stopSending(long streamId, long applicationErrorCode) {
+        StopSendingFrame f = streams.stopSending(streamId, applicationErrorCode);
+        spaces[APPLICATION].pendingControl.add(f);
+    }
+
+    /** Starts a key update now (RFC 9001 §6.1), if one is allowed; returns whether it started. */
+    public boolean initiateKeyUpdate() {
+        if (oneRtt == null || !handshakeConfirmed || !oneRtt.canInitiate()) {
+            return false;
+        }
+        oneRtt.initiate();
+        packetsSentInPhase = 0;
+        return true;
+    }
+
+    public long keyGeneration() {
+        return oneRtt == null ? 0 : oneRtt.writeGeneration();
+    }
+
+    /** Switches to a fresh connection ID of the peer's (RFC 9000 §5.1.2); false if none is spare. */
+    public boolean rotatePeerConnectionId() {
+        RetireConnectionIdFrame f = cids.rotatePeer();
+        if (f == null) {
+            return false;
+        }
+        spaces[APPLICATION].pendingControl.add(f);
+        return true;
+    }
+
+    public ConnectionId peerConnectionId() {
+        return cids.activePeer();
+    }
+
+    public List<ConnectionId> localConnectionIds() {
+        return cids.localIds();
+    }
+
+    /** Closes with an application error (CONNECTION_CLOSE 0x1d, RFC 9000 §10.2). */
+    public void close(long applicationErrorCode, String reason, long now) {
+        if (state == State.CLOSING || state == State.DRAINING || state == State.CLOSED) {
+            return;
+        }
+        enterClosing(new CloseReason(CloseReason.Kind.LOCAL_CLOSE, true, applicationErrorCode, reason),
+                FrameFactory.applicationClose(applicationErrorCode, reason), now);
+    }
+
+    void closeWithError(QuicException e, long now) {
+        if (state == State.CLOSING || state == State.DRAINING || state == State.CLOSED) {
+            return;
+        }
+        enterClosing(new CloseReason(CloseReason.Kind.LOCAL_CLOSE, false, e.errorCode(), e.getMessage()),
+                FrameFactory.transportClose(e.errorCode(), e.frameType(), e.getMessage()), now);
+    }
+
+    private void enterClosing(CloseReason reason, Frame frame, long now) {
+        closeReason = reason;
+        closeFrame = frame;
+        closeFramePending = true;
+        state = State.CLOSING;
+        timers.closeDeadline = now + 3 * recovery.rtt().pto(peerMaxAckDelayNanos, true);
+    }
+
+    /** The peer closed (RFC 9000 §10.2.2): drain for three PTOs, send nothing. */
+    void enterDraining(CloseReason reason, long now) {
+        if (state == State.DRAINING || state == State.CLOSED) {
+            return;
+        }
+        closeReason = reason;
+        state = State.DRAINING;
+        timers.closeDeadline = now + 3 * recovery.rtt().pto(peerMaxAckDelayNanos, true);
+    }
+
+    void enterClosed(long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        handshake.dispose();
+        events.add(new ConnectionEvent.Closed(closeReason != null ? closeReason : CloseReason.idle()));
+    }
+
+    /** Closes at once, e.g. after a stateless reset (RFC 9000 §10.3). */
+    void terminate(CloseReason reason, long now) {
+        closeReason = reason;
+        enterClosed(now);
+    }
+
+    long idleTimeoutNanos() {
+        long local = config.maxIdleTimeout().toNanos();
+        long remote = peerParameters == null ? 0 : peerParameters.maxIdleTimeout() * 1_000_000L;
+        long t = local == 0 ? remote : remote == 0 ? local : Math.min(local, remote);
+        t = t == 0 ? Long.MAX_VALUE / 4 : t;
+        return Math.max(t, 3 * recovery.rtt().pto(peerMaxAckDelayNanos, true));
+    }
+
+    void restartIdleTimer(long now) {
+        timers.idleDeadline = now + idleTimeoutNanos();
+        ackElicitingSentSinceReceive = false;
+    }
+
+    /** RFC 9000 §10.1: the first ack-eliciting packet sent after a receipt also restarts the timer. */
+    void restartIdleTimerOnSend(long now) {
+        if (!ackElicitingSentSinceReceive) {
+            ackElicitingSentSinceReceive = true;
+            timers.idleDeadline = now + idleTimeoutNanos();
+        }
+    }
+
+    /** Validated peer addresses after migration, for tests and metrics. */
+    public long pathValidations() {
+        return path.validatedCount();
+    }
+
+    QuicTls tls() {
+        return handshake.tls();
+    }
+
+    /** Counters for tests and metrics. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    public int openStreams() {
+        return streams.size();
+    }
+
+    /** A one-line summary of the connection's state for logs and debugging; never includes key material. */
+    public String debugState() {
+        return (isClient ? "client" : "server") + " state=" + state + " sent=" + bytesSent + " recv=" + bytesReceived
+                + " inflight=" + recovery.bytesInFlight() + " cwnd=" + recovery.cc().congestionWindow()
+                + " srtt=" + recovery.rtt().smoothedRtt() / 1000 + "us pto=" + recovery.ptoCount()
+                + " lossTimer=" + recovery.lossDetectionTimer() + " credit=" + streams.flow.sendCredit()
+                + " streams=" + streams.size() + " sendable=" + streams.hasSendable()
+                + " largestAcked=" + recovery.largestAcked(APPLICATION) + " nextPn=" + spaces[APPLICATION].nextPacketNumber;
+    }
+
+    /** Deadlines that are not owned by a part. */
+    static final class Timers {
+        long idleDeadline = Long.MAX_VALUE;
+        long closeDeadline = Long.MAX_VALUE;
+        long pacingDeadline = Long.MAX_VALUE;
+    }
+
+    // Builder is in its own file to keep this one short.
+    static final class Builder extends ConnectionBuilder {
+        static Builder client(ClientOptions o) {
+            Builder b = new Builder();
+            b.fillClient(o);
+            return b;
+        }
+
+        static Builder server(ServerOptions o) {
+            Builder b = new Builder();
+            b.fillServer(o);
+            return b;
+        }
+    }
+}

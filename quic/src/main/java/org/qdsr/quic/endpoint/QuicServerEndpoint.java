@@ -1,0 +1,286 @@
+package org.qdsr.quic.endpoint;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.qdsr.quic.DatagramEndpoint;
+import org.qdsr.quic.DatagramSink;
+import org.qdsr.quic.QuicException;
+import org.qdsr.quic.connection.ConnectionConfig;
+import org.qdsr.quic.connection.ConnectionIdListener;
+import org.qdsr.quic.connection.QuicConnection;
+import org.qdsr.quic.connection.ServerOptions;
+import org.qdsr.quic.crypto.RetryIntegrity;
+import org.qdsr.quic.crypto.StatelessResetTokens;
+import org.qdsr.quic.tls.ServerTlsContext;
+import org.qdsr.quic.wire.ConnectionId;
+import org.qdsr.quic.wire.PacketHeaders;
+import org.qdsr.quic.wire.PacketType;
+import org.qdsr.quic.wire.ParsedHeader;
+
+/**
+ * A QUIC server endpoint, sans-I/O: routes datagrams to connections by destination connection
+ * ID, accepts new connections from Initial packets, and answers what belongs to no connection
+ * with Version Negotiation (RFC 9000 §6), Retry (§8.1.2, when configured) or a stateless reset
+ * (§10.3). Bad input is dropped; an exception from one connection's application never reaches
+ * another connection.
+ */
+public final class QuicServerEndpoint implements DatagramEndpoint {
+    private static final System.Logger LOG = System.getLogger(QuicServerEndpoint.class.getName());
+    private static final int MIN_STATELESS_RESET_TRIGGER = 43;
+
+    /** Endpoint settings. */
+    public record Settings(ConnectionConfig config, ServerTlsContext tls, boolean requireRetry, int maxConnections) {
+        public static Settings of(ServerTlsContext tls) {
+            return new Settings(ConnectionConfig.defaults(), tls, false, 10_000);
+        }
+
+        public Settings withConfig(ConnectionConfig c) {
+            return new Settings(c, tls, requireRetry, maxConnections);
+        }
+
+        public Settings withRetry(boolean retry) {
+            return new Settings(config, tls, retry, maxConnections);
+        }
+    }
+
+    private final class Entry implements ConnectionIdListener {
+        QuicConnection connection;
+        ConnectionHandler handler;
+        final List<ConnectionId> ids = new ArrayList<>();
+
+        @Override
+        public void onIssued(ConnectionId id) {
+            ids.add(id);
+            byCid.put(id, this);
+        }
+
+        @Override
+        public void onRetired(ConnectionId id) {
+            ids.remove(id);
+            byCid.remove(id);
+        }
+    }
+
+    private record Outgoing(byte[] data, InetSocketAddress to) {
+    }
+
+    private final Settings settings;
+    private final Function<QuicConnection, ConnectionHandler> handlers;
+    private final RandomGenerator random;
+    private final StatelessResetTokens resetTokens;
+    private final AddressTokens addressTokens;
+    private final Map<ConnectionId, Entry> byCid = new HashMap<>();
+    private final Map<Entry, Boolean> entries = new IdentityHashMap<>();
+    private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+    private final byte[] sendBuffer = new byte[65536];
+    private long statelessResetsSent;
+    private long connectionsAccepted;
+    private long datagramsDropped;
+
+    public QuicServerEndpoint(Settings settings, Function<QuicConnection, ConnectionHandler> handlers,
+                              RandomGenerator random) {
+        this.settings = settings;
+        this.handlers = handlers;
+        this.random = random;
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        this.resetTokens = new StatelessResetTokens(key);
+        byte[] tokenKey = new byte[32];
+        random.nextBytes(tokenKey);
+        this.addressTokens = new AddressTokens(tokenKey, random);
+    }
+
+    @Override
+    public void onDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) {
+        int cidLength = settings.config().connectionIdLength();
+        ConnectionId dcid = PacketHeaders.peekDestinationConnectionId(data, off, len, cidLength);
+        if (dcid == null) {
+            datagramsDropped++;
+            return;
+        }
+        Entry e = byCid.get(dcid);
+        if (e != null) {
+            e.connection.receive(data, off, len, from, now);
+            notifyHandler(e, now);
+            return;
+        }
+        if (!PacketHeaders.isLongHeader(data[off])) {
+            maybeStatelessReset(dcid, len, from);
+            return;
+        }
+        long version = PacketHeaders.version(data, off, len);
+        if (version != PacketHeaders.VERSION_1) {
+            maybeVersionNegotiation(data, off, len, from);
+            return;
+        }
+        ParsedHeader h = PacketHeaders.parse(data, off, len, cidLength);
+        if (h == null || h.type() != PacketType.INITIAL || len < 1200 || h.dcid().length() < 8) {
+            datagramsDropped++;
+            return;
+        }
+        accept(h, data, off, len, from, now);
+    }
+
+    private void accept(ParsedHeader h, byte[] data, int off, int len, InetSocketAddress from, long now) {
+        if (entries.size() >= settings.maxConnections()) {
+            datagramsDropped++;
+            return;
+        }
+        ConnectionId odcid = h.dcid();
+        ConnectionId retryScid = null;
+        boolean validated = false;
+        if (h.token().length > 0) {
+            AddressTokens.Validated v = addressTokens.validate(h.token(), from, now);
+            if (v != null) {
+                odcid = v.originalDestinationId();
+                retryScid = v.retrySourceId();
+                validated = true;
+            }
+        }
+        if (settings.requireRetry() && !validated) {
+            sendRetry(h, from, now);
+            return;
+        }
+        Entry e = new Entry();
+        ConnectionId localId = ConnectionId.random(random, settings.config().connectionIdLength());
+        ServerOptions options = new ServerOptions(settings.config(), settings.tls(), from, random, resetTokens, e,
+                h.dcid(), odcid, retryScid, localId, validated, null);
+        try {
+            e.connection = QuicConnection.accept(options, now);
+        } catch (QuicException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot accept connection: " + ex.getMessage());
+            return;
+        }
+        e.handler = handlers.apply(e.connection);
+        entries.put(e, Boolean.TRUE);
+        e.onIssued(localId);
+        e.onIssued(h.dcid());
+        connectionsAccepted++;
+        e.connection.receive(data, off, len, from, now);
+        notifyHandler(e, now);
+    }
+
+    private void sendRetry(ParsedHeader h, InetSocketAddress from, long now) {
+        ConnectionId retryScid = ConnectionId.random(random, settings.config().connectionIdLength());
+        byte[] token = addressTokens.retryToken(from, h.dcid(), retryScid, now);
+        byte[] withoutTag = PacketHeaders.retryWithoutTag(PacketHeaders.VERSION_1, h.scid(), retryScid, token);
+        byte[] tag = RetryIntegrity.tag(PacketHeaders.retryPseudoPacket(h.dcid(), withoutTag));
+        byte[] packet = new byte[withoutTag.length + tag.length];
+        System.arraycopy(withoutTag, 0, packet, 0, withoutTag.length);
+        System.arraycopy(tag, 0, packet, withoutTag.length, tag.length);
+        outgoing.add(new Outgoing(packet, from));
+    }
+
+    private void maybeVersionNegotiation(byte[] data, int off, int len, InetSocketAddress from) {
+        PacketHeaders.LongHeaderIds ids = PacketHeaders.peekLongHeaderIds(data, off, len);
+        if (ids == null || len < 1200 || ids.version() == 0) {
+            datagramsDropped++;
+            return;
+        }
+        byte[] vn = PacketHeaders.versionNegotiation(ids.scid(), ids.dcid(), new long[] {PacketHeaders.VERSION_1},
+                random);
+        outgoing.add(new Outgoing(vn, from));
+    }
+
+    /** RFC 9000 §10.3: smaller than the trigger, unpredictable, ending in the token for that CID. */
+    private void maybeStatelessReset(ConnectionId dcid, int len, InetSocketAddress from) {
+        if (len < MIN_STATELESS_RESET_TRIGGER || dcid.length() != settings.config().connectionIdLength()) {
+            datagramsDropped++;
+            return;
+        }
+        int size = Math.min(len - 1, 64);
+        byte[] reset = new byte[size];
+        random.nextBytes(reset);
+        reset[0] = (byte) (0x40 | (reset[0] & 0x3f));
+        byte[] token = resetTokens.tokenFor(dcid);
+        System.arraycopy(token, 0, reset, size - 16, 16);
+        outgoing.add(new Outgoing(reset, from));
+        statelessResetsSent++;
+    }
+
+    private void notifyHandler(Entry e, long now) {
+        try {
+            e.handler.onActivity(e.connection, now);
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "application failed on a connection; closing it", ex);
+            e.connection.close(0x102, "internal error", now);
+        }
+    }
+
+    @Override
+    public void drainTransmit(long now, DatagramSink sink) {
+        while (!outgoing.isEmpty()) {
+            Outgoing o = outgoing.poll();
+            if (!sink.send(o.data, 0, o.data.length, o.to)) {
+                return;
+            }
+        }
+        for (Entry e : entries.keySet()) {
+            int n;
+            while ((n = e.connection.poll(sendBuffer, now)) > 0) {
+                if (!sink.send(sendBuffer, 0, n, e.connection.destination())) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public long nextDeadline() {
+        long t = Long.MAX_VALUE;
+        for (Entry e : entries.keySet()) {
+            t = Math.min(t, e.connection.nextTimeout());
+        }
+        return t;
+    }
+
+    @Override
+    public void onDeadline(long now) {
+        List<Entry> closed = new ArrayList<>();
+        for (Entry e : entries.keySet()) {
+            if (e.connection.nextTimeout() <= now) {
+                e.connection.onTimeout(now);
+                notifyHandler(e, now);
+            }
+            if (e.connection.isClosed()) {
+                closed.add(e);
+            }
+        }
+        for (Entry e : closed) {
+            entries.remove(e);
+            for (ConnectionId id : e.ids) {
+                byCid.remove(id);
+            }
+        }
+    }
+
+    /** Runs {@code action} for every live connection (on the endpoint's thread). */
+    public void forEachConnection(java.util.function.Consumer<QuicConnection> action) {
+        for (Entry e : entries.keySet()) {
+            action.accept(e.connection);
+        }
+    }
+
+    public int connectionCount() {
+        return entries.size();
+    }
+
+    public long connectionsAccepted() {
+        return connectionsAccepted;
+    }
+
+    public long statelessResetsSent() {
+        return statelessResetsSent;
+    }
+
+    public long datagramsDropped() {
+        return datagramsDropped;
+    }
+}
