@@ -31,6 +31,7 @@ final class H3Sim {
     final QuicServerEndpoint server;
     final QuicClientEndpoint client = new QuicClientEndpoint();
     final List<Http3ServerSession> sessions = new ArrayList<>();
+    final List<QuicConnection> serverConnections = new ArrayList<>();
     private final SplittableRandom random;
 
     H3Sim(long seed, RequestHandler handler, ConnectionConfig serverConfig, LinkConditions conditions) {
@@ -40,6 +41,7 @@ final class H3Sim {
         server = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(TLS).withConfig(serverConfig), c -> {
             Http3ServerSession s = new Http3ServerSession(handler);
             sessions.add(s);
+            serverConnections.add(c);
             return s;
         }, random.split());
         net.attach(SERVER, server);
