@@ -105,12 +105,15 @@ public final class Http3ClientSession implements ConnectionHandler {
                 return;
             }
             for (Long id : readable) {
-                onReadable(c, id, now);
+                onReadable(c, id, now); // a response may complete even if the peer closed right after
             }
             onGoaway(c);
+            checkConnectionState(c);
+            if (closedBecause != null) {
+                return;
+            }
             issueQueued(c);
             core.flush(c);
-            checkConnectionState(c);
             maybeClose(c, now);
         } catch (Http3Exception e) {
             c.close(e.error().code(), e.getMessage(), now);
@@ -230,7 +233,7 @@ public final class Http3ClientSession implements ConnectionHandler {
     }
 
     private void checkConnectionState(QuicConnection c) {
-        if (c.state() != QuicConnection.State.HANDSHAKE && c.state() != QuicConnection.State.ESTABLISHED) {
+        if (closedBecause == null && !Http3ServerSession.isOpen(c)) {
             CloseReason r = c.closeReason();
             failAll("connection closed: " + (r == null ? c.state() : r), null);
         }

@@ -54,6 +54,7 @@ public final class Http3ServerSession implements ConnectionHandler {
     public void onActivity(QuicConnection c, long now) {
         conn = c;
         lastNow = now;
+        activitiesSinceGoaway++;
         if (closed) {
             drainEvents(c);
             return;
@@ -63,16 +64,25 @@ public final class Http3ServerSession implements ConnectionHandler {
             for (ConnectionEvent e; !closed && (e = c.pollEvent()) != null; ) {
                 onEvent(c, e, readable);
             }
+            if (!closed && !isOpen(c)) {
+                onClosed(); // closing or draining: nothing more will be sent
+            }
+            if (closed) {
+                return;
+            }
             for (Long id : readable) {
                 onReadable(c, id);
             }
             pumpAll(c);
             core.flush(c);
-            activitiesSinceGoaway++;
             progressShutdown(c, now);
         } catch (Http3Exception e) {
             connectionError(c, e, now);
         }
+    }
+
+    static boolean isOpen(QuicConnection c) {
+        return c.state() == QuicConnection.State.HANDSHAKE || c.state() == QuicConnection.State.ESTABLISHED;
     }
 
     private void drainEvents(QuicConnection c) {

@@ -151,4 +151,22 @@ class Http3SessionLifecycleTest {
         assertThat(f.get().response().header("x-huge")).isNull();
         assertThat(f.get().bodyBytes()).isZero();
     }
+
+    /** Shutdown of an idle connection: GOAWAY 4 after one request, then a clean H3_NO_ERROR close. */
+    @Test
+    void idleShutdownClosesCleanly() throws Exception {
+        H3Sim sim = new H3Sim(36, OK);
+        Http3ClientSession client = new Http3ClientSession();
+        QuicConnection c = sim.connect(client);
+        var f = client.request("GET", "https", "localhost", "/", List.of(), null, null);
+        sim.runUntil(f::isDone, 10);
+        assertThat(f.get().response().status()).isEqualTo(200);
+
+        sim.net.schedule(sim.net.now(), () -> sim.serverSession().shutdown());
+        sim.runUntil(() -> c.closeReason() != null, 10);
+        assertThat(sim.serverSession().goawayId()).isEqualTo(4);
+        assertThat(c.closeReason()).isNotNull();
+        assertThat(c.closeReason().errorCode()).isEqualTo(Http3Error.H3_NO_ERROR.code());
+        assertThat(client.goawayId()).isEqualTo(4);
+    }
 }
