@@ -16,7 +16,8 @@ import org.qdsr.quic.wire.ByteWriter;
 /**
  * One client request (RFC 9114 §4.1): HEADERS, an optional DATA frame and FIN out; the response
  * parsed with {@link ResponseStreamParser} (interim 1xx heads skipped) and its body streamed to
- * a {@link BodySink}. Times are differences of the {@code now} values the session received.
+ * a {@link BodySink}. Times are differences of the {@code now} values the session received;
+ * {@code startNanos} stays -1 until issue when the request was made before any activity.
  */
 final class ClientExchange {
     final CompletableFuture<Http3Result> future = new CompletableFuture<>();
@@ -24,7 +25,7 @@ final class ClientExchange {
     private final byte[] body;
     private final BodySink sink;
     private final boolean headRequest;
-    private final long startNanos;
+    private long startNanos;
     private final WriteQueue out = new WriteQueue();
     private ResponseStreamParser parser;
     private long id = -1;
@@ -54,9 +55,13 @@ final class ClientExchange {
         return id;
     }
 
-    /** Binds the request to its stream and queues HEADERS, DATA and the FIN. */
-    void start(long streamId, QpackDecoder decoder) {
+    /**
+     * Binds the request to its stream and queues HEADERS, DATA and the FIN. {@code now} is the
+     * start time if none was known when the request was made (before the first activity).
+     */
+    void start(long streamId, QpackDecoder decoder, long now) {
         id = streamId;
+        startNanos = startNanos < 0 ? now : startNanos;
         parser = new ResponseStreamParser(decoder, headRequest);
         out.add(FrameWriter.headersFrame(head));
         if (body != null && body.length > 0) {

@@ -55,7 +55,11 @@ public final class Http3ClientSession implements ConnectionHandler {
      */
     public CompletableFuture<Http3Result> request(String method, String scheme, String authority, String path,
                                                   List<Field> extraHeaders, byte[] body, BodySink sink) {
-        ClientExchange ex = new ClientExchange(method, scheme, authority, path, extraHeaders, body, sink, lastNow);
+        ClientExchange ex = new ClientExchange(method, scheme, authority, path, extraHeaders, body, sink,
+                conn == null ? -1 : lastNow);
+        if (conn != null) {
+            checkConnectionState(conn);
+        }
         if (closedBecause != null) {
             ex.fail(new Http3RequestException("connection closed: " + closedBecause, -1, false));
         } else if (goawayId >= 0) {
@@ -184,6 +188,10 @@ public final class Http3ClientSession implements ConnectionHandler {
             if (ex.onReadable(c, readBuf, now)) {
                 active.remove(id);
                 completed++;
+                if (!ex.requestSent()) {
+                    // A complete early response (§4.1.1): the rest of the request is not needed.
+                    SessionCore.abortStream(c, id, Http3Error.H3_NO_ERROR.code(), true, false);
+                }
             }
         } catch (Http3Exception e) {
             if (!e.streamError()) {
@@ -224,7 +232,7 @@ public final class Http3ClientSession implements ConnectionHandler {
                 break; // MAX_STREAMS used up: StreamsAvailable will bring us back here
             }
             ClientExchange ex = queued.poll();
-            ex.start(id, core.decoder);
+            ex.start(id, core.decoder, lastNow);
             active.put(id, ex);
         }
         for (ClientExchange ex : active.values()) {

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.qdsr.http3.FrameWriter;
 import org.qdsr.http3.Http3Error;
 import org.qdsr.http3.Http3Exception;
@@ -24,6 +26,9 @@ import org.qdsr.quic.wire.VarInt;
 final class ServerExchange {
     /** DATA frame payload per read from the body source. */
     static final int CHUNK = 32 * 1024;
+    /** Connection-specific fields are malformed in HTTP/3 (RFC 9114 §4.2); dropped from handler responses. */
+    private static final Set<String> CONNECTION_SPECIFIC =
+            Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
     private static final int HEADER_ROOM = 8;
 
     final long id;
@@ -140,7 +145,9 @@ final class ServerExchange {
         }
         if (headers != null) {
             for (Field f : headers) {
-                if (!f.name().startsWith(":") && !(lengthKnown && f.name().equalsIgnoreCase("content-length"))) {
+                String name = f.name().toLowerCase(Locale.ROOT);
+                if (!name.startsWith(":") && !CONNECTION_SPECIFIC.contains(name)
+                        && !(lengthKnown && name.equals("content-length"))) {
                     fields.add(f);
                 }
             }

@@ -86,7 +86,7 @@ class Http3SessionTest {
         sim.connect(client);
         ByteArrayOutputStream headBody = new ByteArrayOutputStream();
         ByteArrayOutputStream echoed = new ByteArrayOutputStream();
-        byte[] upload = randomBytes(100_000, 9);
+        byte[] upload = randomBytes(3 << 20, 9); // larger than the 2 MiB QUIC send buffer
         var head = get(client, "HEAD", "/file", Http3ClientSession.collector(headBody));
         var missing = get(client, "GET", "/nothing-here", null);
         var post = client.request("POST", "https", "localhost", "/echo", List.of(new Field("content-type", "x/y")),
