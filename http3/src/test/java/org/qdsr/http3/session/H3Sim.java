@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.qdsr.quic.QuicException;
 import org.qdsr.quic.connection.ClientOptions;
 import org.qdsr.quic.connection.ConnectionConfig;
@@ -35,13 +36,26 @@ final class H3Sim {
     private final SplittableRandom random;
 
     H3Sim(long seed, RequestHandler handler, ConnectionConfig serverConfig, LinkConditions conditions) {
+        this(seed, serverConfig, conditions, null, handler);
+    }
+
+    /** A server whose connections are driven by {@code rawServer} instead of an Http3ServerSession. */
+    H3Sim(long seed, Function<QuicConnection, ConnectionHandler> rawServer) {
+        this(seed, ConnectionConfig.defaults(), LinkConditions.delay(10_000_000), rawServer, null);
+    }
+
+    private H3Sim(long seed, ConnectionConfig serverConfig, LinkConditions conditions,
+                  Function<QuicConnection, ConnectionHandler> rawServer, RequestHandler handler) {
         random = new SplittableRandom(seed);
         net = SimNetwork.seeded(seed);
         net.setDefaultConditions(conditions);
         server = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(TLS).withConfig(serverConfig), c -> {
+            serverConnections.add(c);
+            if (rawServer != null) {
+                return rawServer.apply(c);
+            }
             Http3ServerSession s = new Http3ServerSession(handler);
             sessions.add(s);
-            serverConnections.add(c);
             return s;
         }, random.split());
         net.attach(SERVER, server);

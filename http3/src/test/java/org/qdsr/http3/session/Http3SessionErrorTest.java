@@ -146,4 +146,35 @@ class Http3SessionErrorTest {
         assertThat(c.closeReason().errorCode()).isEqualTo(Http3Error.H3_NO_ERROR.code());
         assertThat(sim.serverSession().requestsServed()).isEqualTo(1);
     }
+
+    /** A server answering with DATA before HEADERS: the client closes with H3_FRAME_UNEXPECTED and fails the request. */
+    @Test
+    void clientClosesOnServerFrameSequenceError() throws Exception {
+        H3Sim sim = new H3Sim(25, conn -> (c, now) -> {
+            byte[] buf = new byte[4096];
+            for (org.qdsr.quic.connection.ConnectionEvent e; (e = c.pollEvent()) != null; ) {
+                if (e instanceof org.qdsr.quic.connection.ConnectionEvent.StreamReadable r && r.streamId() % 4 == 0) {
+                    int n;
+                    while ((n = c.read(r.streamId(), buf, 0, buf.length)) > 0) {
+                        // ignore the request
+                    }
+                    if (n < 0) {
+                        byte[] data = FrameWriter.dataFrame(HELLO, 0, HELLO.length);
+                        c.write(r.streamId(), data, 0, data.length);
+                        c.finish(r.streamId());
+                    }
+                }
+            }
+        });
+        Http3ClientSession client = new Http3ClientSession();
+        QuicConnection c = sim.connect(client);
+        var f = client.request("GET", "https", "localhost", "/", List.of(), null, null);
+        sim.runUntil(() -> f.isDone() && c.closeReason() != null, 30);
+
+        assertThat(catchThrowable(f::get)).cause().isInstanceOf(org.qdsr.http3.Http3Exception.class)
+                .hasMessageContaining("H3_FRAME_UNEXPECTED");
+        assertThat(c.closeReason().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
+        assertThat(c.closeReason().errorCode()).isEqualTo(Http3Error.H3_FRAME_UNEXPECTED.code());
+        assertThat(client.request("GET", "https", "localhost", "/", List.of(), null, null)).isCompletedExceptionally();
+    }
 }
