@@ -55,6 +55,15 @@ final class ClientExchange {
         return id;
     }
 
+    /** The request head's size as SETTINGS_MAX_FIELD_SECTION_SIZE counts it (RFC 9114 §4.2.2). */
+    long headSize() {
+        long size = 0;
+        for (Field f : head) {
+            size += f.size();
+        }
+        return size;
+    }
+
     /**
      * Binds the request to its stream and queues HEADERS, DATA and the FIN. {@code now} is the
      * start time if none was known when the request was made (before the first activity).

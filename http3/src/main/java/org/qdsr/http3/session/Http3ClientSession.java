@@ -81,6 +81,17 @@ public final class Http3ClientSession implements ConnectionHandler {
         }
     }
 
+    /**
+     * Closes the connection now with H3_NO_ERROR; requests still queued or in progress fail
+     * (not retryable). Call on the connection's thread.
+     */
+    public void close() {
+        failAll("closed by the application", null);
+        if (conn != null && Http3ServerSession.isOpen(conn)) {
+            conn.close(Http3Error.H3_NO_ERROR.code(), "closed by the application", lastNow);
+        } // else: the next activity closes it
+    }
+
     /** Requests queued or in progress. */
     public int pendingRequests() {
         return queued.size() + active.size();
@@ -106,6 +117,9 @@ public final class Http3ClientSession implements ConnectionHandler {
                 onEvent(c, e, readable);
             }
             if (closedBecause != null) {
+                if (Http3ServerSession.isOpen(c)) {
+                    c.close(Http3Error.H3_NO_ERROR.code(), closedBecause, now); // close() before any activity
+                }
                 return;
             }
             for (Long id : readable) {
@@ -232,6 +246,13 @@ public final class Http3ClientSession implements ConnectionHandler {
                 break; // MAX_STREAMS used up: StreamsAvailable will bring us back here
             }
             ClientExchange ex = queued.poll();
+            if (ex.headSize() > core.peerControl().maxFieldSectionSize()) {
+                // §4.2.2: do not send a head larger than the server's limit; the stream is simply not used.
+                ex.fail(new Http3RequestException("request head exceeds the server's SETTINGS_MAX_FIELD_SECTION_SIZE",
+                        -1, false));
+                c.finish(id);
+                continue;
+            }
             ex.start(id, core.decoder, lastNow);
             active.put(id, ex);
         }

@@ -169,4 +169,32 @@ class Http3SessionLifecycleTest {
         assertThat(c.closeReason().errorCode()).isEqualTo(Http3Error.H3_NO_ERROR.code());
         assertThat(client.goawayId()).isEqualTo(4);
     }
+
+    /** {@code close()} fails what is pending and closes with H3_NO_ERROR; the server sees that code. */
+    @Test
+    void clientCloseFailsPendingAndClosesCleanly() throws Exception {
+        BodySource never = new BodySource() {
+            @Override
+            public long length() {
+                return -1;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) {
+                return 0;
+            }
+        };
+        H3Sim sim = new H3Sim(37, (req, body) -> new Http3Response(200, List.of(), never));
+        Http3ClientSession client = new Http3ClientSession();
+        sim.connect(client);
+        var f = client.request("GET", "https", "localhost", "/", List.of(), null, null);
+        sim.runUntil(() -> sim.sessions.size() == 1 && sim.serverSession().activeRequests() == 1, 10);
+        client.close();
+        assertThat(f).isCompletedExceptionally();
+        QuicConnection server = sim.serverConnections.get(0);
+        sim.runUntil(() -> server.closeReason() != null, 10);
+        assertThat(server.closeReason().kind()).isEqualTo(org.qdsr.quic.connection.CloseReason.Kind.PEER_CLOSE);
+        assertThat(server.closeReason().errorCode()).isEqualTo(Http3Error.H3_NO_ERROR.code());
+        assertThat(sim.serverSession().activeRequests()).isZero();
+    }
 }
