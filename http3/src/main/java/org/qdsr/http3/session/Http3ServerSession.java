@@ -1,0 +1,277 @@
+package org.qdsr.http3.session;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.qdsr.http3.Http3Error;
+import org.qdsr.http3.Http3Exception;
+import org.qdsr.quic.connection.ConnectionEvent;
+import org.qdsr.quic.connection.QuicConnection;
+import org.qdsr.quic.endpoint.ConnectionHandler;
+import org.qdsr.quic.stream.StreamId;
+
+/**
+ * The server side of one HTTP/3 connection (RFC 9114 §3-§6) on a {@link QuicConnection}; use
+ * {@code c -> new Http3ServerSession(handler)} as the endpoint's handler factory. Single-threaded:
+ * every method runs on the connection's thread.
+ *
+ * <p>Each client bidirectional stream is a request ({@link ServerExchange}); once it is complete
+ * the {@link RequestHandler} answers and the response body is pulled from its {@link BodySource}
+ * as the stream has room (at most {@value #BUDGET} bytes per stream per activity). Stream errors
+ * reset the stream (RESET_STREAM + STOP_SENDING with the code); connection errors close the
+ * connection with the code. {@link #shutdown()} is the graceful GOAWAY close (§5.2).
+ */
+public final class Http3ServerSession implements ConnectionHandler {
+    /** Bytes written per response stream per activity before yielding to the others. */
+    static final int BUDGET = 256 * 1024;
+    /** Largest request body buffered for the handler; more is a stream error (H3_EXCESSIVE_LOAD). */
+    static final int MAX_REQUEST_BODY = 16 << 20;
+    private static final System.Logger LOG = System.getLogger(Http3ServerSession.class.getName());
+
+    private final RequestHandler handler;
+    private final SessionCore core = new SessionCore(true);
+    private final Map<Long, ServerExchange> exchanges = new LinkedHashMap<>();
+    private final byte[] readBuf = new byte[32 * 1024];
+    private QuicConnection conn;
+    private long lastNow;
+    private long highestRequestId = -1;
+    private boolean shutdownRequested;
+    private long goawayId = -1;
+    private int activitiesSinceGoaway;
+    private boolean closed;
+    private long requestsServed;
+    private long bodyBytesSent;
+
+    public Http3ServerSession(RequestHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public void onActivity(QuicConnection c, long now) {
+        conn = c;
+        lastNow = now;
+        if (closed) {
+            drainEvents(c);
+            return;
+        }
+        try {
+            Set<Long> readable = new LinkedHashSet<>();
+            for (ConnectionEvent e; !closed && (e = c.pollEvent()) != null; ) {
+                onEvent(c, e, readable);
+            }
+            for (Long id : readable) {
+                onReadable(c, id);
+            }
+            pumpAll(c);
+            core.flush(c);
+            activitiesSinceGoaway++;
+            progressShutdown(c, now);
+        } catch (Http3Exception e) {
+            connectionError(c, e, now);
+        }
+    }
+
+    private void drainEvents(QuicConnection c) {
+        while (c.pollEvent() != null) {
+            // the session is over; nothing to do
+        }
+    }
+
+    private void onEvent(QuicConnection c, ConnectionEvent e, Set<Long> readable) throws Http3Exception {
+        if (e instanceof ConnectionEvent.HandshakeCompleted) {
+            core.start(c);
+        } else if (e instanceof ConnectionEvent.StreamOpened o) {
+            onStreamOpened(c, o.streamId());
+        } else if (e instanceof ConnectionEvent.StreamReadable r) {
+            readable.add(r.streamId());
+        } else if (e instanceof ConnectionEvent.StreamAcknowledged a) {
+            ServerExchange ex = exchanges.get(a.streamId());
+            if (ex != null && ex.finished()) {
+                exchanges.remove(a.streamId());
+            }
+        } else if (e instanceof ConnectionEvent.StreamReset r) {
+            onPeerReset(c, r.streamId());
+        } else if (e instanceof ConnectionEvent.StopSending s) {
+            onStopSending(c, s.streamId());
+        } else if (e instanceof ConnectionEvent.Closed) {
+            onClosed();
+        }
+    }
+
+    private void onStreamOpened(QuicConnection c, long id) {
+        if (StreamId.isUnidirectional(id)) {
+            return; // read lazily; its type decides what it is
+        }
+        highestRequestId = Math.max(highestRequestId, id);
+        if (goawayId >= 0 && id >= goawayId) {
+            // §5.2: requests at or above the GOAWAY id are rejected without processing.
+            SessionCore.abortStream(c, id, Http3Error.H3_REQUEST_REJECTED.code(), true, true);
+            return;
+        }
+        exchanges.put(id, new ServerExchange(id, core.decoder, MAX_REQUEST_BODY));
+    }
+
+    private void onPeerReset(QuicConnection c, long id) throws Http3Exception {
+        if (StreamId.isUnidirectional(id)) {
+            core.onUniReset(id);
+            return;
+        }
+        ServerExchange ex = exchanges.get(id);
+        if (ex != null && !ex.requestComplete()) {
+            // The client abandoned the request (§4.1.1): abandon the response too.
+            exchanges.remove(id);
+            ex.release();
+            SessionCore.abortStream(c, id, Http3Error.H3_REQUEST_CANCELLED.code(), true, false);
+        }
+    }
+
+    private void onStopSending(QuicConnection c, long id) throws Http3Exception {
+        if (core.isLocalCritical(id)) {
+            SessionCore.closedCritical("peer sent STOP_SENDING on our critical stream " + id);
+        }
+        ServerExchange ex = exchanges.remove(id);
+        if (ex != null) {
+            // The QUIC layer already reset our sending side; stop reading a request nobody will answer.
+            ex.release();
+            SessionCore.abortStream(c, id, Http3Error.H3_REQUEST_CANCELLED.code(), false, !ex.requestComplete());
+        }
+    }
+
+    private void onReadable(QuicConnection c, long id) throws Http3Exception {
+        if (StreamId.isUnidirectional(id)) {
+            core.onUniReadable(c, id);
+            return;
+        }
+        ServerExchange ex = exchanges.get(id);
+        if (ex == null) {
+            return;
+        }
+        try {
+            if (ex.onReadable(c, readBuf)) {
+                dispatch(ex);
+            }
+        } catch (Http3Exception e) {
+            if (!e.streamError()) {
+                throw e;
+            }
+            exchanges.remove(id);
+            SessionCore.abortStream(c, id, e.error().code(), true, !ex.requestComplete());
+        }
+    }
+
+    private void dispatch(ServerExchange ex) {
+        Http3Response r;
+        try {
+            r = handler.handle(ex.request(), ex.requestBody());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "request handler failed", e);
+            r = null;
+        }
+        if (r == null) {
+            r = Http3Response.of(500, "text/plain", "internal error\n".getBytes());
+        }
+        ex.respond(r, core.peerControl().maxFieldSectionSize());
+    }
+
+    private void pumpAll(QuicConnection c) {
+        for (ServerExchange ex : new ArrayList<>(exchanges.values())) {
+            if (!ex.responding() || ex.finished()) {
+                continue;
+            }
+            long before = ex.bodyBytesSent();
+            try {
+                ex.pump(c, BUDGET);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "response body failed on stream " + ex.id, e);
+                exchanges.remove(ex.id);
+                ex.release();
+                SessionCore.abortStream(c, ex.id, Http3Error.H3_INTERNAL_ERROR.code(), true, false);
+            }
+            bodyBytesSent += ex.bodyBytesSent() - before;
+            if (ex.finished()) {
+                requestsServed++;
+            }
+        }
+    }
+
+    /**
+     * Continues responses whose {@link BodySource} returned 0 earlier. Call on the connection's
+     * thread; the endpoint must then be told to transmit (e.g. its wake-up or poke).
+     */
+    public void resume() {
+        if (conn != null && !closed) {
+            pumpAll(conn);
+        }
+    }
+
+    /**
+     * Graceful shutdown (§5.2): sends GOAWAY with the first request stream ID not yet seen,
+     * rejects later requests with H3_REQUEST_REJECTED, lets in-flight ones finish, then closes
+     * with H3_NO_ERROR. Call on the connection's thread.
+     */
+    public void shutdown() {
+        shutdownRequested = true;
+        if (conn != null && !closed) {
+            progressShutdown(conn, lastNow);
+        }
+    }
+
+    /**
+     * Sends GOAWAY when the control stream exists; closes once every admitted exchange is done
+     * (response fully acknowledged) and at least one activity followed the GOAWAY, so that the
+     * GOAWAY had a chance to leave before CONNECTION_CLOSE (an approximation: there is no timer).
+     */
+    private void progressShutdown(QuicConnection c, long now) {
+        if (!shutdownRequested || closed || !core.started()) {
+            return;
+        }
+        if (goawayId < 0) {
+            goawayId = highestRequestId < 0 ? 0 : highestRequestId + 4; // next client bidi stream ID
+            core.sendGoaway(c, goawayId);
+            activitiesSinceGoaway = 0;
+            return;
+        }
+        if (exchanges.isEmpty() && activitiesSinceGoaway > 0) {
+            closed = true;
+            c.close(Http3Error.H3_NO_ERROR.code(), "shutdown", now);
+        }
+    }
+
+    private void connectionError(QuicConnection c, Http3Exception e, long now) {
+        LOG.log(System.Logger.Level.DEBUG, "HTTP/3 connection error: {0}", e.getMessage());
+        c.close(e.error().code(), e.getMessage(), now);
+        onClosed();
+    }
+
+    private void onClosed() {
+        closed = true;
+        for (ServerExchange ex : exchanges.values()) {
+            ex.release();
+        }
+        exchanges.clear();
+    }
+
+    /** Responses completed (FIN written). */
+    public long requestsServed() {
+        return requestsServed;
+    }
+
+    /** Response body bytes handed to QUIC (DATA payloads, not frame headers). */
+    public long bodyBytesSent() {
+        return bodyBytesSent;
+    }
+
+    /** Requests admitted and not yet fully answered and acknowledged. */
+    public int activeRequests() {
+        return exchanges.size();
+    }
+
+    /** The GOAWAY stream ID sent, or -1. */
+    public long goawayId() {
+        return goawayId;
+    }
+}
