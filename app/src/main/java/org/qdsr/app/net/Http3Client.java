@@ -140,6 +140,7 @@ public final class Http3Client implements AutoCloseable {
                     return;
                 }
                 pending.add(result);
+                endpoint.poke(System.nanoTime()); // the session times requests from its last activity
                 session.request(method, "https", authority, path, headers, body, sink)
                         .whenComplete((r, t) -> {
                             pending.remove(result);
