@@ -25,8 +25,11 @@ public final class Main implements Runnable {
     /** The configured command line (tests call {@code execute} on it). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExitCodeExceptionMapper(t -> FAILURE);
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
+            if (e instanceof CommandLine.ParameterException pe) {
+                return line.getParameterExceptionHandler().handleParseException(pe, parseResult.originalArgs()
+                        .toArray(String[]::new));
+            }
             line.getErr().println("qdsr " + line.getCommandName() + ": " + describe(e));
             return FAILURE;
         });
