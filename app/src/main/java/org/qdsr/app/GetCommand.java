@@ -1,0 +1,297 @@
+package org.qdsr.app;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.qdsr.app.net.HostPort;
+import org.qdsr.app.net.Http3Client;
+import org.qdsr.http3.session.Http3Result;
+import org.qdsr.quic.connection.ConnectionConfig;
+import org.qdsr.quic.tls.ClientTlsConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code qdsr get}: fetches URLs over HTTP/3, all URLs of one host:port concurrently on one
+ * connection. Prints one line per URL to stderr; exits 1 if any request failed.
+ */
+@Command(name = "get", mixinStandardHelpOptions = true,
+        description = "Fetch URLs over HTTP/3; URLs of the same host:port share one connection.")
+public final class GetCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--insecure", description = "accept any server certificate (testing only)")
+    private boolean insecure;
+
+    @Option(names = "--cacert", paramLabel = "PEM", description = "trust the certificates in this PEM file")
+    private Path cacert;
+
+    @ArgGroup(exclusive = true)
+    private Output output;
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
+            description = "seconds before a request counts as failed (default: ${DEFAULT-VALUE})")
+    private double timeoutSeconds;
+
+    @Parameters(arity = "1..*", paramLabel = "URL", description = "https:// URLs")
+    private List<String> urls;
+
+    private OutputStream stdout = System.out;
+
+    static final class Output {
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the body here (one URL only)")
+        Path file;
+
+        @Option(names = "--output-dir", paramLabel = "DIR", description = "save each body under its file name")
+        Path dir;
+    }
+
+    /** Where bodies go when no output option is given (System.out by default). */
+    public GetCommand stdout(OutputStream out) {
+        this.stdout = out;
+        return this;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<GetTarget> targets = parseTargets();
+        if (timeoutSeconds <= 0) {
+            throw usage("--timeout must be positive");
+        }
+        if (output != null && output.dir != null) {
+            Files.createDirectories(output.dir);
+        }
+        ClientTlsConfig tls = ClientTlsConfig.of("localhost", ServerCommand.ALPN).withInsecure(insecure);
+        if (cacert != null) {
+            tls = tls.withTrustManager(TrustManagers.fromPem(cacert));
+        }
+        List<Fetch> fetches = new ArrayList<>();
+        long timeoutNanos = (long) (timeoutSeconds * 1e9);
+        try (Http3Client client = Http3Client.start("qdsr-get")) {
+            for (Map.Entry<String, List<GetTarget>> group : groupByConnection(targets).entrySet()) {
+                fetches.addAll(fetchGroup(client, tls, group.getValue(), timeoutNanos));
+            }
+            for (Fetch f : fetches) {
+                f.await(timeoutNanos);
+            }
+        }
+        return report(fetches);
+    }
+
+    private List<Fetch> fetchGroup(Http3Client client, ClientTlsConfig base, List<GetTarget> group,
+                                   long timeoutNanos) throws IOException {
+        GetTarget first = group.get(0);
+        List<Fetch> fetches = new ArrayList<>();
+        InetSocketAddress server;
+        try {
+            server = new HostPort(first.host(), first.port()).resolve();
+        } catch (IOException e) {
+            for (GetTarget t : group) {
+                fetches.add(Fetch.failed(t, "cannot resolve " + first.host() + ": " + e.getMessage()));
+            }
+            return fetches;
+        }
+        ClientTlsConfig tls = new ClientTlsConfig(first.host(), base.alpn(), base.trustManager(), base.insecure(),
+                null, false, null);
+        ConnectionConfig config = ConnectionConfig.defaults()
+                .withMaxIdleTimeout(java.time.Duration.ofNanos(Math.max(timeoutNanos, 1_000_000_000L)));
+        Http3Client.Connection connection = client.connect(server, tls, config);
+        for (GetTarget t : group) {
+            fetches.add(Fetch.start(connection, t, sinkFor(t, group.size() == 1 && fetchCount() == 1)));
+        }
+        connection.closeWhenIdle();
+        return fetches;
+    }
+
+    private int fetchCount() {
+        return urls.size();
+    }
+
+    private OutputSink sinkFor(GetTarget t, boolean only) throws IOException {
+        if (output != null && output.file != null) {
+            return OutputSink.toFile(output.file);
+        }
+        if (output != null && output.dir != null) {
+            return OutputSink.toFile(output.dir.resolve(t.fileName()));
+        }
+        return only ? OutputSink.toStream(new BufferedOutputStream(stdout)) : OutputSink.buffered();
+    }
+
+    private int report(List<Fetch> fetches) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        boolean ok = true;
+        for (Fetch f : fetches) {
+            String problem = f.finish(stdout);
+            err.println(f.describe(problem));
+            ok &= problem == null;
+        }
+        err.flush();
+        stdout.flush();
+        return ok ? Main.OK : Main.FAILURE;
+    }
+
+    private List<GetTarget> parseTargets() {
+        if (output != null && output.file != null && urls.size() != 1) {
+            throw usage("-o takes exactly one URL; use --output-dir for several");
+        }
+        List<GetTarget> targets = new ArrayList<>();
+        for (String u : urls) {
+            try {
+                targets.add(GetTarget.parse(u));
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        return targets;
+    }
+
+    private static Map<String, List<GetTarget>> groupByConnection(List<GetTarget> targets) {
+        Map<String, List<GetTarget>> groups = new LinkedHashMap<>();
+        for (GetTarget t : targets) {
+            groups.computeIfAbsent(t.connectionKey(), k -> new ArrayList<>()).add(t);
+        }
+        return groups;
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** One URL in flight. */
+    private static final class Fetch {
+        final GetTarget target;
+        final CompletableFuture<Http3Result> future;
+        final OutputSink sink;
+        String failure;
+        Http3Result result;
+
+        private Fetch(GetTarget target, CompletableFuture<Http3Result> future, OutputSink sink) {
+            this.target = target;
+            this.future = future;
+            this.sink = sink;
+        }
+
+        static Fetch start(Http3Client.Connection c, GetTarget t, OutputSink sink) {
+            return new Fetch(t, c.request("GET", t.authority(), t.path(), List.of(), null, sink), sink);
+        }
+
+        static Fetch failed(GetTarget t, String why) {
+            Fetch f = new Fetch(t, CompletableFuture.failedFuture(new IOException(why)), null);
+            return f;
+        }
+
+        void await(long timeoutNanos) throws InterruptedException {
+            try {
+                result = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                failure = Main.describe(e.getCause());
+            } catch (TimeoutException e) {
+                failure = "timed out";
+            }
+        }
+
+        /** Closes the output, copies a buffered body to stdout; returns the problem or null. */
+        String finish(OutputStream stdout) {
+            String sinkProblem = sink == null ? null : sink.finish(result != null && failure == null, stdout);
+            if (failure != null) {
+                return failure;
+            }
+            if (sinkProblem != null) {
+                return sinkProblem;
+            }
+            int status = result.response().status();
+            return status >= 400 ? "status " + status : null;
+        }
+
+        String describe(String problem) {
+            if (result == null) {
+                return "FAILED " + target.url() + ": " + problem;
+            }
+            return String.format("%d %s %d bytes ttfb %.2f ms total %.2f ms%s", result.response().status(),
+                    target.url(), result.bodyBytes(), result.ttfbNanos() / 1e6, result.totalNanos() / 1e6,
+                    problem == null ? "" : " FAILED: " + problem);
+        }
+    }
+
+    /** Reads bodies written on the loop thread into files, stdout or memory; remembers I/O errors. */
+    abstract static class OutputSink implements org.qdsr.http3.session.BodySink {
+        IOException error;
+
+        static OutputSink toFile(Path file) throws IOException {
+            return toStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+        }
+
+        static OutputSink toStream(OutputStream out) {
+            return new OutputSink() {
+                @Override
+                void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                void close(boolean complete, OutputStream stdout) throws IOException {
+                    out.close();
+                }
+            };
+        }
+
+        static OutputSink buffered() {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            return new OutputSink() {
+                @Override
+                void write(byte[] b, int off, int len) {
+                    buf.write(b, off, len);
+                }
+
+                @Override
+                void close(boolean complete, OutputStream stdout) throws IOException {
+                    if (complete) {
+                        buf.writeTo(stdout);
+                    }
+                }
+            };
+        }
+
+        abstract void write(byte[] b, int off, int len) throws IOException;
+
+        abstract void close(boolean complete, OutputStream stdout) throws IOException;
+
+        @Override
+        public final synchronized void onData(byte[] buf, int off, int len) {
+            if (error == null) {
+                try {
+                    write(buf, off, len);
+                } catch (IOException e) {
+                    error = e;
+                }
+            }
+        }
+
+        final synchronized String finish(boolean complete, OutputStream stdout) {
+            try {
+                close(complete, stdout);
+            } catch (IOException e) {
+                error = error == null ? e : error;
+            }
+            return error == null ? null : "cannot write body: " + error.getMessage();
+        }
+    }
+}
