@@ -99,8 +99,15 @@ class KwikClientToQdsrServerTest {
             for (byte[] p : payloads) {
                 echoes.add(echo(kwik, p));
             }
-            for (int i = 0; i < payloads.size(); i++) {
-                assertThat(echoes.get(i).get(45, TimeUnit.SECONDS)).as("stream %d", i).isEqualTo(payloads.get(i));
+            long rcvbufErrorsBefore = Diagnostics.udpRcvbufErrors();
+            try {
+                for (int i = 0; i < payloads.size(); i++) {
+                    assertThat(echoes.get(i).get(45, TimeUnit.SECONDS)).as("stream %d", i)
+                            .isEqualTo(payloads.get(i));
+                }
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError("echo failed; " + Diagnostics.describe(server, kwik.getStats(),
+                        rcvbufErrorsBefore), e);
             }
             assertThat(server.counters().endpointExceptions()).isZero();
             assertThat(server.connectionCount()).isEqualTo(1);
