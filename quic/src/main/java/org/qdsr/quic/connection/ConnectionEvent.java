@@ -55,7 +55,10 @@ public sealed interface ConnectionEvent {
     record SessionTicket(ResumptionState state) implements ConnectionEvent {
     }
 
-    /** The connection is closed; no more events follow. */
+    /**
+     * The connection is closing, draining or closed (RFC 9000 §10): no stream can make progress
+     * any more and no more events follow. Sent once, as soon as the connection stops being usable.
+     */
     record Closed(CloseReason reason) implements ConnectionEvent {
     }
 }

@@ -28,7 +28,7 @@ final class PacketReceiver {
 
     private final QuicConnection c;
     private final FrameHandler frames;
-    private boolean anyPacketProcessed;
+    boolean anyPacketProcessed;
     private long largestAppPacketFromPeer = -1;
 
     PacketReceiver(QuicConnection c) {

@@ -281,6 +281,7 @@ public final class QuicConnection {
         return streams.read(streamId, b, off, len);
     }
 
+    /** Abandons our sending side (RESET_STREAM); a no-op for streams already finished or unknown. */
     public void resetStream(long streamId, long applicationErrorCode) {
         ResetStreamFrame f = streams.reset(streamId, applicationErrorCode);
         if (f != null) {
@@ -288,9 +289,12 @@ public final class QuicConnection {
         }
     }
 
+    /** Asks the peer to stop sending (STOP_SENDING); a no-op once the receive side is done or unknown. */
     public void stopSending(long streamId, long applicationErrorCode) {
         StopSendingFrame f = streams.stopSending(streamId, applicationErrorCode);
-        spaces[APPLICATION].pendingControl.add(f);
+        if (f != null) {
+            spaces[APPLICATION].pendingControl.add(f);
+        }
     }
 
     /** Starts a key update now (RFC 9001 §6.1), if one is allowed; returns whether it started. */
@@ -405,6 +409,7 @@ public final class QuicConnection {
         closeFrame = frame;
         closeFramePending = true;
         state = State.CLOSING;
+        events.add(new ConnectionEvent.Closed(reason));
         timers.closeDeadline = now + 3 * recovery.rtt().pto(peerMaxAckDelayNanos, true);
     }
 
@@ -415,6 +420,7 @@ public final class QuicConnection {
         }
         closeReason = reason;
         state = State.DRAINING;
+        events.add(new ConnectionEvent.Closed(reason));
         timers.closeDeadline = now + 3 * recovery.rtt().pto(peerMaxAckDelayNanos, true);
     }
 
@@ -422,9 +428,12 @@ public final class QuicConnection {
         if (state == State.CLOSED) {
             return;
         }
+        boolean announced = state == State.CLOSING || state == State.DRAINING;
         state = State.CLOSED;
         handshake.dispose();
-        events.add(new ConnectionEvent.Closed(closeReason != null ? closeReason : CloseReason.idle()));
+        if (!announced) {
+            events.add(new ConnectionEvent.Closed(closeReason != null ? closeReason : CloseReason.idle()));
+        }
     }
 
     /** Closes at once, e.g. after a stateless reset (RFC 9000 §10.3). */
@@ -461,6 +470,16 @@ public final class QuicConnection {
 
     QuicTls tls() {
         return handshake.tls();
+    }
+
+    /** True once any packet from the peer authenticated (decrypted); a server keeps no state otherwise. */
+    public boolean hasAuthenticatedPacket() {
+        return receiver.anyPacketProcessed;
+    }
+
+    /** True if the peer reset its sending side of {@code streamId} (then {@code read} returns -1 too). */
+    public boolean isStreamReset(long streamId) {
+        return streams.isReceiveReset(streamId);
     }
 
     /** Counters for tests and metrics. */

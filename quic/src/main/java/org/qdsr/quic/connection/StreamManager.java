@@ -168,7 +168,7 @@ final class StreamManager {
             throw new QuicException(TransportError.STREAM_STATE_ERROR, f.type(), "STOP_SENDING on a receive-only stream");
         }
         QuicStream s = forIncoming(f.streamId(), f.type(), false);
-        if (s == null || s.send.isReset()) {
+        if (s == null || s.send.isReset() || s.send.isFullyAcknowledged()) {
             return null;
         }
         s.send.reset(f.errorCode());
@@ -227,8 +227,8 @@ final class StreamManager {
 
     /** Resets our sending side; returns the RESET_STREAM frame to send. */
     ResetStreamFrame reset(long id, long errorCode) {
-        QuicStream s = requireSend(id);
-        if (s.send.isReset()) {
+        QuicStream s = streams.get(id);
+        if (s == null || s.send == null || s.send.isReset() || s.send.isFullyAcknowledged() || s.handedOff) {
             return null;
         }
         s.send.reset(errorCode);
@@ -238,12 +238,17 @@ final class StreamManager {
 
     StopSendingFrame stopSending(long id, long errorCode) {
         QuicStream s = streams.get(id);
-        if (s == null || s.recv == null) {
-            throw new IllegalArgumentException("no receiving stream " + id);
+        if (s == null || s.recv == null || s.recv.isFinished() || s.recv.isReset() || s.recv.isStopSending()) {
+            return null;
         }
         s.recv.stopSending(errorCode);
         releaseCredit(s);
         return new StopSendingFrame(id, errorCode);
+    }
+
+    boolean isReceiveReset(long id) {
+        QuicStream s = streams.get(id);
+        return s != null && s.recv != null && s.recv.isReset();
     }
 
     int read(long id, byte[] b, int off, int len) {

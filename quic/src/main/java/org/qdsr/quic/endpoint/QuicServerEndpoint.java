@@ -163,8 +163,13 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         entries.put(e, Boolean.TRUE);
         e.onIssued(localId);
         e.onIssued(h.dcid());
-        connectionsAccepted++;
         e.connection.receive(data, off, len, from, now);
+        if (!e.connection.hasAuthenticatedPacket()) {
+            forget(e); // an Initial that does not decrypt leaves no state behind (RFC 9000 §10.3, §21.1)
+            datagramsDropped++;
+            return;
+        }
+        connectionsAccepted++;
         notifyHandler(e, now);
         reapIfClosed(e);
     }
@@ -262,11 +267,22 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     /** Forgets a closed connection and its connection IDs; later packets for them get stateless resets. */
     private void reapIfClosed(Entry e) {
-        if (!e.connection.isClosed() || entries.remove(e) == null) {
-            return;
+        if (e.connection.isClosed()) {
+            forget(e);
         }
+    }
+
+    private void forget(Entry e) {
+        entries.remove(e);
         for (ConnectionId id : e.ids) {
             byCid.remove(id);
+        }
+    }
+
+    /** Lets applications act outside network activity (e.g. after {@code resume}); call on the endpoint's thread. */
+    public void poke(long now) {
+        for (Entry e : List.copyOf(entries.keySet())) {
+            notifyHandler(e, now);
         }
     }
 
