@@ -32,7 +32,9 @@ public final class Http3ServerSession implements ConnectionHandler {
     static final int MAX_REQUEST_BODY = 16 << 20;
     private static final System.Logger LOG = System.getLogger(Http3ServerSession.class.getName());
 
-    private final RequestHandler handler;
+    private final RequestDispatcher dispatcher;
+    private java.util.function.BiConsumer<QuicConnection, ConnectionEvent> eventTap = (c, e) -> {
+    };
     private final SessionCore core = new SessionCore(true);
     private final Map<Long, ServerExchange> exchanges = new LinkedHashMap<>();
     private final byte[] readBuf = new byte[32 * 1024];
@@ -47,7 +49,21 @@ public final class Http3ServerSession implements ConnectionHandler {
     private long bodyBytesSent;
 
     public Http3ServerSession(RequestHandler handler) {
-        this.handler = handler;
+        this(RequestDispatcher.of(handler));
+    }
+
+    /** A session whose requests are answered, later answered or handed off by {@code dispatcher}. */
+    public Http3ServerSession(RequestDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /**
+     * Sees every connection event after the session handled it (the connection has one event
+     * queue and this session drains it): what an owner of detached streams needs, such as
+     * PATH_ACKs, resets and STOP_SENDING on streams it handed off, or the connection closing.
+     */
+    public void setEventTap(java.util.function.BiConsumer<QuicConnection, ConnectionEvent> tap) {
+        this.eventTap = tap;
     }
 
     @Override
@@ -63,6 +79,7 @@ public final class Http3ServerSession implements ConnectionHandler {
             Set<Long> readable = new LinkedHashSet<>();
             for (ConnectionEvent e; !closed && (e = c.pollEvent()) != null; ) {
                 onEvent(c, e, readable);
+                eventTap.accept(c, e);
             }
             if (!closed && !isOpen(c)) {
                 onClosed(); // closing or draining: nothing more will be sent
@@ -86,8 +103,8 @@ public final class Http3ServerSession implements ConnectionHandler {
     }
 
     private void drainEvents(QuicConnection c) {
-        while (c.pollEvent() != null) {
-            // the session is over; nothing to do
+        for (ConnectionEvent e; (e = c.pollEvent()) != null; ) {
+            eventTap.accept(c, e); // the session is over; its owner may still care
         }
     }
 
@@ -174,17 +191,69 @@ public final class Http3ServerSession implements ConnectionHandler {
     }
 
     private void dispatch(ServerExchange ex) {
-        Http3Response r;
+        Context ctx = new Context(ex);
         try {
-            r = handler.handle(ex.request(), ex.requestBody());
+            dispatcher.dispatch(ctx);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "request handler failed", e);
-            r = null;
+            if (!ctx.settled()) {
+                ctx.respond(null);
+            }
         }
-        if (r == null) {
-            r = Http3Response.of(500, "text/plain", "internal error\n".getBytes());
+    }
+
+    /** The context of one dispatched request; answers go through the session's own exchange. */
+    private final class Context implements RequestContext {
+        private final ServerExchange ex;
+        private boolean settled;
+
+        Context(ServerExchange ex) {
+            this.ex = ex;
         }
-        ex.respond(r, core.peerControl().maxFieldSectionSize());
+
+        @Override
+        public long streamId() {
+            return ex.id;
+        }
+
+        @Override
+        public org.qdsr.http3.Request request() {
+            return ex.request();
+        }
+
+        @Override
+        public byte[] body() {
+            return ex.requestBody();
+        }
+
+        @Override
+        public void respond(Http3Response response) {
+            if (settled()) {
+                return;
+            }
+            settled = true;
+            Http3Response r = response != null ? response
+                    : Http3Response.of(500, "text/plain", "internal error\n".getBytes());
+            ex.respond(r, core.peerControl().maxFieldSectionSize());
+            if (conn != null && !closed) {
+                pumpAll(conn);
+            }
+        }
+
+        @Override
+        public void detach() {
+            if (settled()) {
+                return;
+            }
+            settled = true;
+            exchanges.remove(ex.id);
+            ex.release();
+        }
+
+        @Override
+        public boolean settled() {
+            return settled || closed || exchanges.get(ex.id) != ex;
+        }
     }
 
     private void pumpAll(QuicConnection c) {

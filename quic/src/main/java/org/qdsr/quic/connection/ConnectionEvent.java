@@ -43,6 +43,18 @@ public sealed interface ConnectionEvent {
             implements ConnectionEvent {
     }
 
+    /** The peer raised MAX_STREAM_DATA on a stream whose send side was handed off (forward it to its sender). */
+    record HandedOffStreamCredit(long streamId, long limit) implements ConnectionEvent {
+    }
+
+    /** The peer sent STOP_SENDING on a stream whose send side was handed off (its sender must reset it). */
+    record HandedOffStopSending(long streamId, long errorCode) implements ConnectionEvent {
+    }
+
+    /** Our 1-RTT write keys moved to a new generation (RFC 9001 §6); senders sharing them must follow. */
+    record WriteKeysUpdated(long generation) implements ConnectionEvent {
+    }
+
     /** The peer issued a connection ID for an extra path (PATH_NEW_CONNECTION_ID). */
     record PathAvailable(long pathId) implements ConnectionEvent {
     }

@@ -156,6 +156,7 @@ public final class QuicConnection {
         if (n > 0) {
             bytesSent += n;
         }
+        announceKeyGeneration();
         return n;
     }
 
@@ -217,6 +218,17 @@ public final class QuicConnection {
     private void afterActivity(long now) {
         if (state == State.HANDSHAKE || state == State.ESTABLISHED) {
             collectFlowControlUpdates();
+            announceKeyGeneration();
+        }
+    }
+
+    private long announcedGeneration;
+
+    /** Emits WriteKeysUpdated once per new write generation (initiated or in response). */
+    void announceKeyGeneration() {
+        if (oneRtt != null && oneRtt.writeGeneration() != announcedGeneration) {
+            announcedGeneration = oneRtt.writeGeneration();
+            events.add(new ConnectionEvent.WriteKeysUpdated(announcedGeneration));
         }
     }
 
@@ -360,6 +372,7 @@ public final class QuicConnection {
      * those streams. The value contains traffic secrets: send it only over the TLS control channel.
      */
     public org.qdsr.quic.path.ConnectionSnapshot exportPath(long pathId, List<Long> streamIds, long credit) {
+        credit = reserveCredit(credit);
         ConnectionId dcid = peerConnectionIdForPath(pathId);
         if (oneRtt == null || dcid == null || !multipath.serverPaths()) {
             throw new IllegalStateException("path " + pathId + " is not available for a handoff");
@@ -375,6 +388,28 @@ public final class QuicConnection {
                 write.suite(), write.secret(), hp, oneRtt.writePhase(), oneRtt.writeGeneration(), dcid, pathId,
                 peerAddress, maxDatagramSize, peerMaxAckDelayNanos, peerAckDelayExponent, 0,
                 recovery.rtt().exportState(), credit, 0, handed);
+    }
+
+    /**
+     * Takes up to {@code bytes} of the peer's connection-level send credit (MAX_DATA) for
+     * another sender; returns how much was taken. This connection's own sending is limited by
+     * what is left (RFC 9000 §4.1 still holds for the connection as a whole).
+     */
+    public long reserveCredit(long bytes) {
+        long granted = Math.max(0, Math.min(bytes, streams.flow.sendCredit()));
+        streams.flow.onNewDataSent(granted);
+        return granted;
+    }
+
+    /** Connection-level send credit left (peer's MAX_DATA minus data sent and credit reserved). */
+    public long sendCredit() {
+        return streams.flow.sendCredit();
+    }
+
+    /** The current 1-RTT write keys, for senders that share them; contains a traffic secret. */
+    public org.qdsr.quic.path.WriteKeys writeKeys() {
+        var w = oneRtt.write();
+        return new org.qdsr.quic.path.WriteKeys(w.suite(), w.secret(), oneRtt.writePhase(), oneRtt.writeGeneration());
     }
 
     /** The sender a stream was handed to finished it (all data acknowledged, or reset). */

@@ -168,6 +168,10 @@ final class StreamManager {
             throw new QuicException(TransportError.STREAM_STATE_ERROR, f.type(), "STOP_SENDING on a receive-only stream");
         }
         QuicStream s = forIncoming(f.streamId(), f.type(), false);
+        if (s != null && s.handedOff) {
+            events.accept(new ConnectionEvent.HandedOffStopSending(s.id, f.errorCode()));
+            return null;
+        }
         if (s == null || s.send.isReset() || s.send.isFullyAcknowledged()) {
             return null;
         }
@@ -181,6 +185,10 @@ final class StreamManager {
             throw new QuicException(TransportError.STREAM_STATE_ERROR, frameType, "MAX_STREAM_DATA on a receive-only stream");
         }
         QuicStream s = forIncoming(id, frameType, false);
+        if (s != null && s.handedOff) {
+            events.accept(new ConnectionEvent.HandedOffStreamCredit(id, limit));
+            return;
+        }
         if (s != null && s.send != null) {
             s.send.setMaxStreamData(limit);
             enqueue(s);
