@@ -412,6 +412,14 @@ public final class QuicConnection {
         return new org.qdsr.quic.path.WriteKeys(w.suite(), w.secret(), oneRtt.writePhase(), oneRtt.writeGeneration());
     }
 
+    /** Resets a stream whose sender failed (QDSR: its real server went away); see StreamManager. */
+    public void resetHandedOffStream(long streamId, long applicationErrorCode) {
+        ResetStreamFrame f = streams.resetHandedOff(streamId, applicationErrorCode);
+        if (f != null) {
+            spaces[APPLICATION].pendingControl.add(f);
+        }
+    }
+
     /** The sender a stream was handed to finished it (all data acknowledged, or reset). */
     public void onHandedOffStreamDone(long streamId) {
         streams.onHandedOffSendDone(streamId);

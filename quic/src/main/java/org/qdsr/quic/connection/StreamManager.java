@@ -186,6 +186,7 @@ final class StreamManager {
         }
         QuicStream s = forIncoming(id, frameType, false);
         if (s != null && s.handedOff) {
+            s.send.setMaxStreamData(limit); // remembered: it bounds the final size if the sender fails
             events.accept(new ConnectionEvent.HandedOffStreamCredit(id, limit));
             return;
         }
@@ -303,6 +304,23 @@ final class StreamManager {
         s.handedOff = true;
         sendQueue.remove(id);
         return s.send.maxStreamData();
+    }
+
+    /**
+     * Resets a handed-off stream on behalf of a sender that failed. Its real final size is
+     * unknown here, so the peer's current MAX_STREAM_DATA is used: never below what the failed
+     * sender can have sent, never beyond the peer's limit (RFC 9000 §4.5).
+     */
+    ResetStreamFrame resetHandedOff(long id, long errorCode) {
+        QuicStream s = streams.get(id);
+        if (s == null || !s.handedOff || s.finAckReported) {
+            return null;
+        }
+        long finalSize = s.send.maxStreamData();
+        s.finAckReported = true;
+        s.send.reset(errorCode);
+        maybeRetire(s);
+        return new ResetStreamFrame(id, errorCode, finalSize);
     }
 
     /** The new sender reports the send side done: the stream can be retired when its receive side is too. */

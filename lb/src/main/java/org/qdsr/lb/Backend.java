@@ -1,0 +1,91 @@
+package org.qdsr.lb;
+
+import org.qdsr.control.message.ControlMessage;
+
+/**
+ * A real server as the load balancer sees it: its control link, whether it is healthy, its
+ * weight and how many streams it is serving now.
+ */
+public final class Backend {
+    /** Sends control messages to this backend; implemented by the control channel or a test link. */
+    public interface Link {
+        /** Queues a message; false if the link is down (the message is dropped). */
+        boolean send(ControlMessage message);
+    }
+
+    private final int id;
+    private final String name;
+    private final int weight;
+    private Link link;
+    private boolean healthy;
+    private int outstanding;
+    private long handoffs;
+    private long bytesReported;
+
+    public Backend(int id, String name, int weight) {
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight must be at least 1: " + weight);
+        }
+        this.id = id;
+        this.name = name;
+        this.weight = weight;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    public boolean healthy() {
+        return healthy && link != null;
+    }
+
+    public int outstanding() {
+        return outstanding;
+    }
+
+    public long handoffs() {
+        return handoffs;
+    }
+
+    public long bytesReported() {
+        return bytesReported;
+    }
+
+    void up(Link l) {
+        link = l;
+        healthy = true;
+    }
+
+    void down() {
+        healthy = false;
+        link = null;
+        outstanding = 0;
+    }
+
+    boolean send(ControlMessage m) {
+        return link != null && link.send(m);
+    }
+
+    void onHandoff() {
+        outstanding++;
+        handoffs++;
+    }
+
+    void onStreamDone(long bytes) {
+        outstanding = Math.max(0, outstanding - 1);
+        bytesReported += bytes;
+    }
+
+    @Override
+    public String toString() {
+        return name + (healthy() ? "" : " (down)") + " outstanding=" + outstanding;
+    }
+}

@@ -1,0 +1,309 @@
+package org.qdsr.lb;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.qdsr.control.message.AckForward;
+import org.qdsr.control.message.ConnectionClosed;
+import org.qdsr.control.message.ControlMessage;
+import org.qdsr.control.message.CreditGrant;
+import org.qdsr.control.message.CreditRequest;
+import org.qdsr.control.message.Handoff;
+import org.qdsr.control.message.Header;
+import org.qdsr.control.message.KeyUpdate;
+import org.qdsr.control.message.ProxyData;
+import org.qdsr.control.message.RequestHead;
+import org.qdsr.control.message.StreamControl;
+import org.qdsr.control.message.StreamReport;
+import org.qdsr.http3.Http3Error;
+import org.qdsr.http3.Request;
+import org.qdsr.http3.qpack.Field;
+import org.qdsr.http3.session.Http3Response;
+import org.qdsr.http3.session.Http3ServerSession;
+import org.qdsr.http3.session.RequestContext;
+import org.qdsr.quic.connection.ConnectionEvent;
+import org.qdsr.quic.connection.QuicConnection;
+import org.qdsr.quic.endpoint.ConnectionHandler;
+import org.qdsr.quic.path.ConnectionSnapshot;
+import org.qdsr.quic.path.WriteKeys;
+import org.qdsr.quic.wire.AckRange;
+
+/**
+ * The load balancer's side of one client connection. HTTP/3 itself (control streams, request
+ * parsing) is an {@link Http3ServerSession}; every complete request is routed to a backend and
+ * either handed off with a snapshot of the connection on the backend's own path ({@code
+ * isolated}: the backend sends straight to the client) or fetched over the control channel and
+ * relayed ({@code proxy}). Feedback for handed-off streams (PATH_ACK, MAX_STREAM_DATA,
+ * STOP_SENDING, key updates, close) is forwarded to the backend that owns them.
+ */
+final class LbConnection implements ConnectionHandler {
+    private final LoadBalancerCore core;
+    final long key;
+    private final Http3ServerSession session;
+    private final Map<Integer, Long> pathOfBackend = new HashMap<>();
+    private final Map<Long, Backend> backendOfPath = new HashMap<>();
+    private final Map<Long, Handed> handed = new HashMap<>();
+    private final java.util.Set<Long> retiredPaths = new java.util.HashSet<>();
+    private QuicConnection conn;
+    private long now;
+    private boolean closed;
+
+    /** A stream whose response comes from a backend. */
+    static final class Handed {
+        final Backend backend;
+        final long pathId;
+        final ProxyRelay relay;
+
+        Handed(Backend backend, long pathId, ProxyRelay relay) {
+            this.backend = backend;
+            this.pathId = pathId;
+            this.relay = relay;
+        }
+
+        boolean isolated() {
+            return relay == null;
+        }
+    }
+
+    LbConnection(LoadBalancerCore core, long key) {
+        this.core = core;
+        this.key = key;
+        this.session = new Http3ServerSession(this::dispatch);
+        this.session.setEventTap(this::onEvent);
+    }
+
+    @Override
+    public void onActivity(QuicConnection c, long now) {
+        this.conn = c;
+        this.now = now;
+        session.onActivity(c, now);
+    }
+
+    // ---- requests ---------------------------------------------------------------------------
+
+    private void dispatch(RequestContext ctx) {
+        Request req = ctx.request();
+        Backend b = core.router().route(req, core.backends());
+        if (b == null) {
+            core.metrics().noBackend++;
+            ctx.respond(Http3Response.of(503, "text/plain", "no healthy backend\n".getBytes()));
+            return;
+        }
+        long path = wantsIsolated() ? pathFor(b) : -1;
+        RequestHead head = toHead(req, ctx.body());
+        ctx.detach();
+        long id = ctx.streamId();
+        if (path >= 0) {
+            ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
+            handed.put(id, new Handed(b, path, null));
+            send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), head, Handoff.Mode.ISOLATED));
+            core.metrics().handoffsIsolated++;
+        } else {
+            handed.put(id, new Handed(b, -1, new ProxyRelay(id)));
+            send(b, new Handoff(core.nextHandoffId(), key, id, new byte[0], head, Handoff.Mode.PROXY));
+            core.metrics().handoffsProxy++;
+        }
+        b.onHandoff();
+    }
+
+    private boolean wantsIsolated() {
+        return core.settings().mode() != LoadBalancerCore.Mode.PROXY && conn.serverPathsEnabled();
+    }
+
+    /** One path per backend per connection; -1 when the client issued no more path IDs. */
+    private long pathFor(Backend b) {
+        Long p = pathOfBackend.get(b.id());
+        if (p != null) {
+            return p;
+        }
+        for (long candidate : conn.availablePaths()) {
+            if (!backendOfPath.containsKey(candidate) && !retiredPaths.contains(candidate)) {
+                pathOfBackend.put(b.id(), candidate);
+                backendOfPath.put(candidate, b);
+                return candidate;
+            }
+        }
+        return -1;
+    }
+
+    private static RequestHead toHead(Request r, byte[] body) {
+        List<Header> headers = new ArrayList<>(r.headers().size());
+        for (Field f : r.headers()) {
+            headers.add(new Header(f.name(), f.value()));
+        }
+        return new RequestHead(r.method(), r.scheme(), r.authority(), r.path(), headers, body);
+    }
+
+    private void send(Backend b, ControlMessage m) {
+        if (!b.send(m)) {
+            core.metrics().controlSendFailures++;
+        }
+    }
+
+    // ---- events from the client's connection ----------------------------------------------
+
+    private void onEvent(QuicConnection c, ConnectionEvent e) {
+        conn = c;
+        if (e instanceof ConnectionEvent.PathAcknowledged a) {
+            Backend b = backendOfPath.get(a.pathId());
+            if (b != null) {
+                send(b, new AckForward(key, a.pathId(), a.ackDelay(), toPairs(a.ranges())));
+                core.metrics().acksForwarded++;
+            }
+        } else if (e instanceof ConnectionEvent.HandedOffStreamCredit m) {
+            forward(m.streamId(), StreamControl.Kind.MAX_STREAM_DATA, m.limit());
+        } else if (e instanceof ConnectionEvent.HandedOffStopSending s) {
+            forward(s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode());
+        } else if (e instanceof ConnectionEvent.StopSending s) {
+            Handed h = handed.remove(s.streamId());
+            if (h != null) {
+                send(h.backend, new StreamControl(key, s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode()));
+                h.backend.onStreamDone(0);
+            }
+        } else if (e instanceof ConnectionEvent.StreamWritable w) {
+            Handed h = handed.get(w.streamId());
+            if (h != null && !h.isolated()) {
+                pumpProxy(h);
+            }
+        } else if (e instanceof ConnectionEvent.StreamAcknowledged a) {
+            Handed h = handed.get(a.streamId());
+            if (h != null && !h.isolated() && h.relay.done()) {
+                handed.remove(a.streamId());
+            }
+        } else if (e instanceof ConnectionEvent.WriteKeysUpdated) {
+            WriteKeys k = c.writeKeys();
+            for (Backend b : backendOfPath.values()) {
+                send(b, new KeyUpdate(key, k.secret(), k.keyPhase(), k.generation()));
+            }
+        } else if (e instanceof ConnectionEvent.Closed cl) {
+            onClosed(cl.reason().errorCode());
+        }
+    }
+
+    private void forward(long streamId, StreamControl.Kind kind, long value) {
+        Handed h = handed.get(streamId);
+        if (h != null) {
+            send(h.backend, new StreamControl(key, streamId, kind, value));
+        }
+    }
+
+    private static long[] toPairs(List<AckRange> ranges) {
+        long[] pairs = new long[ranges.size() * 2];
+        for (int i = 0; i < ranges.size(); i++) {
+            pairs[2 * i] = ranges.get(i).smallest();
+            pairs[2 * i + 1] = ranges.get(i).largest();
+        }
+        return pairs;
+    }
+
+    private void onClosed(long code) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        java.util.Set<Backend> involved = new java.util.HashSet<>();
+        for (Handed h : handed.values()) {
+            involved.add(h.backend);
+            h.backend.onStreamDone(0);
+        }
+        involved.addAll(backendOfPath.values());
+        for (Backend b : involved) {
+            send(b, new ConnectionClosed(key, code));
+        }
+        handed.clear();
+        core.forget(this);
+    }
+
+    // ---- messages from backends ----------------------------------------------------------
+
+    void onBackendMessage(Backend from, ControlMessage m, long now) {
+        this.now = now;
+        if (conn == null || closed) {
+            return;
+        }
+        if (m instanceof StreamReport r) {
+            onReport(from, r);
+        } else if (m instanceof CreditRequest cr) {
+            long granted = conn.reserveCredit(core.settings().creditShare());
+            if (granted > 0) {
+                send(from, new CreditGrant(key, granted));
+            }
+        } else if (m instanceof ProxyData d) {
+            Handed h = handed.get(d.streamId());
+            if (h != null && !h.isolated() && h.backend == from) {
+                h.relay.append(d.data(), d.fin());
+                pumpProxy(h);
+            }
+        }
+        session.resume();
+    }
+
+    private void onReport(Backend from, StreamReport r) {
+        Handed h = handed.get(r.streamId());
+        if (h == null || h.backend != from) {
+            return;
+        }
+        if (h.isolated()) {
+            handed.remove(r.streamId());
+            if (r.outcome() == StreamReport.Outcome.FINISHED) {
+                conn.onHandedOffStreamDone(r.streamId());
+            } else {
+                conn.resetHandedOffStream(r.streamId(), Http3Error.H3_INTERNAL_ERROR.code());
+                core.metrics().streamsFailed++;
+            }
+            from.onStreamDone(r.bytesSent());
+        } else if (r.outcome() != StreamReport.Outcome.FINISHED) {
+            failProxy(h, r.streamId());
+        }
+    }
+
+    /** The backend went away: its isolated streams are reset, proxied ones not yet started get a 503. */
+    void onBackendDown(Backend b) {
+        if (conn == null || closed) {
+            return;
+        }
+        for (var it = handed.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            Handed h = e.getValue();
+            if (h.backend != b) {
+                continue;
+            }
+            it.remove();
+            core.metrics().streamsFailed++;
+            if (h.isolated()) {
+                conn.resetHandedOffStream(e.getKey(), Http3Error.H3_INTERNAL_ERROR.code());
+            } else {
+                failProxy(h, e.getKey());
+            }
+        }
+        Long path = pathOfBackend.remove(b.id());
+        if (path != null) {
+            backendOfPath.remove(path);
+            retiredPaths.add(path); // path IDs are never reused (draft-21 §2)
+        }
+    }
+
+    private void failProxy(Handed h, long streamId) {
+        handed.remove(streamId);
+        if (!h.relay.started()) {
+            h.relay.replaceWith(LocalResponses.of(503, "backend unavailable\n"));
+            handed.put(streamId, new Handed(h.backend, -1, h.relay));
+            pumpProxy(handed.get(streamId));
+        } else {
+            conn.resetStream(streamId, Http3Error.H3_INTERNAL_ERROR.code());
+        }
+    }
+
+    private void pumpProxy(Handed h) {
+        long granted = h.relay.pump(conn);
+        if (granted >= 0) {
+            send(h.backend, new StreamControl(key, h.relay.streamId, StreamControl.Kind.MAX_STREAM_DATA, granted));
+        }
+        core.metrics().proxyBytes += h.relay.takeRelayed();
+    }
+
+    Http3ServerSession session() {
+        return session;
+    }
+}

@@ -1,0 +1,184 @@
+package org.qdsr.lb;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.qdsr.control.message.AckForward;
+import org.qdsr.control.message.ControlError;
+import org.qdsr.control.message.ControlMessage;
+import org.qdsr.control.message.CreditRequest;
+import org.qdsr.control.message.LoadReport;
+import org.qdsr.control.message.ProxyData;
+import org.qdsr.control.message.ProxyHead;
+import org.qdsr.control.message.StreamReport;
+import org.qdsr.lb.routing.Router;
+import org.qdsr.quic.DatagramEndpoint;
+import org.qdsr.quic.DatagramSink;
+import org.qdsr.quic.connection.ConnectionConfig;
+import org.qdsr.quic.endpoint.QuicServerEndpoint;
+import org.qdsr.quic.tls.ServerTlsContext;
+
+/**
+ * The load balancer, sans-I/O: a QUIC server endpoint on the VIP whose connections are
+ * {@link LbConnection}s, the backends with their health, the router, and the dispatch of
+ * messages that backends send back. The runtime ({@link LoadBalancer}) or an in-memory test
+ * drives it: datagrams through {@link DatagramEndpoint}, control traffic through
+ * {@link #backendUp}, {@link #backendDown} and {@link #onBackendMessage}. Single-threaded.
+ */
+public final class LoadBalancerCore implements DatagramEndpoint {
+    /** Delivery mode (DESIGN.md): AUTO picks isolated when the client supports server paths. */
+    public enum Mode { AUTO, ISOLATED, PROXY }
+
+    /** Settings of the core. */
+    public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths) {
+        public static Settings defaults() {
+            return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 4L << 20, 16);
+        }
+
+        public Settings withMode(Mode m) {
+            return new Settings(m, connectionConfig, creditShare, maxPaths);
+        }
+
+        public Settings withConnectionConfig(ConnectionConfig c) {
+            return new Settings(mode, c, creditShare, maxPaths);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(LoadBalancerCore.class.getName());
+
+    private final Settings settings;
+    private final Router router;
+    private final List<Backend> backends = new ArrayList<>();
+    private final Map<Long, LbConnection> connections = new HashMap<>();
+    private final QuicServerEndpoint endpoint;
+    private final LbMetrics metrics = new LbMetrics();
+    private long nextConnectionKey;
+    private long nextHandoffId;
+
+    public LoadBalancerCore(Settings settings, ServerTlsContext tls, Router router, RandomGenerator random) {
+        this.settings = settings;
+        this.router = router;
+        ConnectionConfig config = settings.connectionConfig().withPaths(settings.maxPaths(), false);
+        this.endpoint = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(tls).withConfig(config), c -> {
+            LbConnection lc = new LbConnection(this, nextConnectionKey++);
+            connections.put(lc.key, lc);
+            metrics.connections++;
+            return lc;
+        }, random);
+    }
+
+    /** Adds a backend (down until {@link #backendUp}); returns it. */
+    public Backend addBackend(String name, int weight) {
+        Backend b = new Backend(backends.size(), name, weight);
+        backends.add(b);
+        return b;
+    }
+
+    public List<Backend> backends() {
+        return backends;
+    }
+
+    public void backendUp(int backendId, Backend.Link link) {
+        backends.get(backendId).up(link);
+    }
+
+    /** The backend's control channel went down: its streams fail cleanly, new requests avoid it. */
+    public void backendDown(int backendId, long now) {
+        Backend b = backends.get(backendId);
+        b.down();
+        for (LbConnection c : new ArrayList<>(connections.values())) {
+            c.onBackendDown(b);
+        }
+        endpoint.poke(now);
+    }
+
+    /** A message from a backend; malformed or unknown references are counted and dropped. */
+    public void onBackendMessage(int backendId, ControlMessage m, long now) {
+        Backend b = backends.get(backendId);
+        long key = connectionKey(m);
+        if (key >= 0) {
+            LbConnection c = connections.get(key);
+            if (c != null) {
+                c.onBackendMessage(b, m, now);
+            }
+        } else if (m instanceof ControlError e) {
+            metrics.backendErrors++;
+            LOG.log(System.Logger.Level.WARNING, "backend {0} reported an error: {1}", b.name(), e);
+        } else if (m instanceof LoadReport) {
+            // Load is already reflected in outstanding streams; reports feed metrics only.
+        }
+    }
+
+    private static long connectionKey(ControlMessage m) {
+        if (m instanceof StreamReport r) {
+            return r.connectionKey();
+        } else if (m instanceof CreditRequest r) {
+            return r.connectionKey();
+        } else if (m instanceof ProxyData d) {
+            return d.connectionKey();
+        } else if (m instanceof ProxyHead h) {
+            return h.connectionKey();
+        } else if (m instanceof AckForward a) {
+            return a.connectionKey();
+        }
+        return -1;
+    }
+
+    void forget(LbConnection c) {
+        connections.remove(c.key);
+    }
+
+    Router router() {
+        return router;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    LbMetrics metrics() {
+        return metrics;
+    }
+
+    public LbMetrics stats() {
+        return metrics;
+    }
+
+    long nextHandoffId() {
+        return nextHandoffId++;
+    }
+
+    public int connectionCount() {
+        return endpoint.connectionCount();
+    }
+
+    /** Lets connections act after control traffic (call on the loop thread, then let the loop drain). */
+    public void poke(long now) {
+        endpoint.poke(now);
+    }
+
+    // ---- DatagramEndpoint: the VIP socket --------------------------------------------------
+
+    @Override
+    public void onDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) {
+        endpoint.onDatagram(data, off, len, from, now);
+    }
+
+    @Override
+    public void drainTransmit(long now, DatagramSink sink) {
+        endpoint.drainTransmit(now, sink);
+    }
+
+    @Override
+    public long nextDeadline() {
+        return endpoint.nextDeadline();
+    }
+
+    @Override
+    public void onDeadline(long now) {
+        endpoint.onDeadline(now);
+    }
+}
