@@ -38,6 +38,13 @@ public final class GetCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /** Path IDs this client offers for real servers to answer on (draft-ietf-quic-multipath-21). */
+    static final long CLIENT_PATHS = 16;
+
+    @Option(names = "--no-server-paths",
+            description = "do not offer per-server packet-number spaces (behave like an unmodified QUIC client)")
+    private boolean noServerPaths;
+
     @Option(names = "--insecure", description = "accept any server certificate (testing only)")
     private boolean insecure;
 
@@ -113,6 +120,10 @@ public final class GetCommand implements Callable<Integer> {
                 null, false, null);
         ConnectionConfig config = ConnectionConfig.defaults()
                 .withMaxIdleTimeout(java.time.Duration.ofNanos(Math.max(timeoutNanos, 1_000_000_000L)));
+        if (!noServerPaths) {
+            // QDSR: let a load balancer's real servers answer on their own paths (isolated mode).
+            config = config.withPaths(CLIENT_PATHS, true);
+        }
         Http3Client.Connection connection = client.connect(server, tls, config);
         for (GetTarget t : group) {
             fetches.add(Fetch.start(connection, t, sinkFor(t, group.size() == 1 && fetchCount() == 1)));
