@@ -1,0 +1,86 @@
+package org.qdsr.control.message;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * LB to RS: serve request stream {@code streamId} of client connection {@code connectionKey}.
+ * {@code snapshot} is {@code org.qdsr.quic.path.ConnectionSnapshot#encode()} and holds the 1-RTT
+ * write secret: it is SECRET and never printed. In {@link Mode#PROXY} the RS answers with
+ * {@link ProxyHead} and {@link ProxyData} over the channel instead of sending to the client.
+ *
+ * @param handoffId     LB-chosen ID, unique per channel, echoed in logs
+ * @param connectionKey LB-local ID of the client connection (0..2^62-1), used by every later message
+ */
+public record Handoff(long handoffId, long connectionKey, long streamId, byte[] snapshot, RequestHead request,
+                      Mode mode) implements ControlMessage {
+
+    /** How the RS delivers the response. */
+    public enum Mode {
+        /** Direct Server Return on the RS's own path (packet-number space). */
+        ISOLATED(1),
+        /** The RS streams the response back to the LB over the control channel. */
+        PROXY(2);
+
+        private final int code;
+
+        Mode(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public static Mode fromCode(long code) {
+            for (Mode m : values()) {
+                if (m.code == code) {
+                    return m;
+                }
+            }
+            return null;
+        }
+    }
+
+    public Handoff {
+        Checks.varint(handoffId, "handoffId");
+        Checks.varint(connectionKey, "connectionKey");
+        Checks.varint(streamId, "streamId");
+        snapshot = Checks.copy(snapshot, "snapshot");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(mode, "mode");
+    }
+
+    /** A copy of the encoded snapshot (contains key material). */
+    @Override
+    public byte[] snapshot() {
+        return snapshot.clone();
+    }
+
+    byte[] snapshotUnsafe() {
+        return snapshot;
+    }
+
+    @Override
+    public int typeCode() {
+        return MessageType.HANDOFF;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Handoff h && handoffId == h.handoffId && connectionKey == h.connectionKey
+                && streamId == h.streamId && Arrays.equals(snapshot, h.snapshot) && request.equals(h.request)
+                && mode == h.mode;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(handoffId) * 31 + Long.hashCode(connectionKey) * 17 + Long.hashCode(streamId);
+    }
+
+    @Override
+    public String toString() {
+        return "Handoff[id=" + handoffId + ", connection=" + connectionKey + ", stream=" + streamId + ", mode=" + mode
+                + ", snapshot=<redacted " + snapshot.length + " bytes>, request=" + request + "]";
+    }
+}

@@ -1,0 +1,41 @@
+package org.qdsr.control.message;
+
+import java.util.List;
+
+/** One instance of every message type, with non-trivial field values. */
+public final class Samples {
+    public static final byte[] SECRET = "0123456789abcdef0123456789ABCDEF".getBytes();
+
+    private Samples() {
+    }
+
+    public static List<ControlMessage> all() {
+        RequestHead req = new RequestHead("POST", "https", "example.com:4433", "/upload?x=1",
+                List.of(new Header("content-type", "text/plain"), new Header("x-ünï", "välue")), new byte[] {1, 2, 3});
+        return List.of(
+                new Hello(1, "lb-1", Role.LOAD_BALANCER),
+                new HelloAck(1, "rs-a", Role.REAL_SERVER),
+                new Heartbeat(7, -123456789L),
+                new HeartbeatAck(7, Long.MIN_VALUE),
+                new ControlError(ControlError.VERSION_MISMATCH, "no common version"),
+                new Handoff(42, 9, 4, SECRET, req, Handoff.Mode.ISOLATED),
+                new Handoff(43, (1L << 62) - 1, 8, new byte[0], RequestHead.get("https", "a", "/", List.of()),
+                        Handoff.Mode.PROXY),
+                new AckForward(9, 3, 1000, new long[] {90, 100, 50, 60, 0, 0}),
+                new AckForward(1, 0, 0, new long[] {5, 5}),
+                new StreamControl(9, 4, StreamControl.Kind.MAX_STREAM_DATA, 1 << 20),
+                new StreamControl(9, 4, StreamControl.Kind.STOP_SENDING, 0x10c),
+                new StreamControl(9, 4, StreamControl.Kind.RESET_STREAM, 0),
+                new CreditGrant(9, 65536),
+                new CreditRequest(9, 4, 123456),
+                new KeyUpdate(9, SECRET, true, 3),
+                new ConnectionClosed(9, 0x100),
+                new StreamReport(9, 4, StreamReport.Outcome.FINISHED, 0, 1000, 1000, 200),
+                new StreamReport(9, 8, StreamReport.Outcome.REJECTED, 0x10b, 0, 0, 0),
+                new LoadReport(12, 3, 1_000_000_000L, 0.75),
+                new ProxyHead(9, 4, 200, List.of(new Header("content-length", "5")), 5),
+                new ProxyHead(9, 8, 404, List.of(), -1),
+                new ProxyData(9, 4, 0, "hello".getBytes(), true),
+                new ProxyData(9, 4, 5, new byte[0], false));
+    }
+}
