@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.qdsr.app.files.StaticFileHandler;
+import org.qdsr.rs.content.StaticFileHandler;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.app.net.Http3Client;
 import org.qdsr.app.net.Http3Server;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.qdsr.app.files.StaticFileHandler;
+import org.qdsr.rs.content.StaticFileHandler;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.app.net.Http3Server;
 import org.qdsr.quic.tls.ServerTlsContext;

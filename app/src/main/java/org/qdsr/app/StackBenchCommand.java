@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.qdsr.app.files.StaticFileHandler;
+import org.qdsr.rs.content.StaticFileHandler;
 import org.qdsr.app.net.Http3Client;
 import org.qdsr.app.net.Http3Server;
 import org.qdsr.app.peers.Ngtcp2;

@@ -1,4 +1,4 @@
-package org.qdsr.app.files;
+package org.qdsr.rs.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

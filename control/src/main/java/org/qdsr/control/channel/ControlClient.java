@@ -1,0 +1,198 @@
+package org.qdsr.control.channel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.qdsr.control.message.ControlMessage;
+import org.qdsr.control.message.Role;
+
+/**
+ * The LB end: keeps one channel to one RS, sends heartbeats, and reconnects after any close with
+ * exponential backoff ({@code minBackoff} doubling up to {@code maxBackoff}, each delay drawn
+ * from 50-100% of the nominal value; reset once a channel opens). This object is a stable handle:
+ * {@link #send} goes to the current connection and returns false while there is none. The
+ * listener sees each connection as its own {@link ControlChannel} (onOpen, onMessage..., onClose).
+ * Messages are never replayed across reconnects: state handed to a lost RS is the LB's to redo.
+ */
+public final class ControlClient implements ControlChannel {
+    private static final Logger LOG = Logger.getLogger(ControlClient.class.getName());
+
+    private final InetSocketAddress address;
+    private final ControlTls tls;
+    private final String nodeName;
+    private final ControlOptions options;
+    private final ScheduledExecutorService timer;
+    private final Random jitter = new Random();
+    private volatile ControlListener listener;
+    private volatile Connection current;
+    private volatile boolean closed;
+    private int failures;
+
+    private ControlClient(InetSocketAddress address, ControlTls tls, String nodeName, ControlOptions options,
+                          ControlListener listener) {
+        this.address = address;
+        this.tls = tls;
+        this.nodeName = ControlTls.checkNodeName(nodeName);
+        this.options = options;
+        this.listener = listener;
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                r -> ControlServer.daemon(r, "qdsr-control-client-" + address.getPort()));
+    }
+
+    /**
+     * Starts connecting to the RS at {@code address} in the background; onOpen tells when the
+     * channel is usable. IllegalArgumentException for insecure TLS on a non-loopback address.
+     */
+    public static ControlClient connect(InetSocketAddress address, ControlTls tls, String nodeName,
+                                        ControlOptions options, ControlListener listener) {
+        tls.checkAddress(address);
+        ControlClient c = new ControlClient(address, tls, nodeName, options, listener);
+        long tick = options.heartbeatInterval().toNanos();
+        c.timer.scheduleAtFixedRate(c::tick, tick, tick, TimeUnit.NANOSECONDS);
+        c.timer.execute(c::attempt);
+        return c;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    private void attempt() {
+        if (closed) {
+            return;
+        }
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.setKeepAlive(true);
+            s.connect(address, (int) options.handshakeTimeout().toMillis());
+            Connection c = new Connection(s, Role.LOAD_BALANCER, nodeName, tls, options, new Owner(), listener);
+            current = c;
+            c.start();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(s);
+            LOG.log(Level.FINE, "control connect to {0} failed: {1}", new Object[] {address, e.toString()});
+            scheduleReconnect();
+        }
+    }
+
+    /** Delay before attempt number {@code failures}: min * 2^failures capped at max, times 0.5..1. */
+    long backoffNanos(int failureCount) {
+        long min = Math.max(1, options.minBackoff().toNanos());
+        long max = options.maxBackoff().toNanos();
+        long nominal = failureCount >= 40 ? max : Math.min(max, min << Math.min(failureCount, 40));
+        return nominal / 2 + (long) (jitter.nextDouble() * (nominal / 2.0));
+    }
+
+    private synchronized void scheduleReconnect() {
+        if (closed) {
+            return;
+        }
+        long delay = backoffNanos(failures++);
+        try {
+            timer.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed concurrently
+        }
+    }
+
+    private void tick() {
+        Connection c = current;
+        if (c != null) {
+            c.tick(System.nanoTime());
+        }
+    }
+
+    @Override
+    public boolean send(ControlMessage message) {
+        Connection c = current;
+        return c != null && c.send(message);
+    }
+
+    @Override
+    public boolean trySend(ControlMessage message) {
+        Connection c = current;
+        return c != null && c.trySend(message);
+    }
+
+    @Override
+    public void setListener(ControlListener listener) {
+        this.listener = listener;
+        Connection c = current;
+        if (c != null) {
+            c.setListener(listener);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        Connection c = current;
+        return c != null && c.isOpen();
+    }
+
+    @Override
+    public String peerName() {
+        Connection c = current;
+        return c == null ? null : c.peerName();
+    }
+
+    @Override
+    public String peerIdentity() {
+        Connection c = current;
+        return c == null ? null : c.peerIdentity();
+    }
+
+    @Override
+    public long lastRttNanos() {
+        Connection c = current;
+        return c == null ? -1 : c.lastRttNanos();
+    }
+
+    /** Stops reconnecting and closes the current connection (queued messages are flushed). */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        Connection c = current;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private final class Owner implements Connection.Owner {
+        @Override
+        public void opened(Connection c) {
+            synchronized (ControlClient.this) {
+                failures = 0;
+            }
+        }
+
+        @Override
+        public void closed(Connection c, Throwable cause) {
+            if (cause != null) {
+                LOG.log(Level.INFO, "control channel to {0} closed: {1}", new Object[] {address, cause.getMessage()});
+            }
+            scheduleReconnect();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ControlClient[" + address + ", " + (isOpen() ? "open" : "connecting") + "]";
+    }
+}

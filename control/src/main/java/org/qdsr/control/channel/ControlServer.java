@@ -1,0 +1,145 @@
+package org.qdsr.control.channel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.qdsr.control.message.ControlError;
+import org.qdsr.control.message.Role;
+
+/**
+ * The RS end ({@code --control HOST:PORT}): accepts LB connections, runs the TLS handshake with
+ * client authentication and answers the LB's Hello. One acceptor thread, a heartbeat timer, and
+ * per connection a reader and a writer thread.
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
+
+    /** Called for each accepted TCP connection, before its TLS handshake; returns its listener. */
+    @FunctionalInterface
+    public interface Acceptor {
+        ControlListener accept(ControlChannel channel);
+    }
+
+    private final ServerSocket serverSocket;
+    private final ControlTls tls;
+    private final String nodeName;
+    private final ControlOptions options;
+    private final Acceptor acceptor;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    private ControlServer(ServerSocket serverSocket, ControlTls tls, String nodeName, ControlOptions options,
+                          Acceptor acceptor) {
+        this.serverSocket = serverSocket;
+        this.tls = tls;
+        this.nodeName = nodeName;
+        this.options = options;
+        this.acceptor = acceptor;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "qdsr-control-server-timer"));
+    }
+
+    /**
+     * Binds {@code address} (SO_REUSEADDR, so a restart can take the same port) and starts
+     * accepting. IllegalArgumentException for an insecure TLS setting on a non-loopback address.
+     */
+    public static ControlServer start(InetSocketAddress address, ControlTls tls, String nodeName,
+                                      ControlOptions options, Acceptor acceptor) throws IOException {
+        tls.checkAddress(address);
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        try {
+            ss.bind(address, 64);
+        } catch (IOException e) {
+            ss.close();
+            throw e;
+        }
+        ControlServer server = new ControlServer(ss, tls, nodeName, options, acceptor);
+        long tick = options.heartbeatInterval().toNanos();
+        server.timer.scheduleAtFixedRate(server::tick, tick, tick, TimeUnit.NANOSECONDS);
+        daemon(server::acceptLoop, "qdsr-control-accept-" + ss.getLocalPort()).start();
+        return server;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    /** Channels currently connected (open or still in their handshake). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = serverSocket.accept();
+                s.setTcpNoDelay(true);
+                s.setKeepAlive(true);
+                Connection c = new Connection(s, Role.REAL_SERVER, nodeName, tls, options, new Owner(), null);
+                ControlListener l = acceptor.accept(c);
+                if (l == null) {
+                    s.close();
+                    continue;
+                }
+                c.setListener(l);
+                connections.add(c);
+                c.start();
+            } catch (SocketException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "control accept failed", e);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "control accept failed", e);
+            }
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (Connection c : connections) {
+            c.tick(now);
+        }
+    }
+
+    /** Stops accepting; open channels get Error(SHUTTING_DOWN) and close. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Connection c : connections) {
+            c.closeWithError(ControlError.SHUTTING_DOWN, "server shutting down", null);
+        }
+        timer.shutdownNow();
+    }
+
+    private final class Owner implements Connection.Owner {
+        @Override
+        public void opened(Connection c) {
+        }
+
+        @Override
+        public void closed(Connection c, Throwable cause) {
+            connections.remove(c);
+        }
+    }
+
+    static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,187 @@
+package org.qdsr.rs;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import org.qdsr.control.channel.ControlChannel;
+import org.qdsr.control.channel.ControlListener;
+import org.qdsr.control.channel.ControlOptions;
+import org.qdsr.control.channel.ControlServer;
+import org.qdsr.control.channel.ControlTls;
+import org.qdsr.control.message.ControlMessage;
+import org.qdsr.io.UdpEventLoop;
+import org.qdsr.io.UdpOptions;
+import org.qdsr.io.UdpRegistration;
+import org.qdsr.rs.content.ContentSource;
+
+/**
+ * The running real server: one {@link UdpEventLoop} thread drives a {@link RealServerCore}
+ * through a SEND_ONLY socket on the VIP's port, and a {@link ControlServer} accepts LB links.
+ * Control callbacks (channel reader threads) hop onto the loop with {@code execute}; the core's
+ * outgoing messages go to the link's channel ({@code send}, which may wait briefly for queue space).
+ *
+ * <p>Binding (DESIGN.md "Single-host and multi-host DSR"): {@link Bind#WILDCARD} binds
+ * {@code 0.0.0.0:VIPPORT} with SO_REUSEADDR (the LB holds the exact VIP on the same host);
+ * {@link Bind#EXACT} binds {@code VIP:PORT} (the VIP is configured on this host's loopback with ARP
+ * suppressed); {@link Bind#AUTO} picks EXACT when the VIP is a local, non-loopback address.
+ */
+public final class RealServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RealServer.class.getName());
+
+    /** How the send socket is bound. */
+    public enum Bind { AUTO, WILDCARD, EXACT }
+
+    private final UdpEventLoop loop;
+    private final RealServerCore core;
+    private final UdpRegistration socket;
+    private final ControlServer control;
+
+    private RealServer(UdpEventLoop loop, RealServerCore core, UdpRegistration socket, ControlServer control) {
+        this.loop = loop;
+        this.core = core;
+        this.socket = socket;
+        this.control = control;
+    }
+
+    /**
+     * Starts the loop, binds the send socket, then listens for LBs on {@code controlAddress}.
+     * {@code sources} builds the content source given the loop's executor (for async sources).
+     */
+    public static RealServer start(InetSocketAddress controlAddress, InetSocketAddress vip, Bind bind,
+            ControlTls tls, String name, Function<Executor, ContentSource> sources, RealServerCore.Config config)
+            throws IOException {
+        UdpEventLoop loop = UdpEventLoop.start("qdsr-rs-" + name);
+        Links links = new Links(loop);
+        try {
+            ContentSource source = sources.apply(loop);
+            RealServerCore core = new RealServerCore(source, links::send, config, cpuLoad());
+            links.core = core;
+            UdpRegistration socket = loop.register(bindAddress(vip, bind), core, UdpOptions.sendOnly());
+            ControlServer control = ControlServer.start(controlAddress, tls, name, ControlOptions.defaults(),
+                    links::accept);
+            return new RealServer(loop, core, socket, control);
+        } catch (IOException | RuntimeException e) {
+            loop.close();
+            throw e;
+        }
+    }
+
+    /** LB links: the core's message sink and the control server's acceptor (events hop onto the loop). */
+    private static final class Links {
+        final Map<Long, ControlChannel> channels = new ConcurrentHashMap<>();
+        final AtomicLong nextLink = new AtomicLong(1);
+        final UdpEventLoop loop;
+        volatile RealServerCore core;
+
+        Links(UdpEventLoop loop) {
+            this.loop = loop;
+        }
+
+        void send(long linkId, ControlMessage m) {
+            ControlChannel ch = channels.get(linkId);
+            if (ch != null) {
+                ch.send(m);
+            }
+        }
+
+        ControlListener accept(ControlChannel channel) {
+            long link = nextLink.getAndIncrement();
+            return new ControlListener() {
+                @Override
+                public void onOpen(ControlChannel ch) {
+                    channels.put(link, ch);
+                    onLoop(() -> core.onLinkOpened(link, System.nanoTime()));
+                }
+
+                @Override
+                public void onMessage(ControlChannel ch, ControlMessage m) {
+                    onLoop(() -> core.onMessage(link, m, System.nanoTime()));
+                }
+
+                @Override
+                public void onClose(ControlChannel ch, Throwable cause) {
+                    channels.remove(link);
+                    onLoop(() -> core.onLinkClosed(link));
+                }
+            };
+        }
+
+        private void onLoop(Runnable r) {
+            try {
+                loop.execute(r);
+            } catch (RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, "rs: loop closed, control event dropped");
+            }
+        }
+    }
+
+    /** The address the send socket binds for {@code vip}. */
+    public static InetSocketAddress bindAddress(InetSocketAddress vip, Bind bind) {
+        boolean exact = switch (bind) {
+            case EXACT -> true;
+            case WILDCARD -> false;
+            case AUTO -> isLocalNonLoopback(vip.getAddress());
+        };
+        return exact ? vip : new InetSocketAddress(vip.getPort());
+    }
+
+    private static boolean isLocalNonLoopback(InetAddress a) {
+        if (a == null || a.isLoopbackAddress() || a.isAnyLocalAddress()) {
+            return false;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static DoubleSupplier cpuLoad() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os::getProcessCpuLoad;
+        }
+        return () -> -1;
+    }
+
+    public InetSocketAddress controlAddress() {
+        return control.localAddress();
+    }
+
+    /** The bound send socket (its port is the VIP's). */
+    public InetSocketAddress sendAddress() {
+        return socket.localAddress();
+    }
+
+    public RsCounters counters() {
+        return core.counters();
+    }
+
+    public UdpEventLoop loop() {
+        return loop;
+    }
+
+    /** Stops accepting LBs, closes links, drops all state and stops the loop. */
+    @Override
+    public void close() {
+        control.close();
+        try {
+            loop.call(() -> {
+                core.close();
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "rs: closing core", e);
+        }
+        loop.close();
+    }
+}

@@ -1,0 +1,27 @@
+package org.qdsr.rs;
+
+/** What a {@link RealServerCore} did; plain fields, written on the core's thread, read anywhere (racy but monotone). */
+public final class RsCounters {
+    public volatile long messagesIn;
+    public volatile long messagesIgnored;
+    public volatile long handoffs;
+    public volatile long rejected;
+    public volatile long finished;
+    public volatile long failed;
+    public volatile long reset;
+    public volatile long unknownConnection;
+    public volatile long acksIgnored;
+    public volatile long badAcks;
+    public volatile long internalErrors;
+    public volatile long datagramsSent;
+    public volatile long bytesSent;
+    public volatile long datagramsDropped;
+
+    @Override
+    public String toString() {
+        return "RsCounters[handoffs=" + handoffs + ", finished=" + finished + ", rejected=" + rejected + ", failed="
+                + failed + ", reset=" + reset + ", datagramsSent=" + datagramsSent + ", bytesSent=" + bytesSent
+                + ", datagramsDropped=" + datagramsDropped + ", unknownConnection=" + unknownConnection
+                + ", badAcks=" + badAcks + ", internalErrors=" + internalErrors + "]";
+    }
+}

@@ -1,0 +1,91 @@
+package org.qdsr.rs.content;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.qdsr.http3.Request;
+import org.qdsr.http3.qpack.Field;
+
+/**
+ * Streams responses of an HTTP/1.1 origin ({@code --origin http://HOST:PORT}) through the JDK
+ * {@link HttpClient}, asynchronously: the client's threads hand every event to {@code coreExecutor}
+ * (the RS event loop), so {@link OriginExchange} state is only touched on the core's thread.
+ * Buffering is bounded by {@link #MAX_BUFFERED} per exchange (demand is only signalled below it).
+ * GET and HEAD are forwarded (405 otherwise), with the request's regular fields except
+ * connection-specific and restricted ones.
+ */
+public final class OriginSource implements ContentSource {
+    /** Most body bytes buffered per exchange before demand stops. */
+    public static final int MAX_BUFFERED = 256 * 1024;
+    static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade", "te", "trailer", "host", "content-length", "expect", "http2-settings");
+
+    private final URI origin;
+    private final HttpClient client;
+    private final Executor coreExecutor;
+    private final Duration timeout;
+
+    /** @param origin {@code http://HOST:PORT} (a path prefix is kept) */
+    public OriginSource(URI origin, Executor coreExecutor) {
+        this(origin, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build(), coreExecutor, Duration.ofSeconds(60));
+    }
+
+    public OriginSource(URI origin, HttpClient client, Executor coreExecutor, Duration timeout) {
+        if (!"http".equals(origin.getScheme()) || origin.getHost() == null) {
+            throw new IllegalArgumentException("origin must be http://HOST:PORT, got " + origin);
+        }
+        this.origin = origin;
+        this.client = client;
+        this.coreExecutor = coreExecutor;
+        this.timeout = timeout;
+    }
+
+    public URI origin() {
+        return origin;
+    }
+
+    @Override
+    public Content open(Request request, long now, Runnable wakeup) {
+        boolean head = "HEAD".equals(request.method());
+        if (!head && !"GET".equals(request.method())) {
+            return FixedContent.text(405, "method not allowed\n", List.of(new Field("allow", "GET, HEAD")));
+        }
+        URI target;
+        try {
+            target = target(request.path());
+        } catch (IllegalArgumentException e) {
+            return FixedContent.text(400, "bad request path\n", List.of());
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
+                .method(request.method(), HttpRequest.BodyPublishers.noBody());
+        for (Field f : request.headers()) {
+            if (!NOT_FORWARDED.contains(f.name().toLowerCase(Locale.ROOT))) {
+                try {
+                    b.header(f.name(), f.value());
+                } catch (IllegalArgumentException restricted) {
+                    // a field the JDK client manages itself: leave it out
+                }
+            }
+        }
+        OriginExchange exchange = new OriginExchange(coreExecutor, wakeup, head);
+        exchange.start(client, b.build());
+        return exchange;
+    }
+
+    private URI target(String path) {
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("path " + path);
+        }
+        String base = origin.toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + path);
+    }
+}
