@@ -13,6 +13,7 @@ import org.qdsr.control.message.Handoff;
 import org.qdsr.control.message.Header;
 import org.qdsr.control.message.KeyUpdate;
 import org.qdsr.control.message.ProxyData;
+import org.qdsr.control.message.ProxyHead;
 import org.qdsr.control.message.RequestHead;
 import org.qdsr.control.message.StreamControl;
 import org.qdsr.control.message.StreamReport;
@@ -49,20 +50,21 @@ final class LbConnection implements ConnectionHandler {
     private long now;
     private boolean closed;
 
-    /** A stream whose response comes from a backend. */
+    /** A stream whose response comes from a backend; {@code ctx} is set in proxy mode only. */
     static final class Handed {
         final Backend backend;
         final long pathId;
-        final ProxyRelay relay;
+        final RequestContext ctx;
+        ProxyBody body;
 
-        Handed(Backend backend, long pathId, ProxyRelay relay) {
+        Handed(Backend backend, long pathId, RequestContext ctx) {
             this.backend = backend;
             this.pathId = pathId;
-            this.relay = relay;
+            this.ctx = ctx;
         }
 
         boolean isolated() {
-            return relay == null;
+            return ctx == null;
         }
     }
 
@@ -78,6 +80,7 @@ final class LbConnection implements ConnectionHandler {
         this.conn = c;
         this.now = now;
         session.onActivity(c, now);
+        grantProxyWindows();
     }
 
     // ---- requests ---------------------------------------------------------------------------
@@ -92,15 +95,15 @@ final class LbConnection implements ConnectionHandler {
         }
         long path = wantsIsolated() ? pathFor(b) : -1;
         RequestHead head = toHead(req, ctx.body());
-        ctx.detach();
         long id = ctx.streamId();
         if (path >= 0) {
+            ctx.detach();
             ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
             handed.put(id, new Handed(b, path, null));
             send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), head, Handoff.Mode.ISOLATED));
             core.metrics().handoffsIsolated++;
         } else {
-            handed.put(id, new Handed(b, -1, new ProxyRelay(id)));
+            handed.put(id, new Handed(b, -1, ctx));
             send(b, new Handoff(core.nextHandoffId(), key, id, new byte[0], head, Handoff.Mode.PROXY));
             core.metrics().handoffsProxy++;
         }
@@ -161,15 +164,11 @@ final class LbConnection implements ConnectionHandler {
                 send(h.backend, new StreamControl(key, s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode()));
                 h.backend.onStreamDone(0);
             }
-        } else if (e instanceof ConnectionEvent.StreamWritable w) {
-            Handed h = handed.get(w.streamId());
-            if (h != null && !h.isolated()) {
-                pumpProxy(h);
-            }
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a) {
             Handed h = handed.get(a.streamId());
-            if (h != null && !h.isolated() && h.relay.done()) {
+            if (h != null && !h.isolated()) {
                 handed.remove(a.streamId());
+                h.backend.onStreamDone(h.body == null ? 0 : h.body.forwarded());
             }
         } else if (e instanceof ConnectionEvent.WriteKeysUpdated) {
             WriteKeys k = c.writeKeys();
@@ -229,14 +228,36 @@ final class LbConnection implements ConnectionHandler {
             if (granted > 0) {
                 send(from, new CreditGrant(key, granted));
             }
+        } else if (m instanceof ProxyHead ph) {
+            Handed h = handed.get(ph.streamId());
+            if (h != null && !h.isolated() && h.backend == from && h.body == null) {
+                h.body = new ProxyBody(ph.contentLength());
+                List<Field> fields = new ArrayList<>(ph.headers().size());
+                for (Header x : ph.headers()) {
+                    fields.add(new Field(x.name(), x.value()));
+                }
+                h.ctx.respond(new Http3Response(ph.status(), fields, h.body));
+            }
         } else if (m instanceof ProxyData d) {
             Handed h = handed.get(d.streamId());
-            if (h != null && !h.isolated() && h.backend == from) {
-                h.relay.append(d.data(), d.fin());
-                pumpProxy(h);
+            if (h != null && !h.isolated() && h.backend == from && h.body != null) {
+                h.body.append(d.data(), d.fin());
+                core.metrics().proxyBytes += d.data().length;
             }
         }
         session.resume();
+        grantProxyWindows();
+    }
+
+    /** Raises each proxied stream's window at its backend as the session forwards its body. */
+    private void grantProxyWindows() {
+        for (var e : handed.entrySet()) {
+            Handed h = e.getValue();
+            long limit = h.isolated() || h.body == null ? -1 : h.body.grantDue();
+            if (limit >= 0) {
+                send(h.backend, new StreamControl(key, e.getKey(), StreamControl.Kind.MAX_STREAM_DATA, limit));
+            }
+        }
     }
 
     private void onReport(Backend from, StreamReport r) {
@@ -284,23 +305,16 @@ final class LbConnection implements ConnectionHandler {
         }
     }
 
+    /** A proxied stream lost its backend: 503 if nothing was answered yet, else the body fails (stream reset). */
     private void failProxy(Handed h, long streamId) {
         handed.remove(streamId);
-        if (!h.relay.started()) {
-            h.relay.replaceWith(LocalResponses.of(503, "backend unavailable\n"));
-            handed.put(streamId, new Handed(h.backend, -1, h.relay));
-            pumpProxy(handed.get(streamId));
+        h.backend.onStreamDone(0);
+        if (h.body == null) {
+            h.ctx.respond(Http3Response.of(503, "text/plain", "backend unavailable\n".getBytes()));
         } else {
-            conn.resetStream(streamId, Http3Error.H3_INTERNAL_ERROR.code());
+            h.body.fail();
         }
-    }
-
-    private void pumpProxy(Handed h) {
-        long granted = h.relay.pump(conn);
-        if (granted >= 0) {
-            send(h.backend, new StreamControl(key, h.relay.streamId, StreamControl.Kind.MAX_STREAM_DATA, granted));
-        }
-        core.metrics().proxyBytes += h.relay.takeRelayed();
+        session.resume();
     }
 
     Http3ServerSession session() {

@@ -1,0 +1,92 @@
+package org.qdsr.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.qdsr.http3.session.Http3ClientSession;
+import org.qdsr.http3.session.Http3Result;
+import org.qdsr.quic.sim.LinkConditions;
+
+/** Client, load balancer and three real servers on the virtual network, with loss and reordering. */
+class TopologyTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final int STREAMS = 50;
+
+    private record Fetch(int size, ByteArrayOutputStream body, CompletableFuture<Http3Result> result) {
+    }
+
+    private static List<Fetch> fetchAll(Topology t, Http3ClientSession s) {
+        List<Fetch> fetches = new ArrayList<>();
+        for (int i = 0; i < STREAMS; i++) {
+            int size = (i % 5 == 0) ? 400_000 + i * 1000 : 1000 + i * 3000;
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            fetches.add(new Fetch(size, body, Topology.get(s, "/bytes/" + size, body)));
+        }
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 120 * SECOND);
+        return fetches;
+    }
+
+    private static long totalBytes(List<Fetch> fetches) {
+        return fetches.stream().mapToLong(Fetch::size).sum();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "PROXY"})
+    void fiftyStreamsOnOneConnectionAreServedByAllRealServersByteExact(LoadBalancerCore.Mode mode) throws Exception {
+        Topology t = new Topology(77, 3, mode);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000).withLoss(0.01).withReordering(0.01));
+        Http3ClientSession session = t.connect(true);
+        List<Fetch> fetches = fetchAll(t, session);
+
+        for (Fetch f : fetches) {
+            assertThat(f.result).isCompleted();
+            assertThat(f.result.get().response().status()).isEqualTo(200);
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).as("body of %d bytes", f.size).isTrue();
+        }
+        for (Backend b : t.lb.backends()) {
+            assertThat(b.handoffs()).as("handoffs to %s", b.name()).isPositive();
+        }
+        long total = totalBytes(fetches);
+        long lbBytes = t.lbNode.sentBytes();
+        long rsBytes = t.serverNodes.stream().mapToLong(n -> n.sentBytes()).sum();
+        if (mode == LoadBalancerCore.Mode.AUTO) {
+            assertThat(t.lb.stats().handoffsIsolated).isEqualTo(STREAMS);
+            assertThat(lbBytes).as("LB bytes vs %d response bytes", total).isLessThan(total / 50);
+            assertThat(rsBytes).isGreaterThan(total);
+        } else {
+            assertThat(t.lb.stats().handoffsProxy).isEqualTo(STREAMS);
+            assertThat(rsBytes).isZero();
+            assertThat(lbBytes).isGreaterThan(total);
+        }
+    }
+
+    @Test
+    void clientWithoutServerPathsIsProxied() throws Exception {
+        Topology t = new Topology(78, 2, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
+        Http3ClientSession session = t.connect(false);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CompletableFuture<Http3Result> r = Topology.get(session, "/bytes/100000", body);
+        t.net.runUntil(r::isDone, 30 * SECOND);
+        assertThat(r.get().response().status()).isEqualTo(200);
+        assertThat(Topology.matchesSynthetic(body.toByteArray(), 100_000)).isTrue();
+        assertThat(t.lb.stats().handoffsProxy).isEqualTo(1);
+    }
+
+    @Test
+    void noHealthyBackendGives503() throws Exception {
+        Topology t = new Topology(79, 1, LoadBalancerCore.Mode.AUTO);
+        t.disconnect(0);
+        Http3ClientSession session = t.connect(true);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CompletableFuture<Http3Result> r = Topology.get(session, "/bytes/10", body);
+        t.net.runUntil(r::isDone, 10 * SECOND);
+        assertThat(r.get().response().status()).isEqualTo(503);
+    }
+}
