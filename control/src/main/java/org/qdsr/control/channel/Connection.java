@@ -152,6 +152,14 @@ final class Connection implements ControlChannel {
         if (closing.compareAndSet(false, true)) {
             open = false;
             queue.add(CLOSE);
+            closeIfNoWriter();
+        }
+    }
+
+    /** Before the handshake finished there is no writer to flush and close: close the socket now. */
+    private void closeIfNoWriter() {
+        if (!writerStarted) {
+            closeQuietly(raw);
         }
     }
 
@@ -162,6 +170,7 @@ final class Connection implements ControlChannel {
             closeCause = cause;
             queue.add(new Internal(new ControlError(code, reason)));
             queue.add(CLOSE);
+            closeIfNoWriter();
         }
     }
 
@@ -183,7 +192,8 @@ final class Connection implements ControlChannel {
         if (now - lastReceivedNanos > options.deadAfterNanos()) {
             abort(new ControlChannelException(ControlError.HEARTBEAT_TIMEOUT, "no message from " + peerLabel
                     + " for " + options.missedHeartbeats() + " heartbeat intervals"));
-        } else if (open && role == Role.LOAD_BALANCER) {
+        } else {
+            // Both ends send: a peer's heartbeat must not wait behind our own deep send queue.
             enqueueInternal(new Heartbeat(heartbeatSeq.incrementAndGet(), now));
         }
     }
@@ -301,9 +311,7 @@ final class Connection implements ControlChannel {
         closing.set(true);
         queue.add(CLOSE);
         permits.release(options.queueCapacity() + 1_000_000);
-        if (!writerStarted) {
-            closeQuietly(raw);
-        }
+        closeIfNoWriter();
         try {
             listener.onClose(this, cause);
         } catch (RuntimeException e) {

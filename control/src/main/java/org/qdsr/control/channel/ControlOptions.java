@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Channel tuning.
  *
- * @param heartbeatInterval  how often the LB sends Heartbeat and both sides check liveness
+ * @param heartbeatInterval  how often each side sends Heartbeat and checks liveness
  * @param missedHeartbeats   silence of this many intervals closes the channel as dead
  * @param minBackoff         first reconnect delay of a {@link ControlClient}
  * @param maxBackoff         reconnect delay cap; delays double and get jitter (50-100%)

@@ -21,6 +21,11 @@ public record ProxyData(long connectionKey, long streamId, long offset, byte[] d
         return data.clone();
     }
 
+    /** Copies the bytes into {@code dst} at {@code off} (no intermediate copy). */
+    public void copyTo(byte[] dst, int off) {
+        System.arraycopy(data, 0, dst, off, data.length);
+    }
+
     public int length() {
         return data.length;
     }

@@ -67,7 +67,7 @@ class ControlChannelTest {
                 assertThat(client.send(new AckForward(i, 1, 25, new long[] {base + 5, base + 9, base, base + 2})))
                         .isTrue();
             }
-            assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(all.await(30, TimeUnit.SECONDS)).as("received %s, lb closes %s", next, lb.closed).isTrue();
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("control channel: %d AckForward in %.3f s = %.0f messages/s%n", count, seconds,
                     count / seconds);
@@ -142,10 +142,11 @@ class ControlChannelTest {
     void heartbeatsMeasureRttAndKeepAnIdleChannelOpen() throws Exception {
         Recorder lb = new Recorder();
         Recorder rs = new Recorder();
-        try (ControlServer server = ControlServer.start(LOOPBACK, pki.rsTls(), "rs", FAST, ch -> rs);
-             ControlClient client = ControlClient.connect(server.localAddress(), pki.lbTls(), "lb", FAST, lb)) {
+        ControlOptions tolerant = FAST.withHeartbeat(Duration.ofMillis(100), 10);
+        try (ControlServer server = ControlServer.start(LOOPBACK, pki.rsTls(), "rs", tolerant, ch -> rs);
+             ControlClient client = ControlClient.connect(server.localAddress(), pki.lbTls(), "lb", tolerant, lb)) {
             lb.awaitOpen();
-            Thread.sleep(700); // seven heartbeat intervals, more than the three that count as dead
+            Thread.sleep(1500); // fifteen intervals: only heartbeats keep it alive
             assertThat(client.isOpen()).isTrue();
             assertThat(lb.closed).isEmpty();
             assertThat(client.lastRttNanos()).isPositive();
@@ -167,6 +168,23 @@ class ControlChannelTest {
             assertThat(client.send(new CreditGrant(1, 2))).isTrue();
             assertThat(rs.awaitMessage()).isEqualTo(new CreditGrant(1, 2));
             assertThat(client.peerIdentity()).isEqualTo("insecure");
+        }
+    }
+
+    @Test
+    void serverCloseDuringHandshakeClosesTheSocketAtOnce() throws Exception {
+        Recorder rs = new Recorder();
+        ControlServer server = ControlServer.start(LOOPBACK, pki.rsTls(), "rs", FAST, ch -> rs);
+        try (java.net.Socket idle = new java.net.Socket(server.localAddress().getAddress(),
+                server.localAddress().getPort())) {
+            while (server.connectionCount() == 0) {
+                Thread.sleep(5);
+            }
+            server.close();
+            rs.awaitClose();
+            assertThat(idle.getInputStream().read()).isEqualTo(-1);
+        } finally {
+            server.close();
         }
     }
 
