@@ -1,0 +1,155 @@
+package org.qdsr.lb;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.qdsr.control.channel.ControlChannel;
+import org.qdsr.control.channel.ControlClient;
+import org.qdsr.control.channel.ControlListener;
+import org.qdsr.control.channel.ControlOptions;
+import org.qdsr.control.channel.ControlTls;
+import org.qdsr.control.message.ControlMessage;
+import org.qdsr.io.UdpCounters;
+import org.qdsr.io.UdpEventLoop;
+import org.qdsr.io.UdpOptions;
+import org.qdsr.io.UdpRegistration;
+import org.qdsr.lb.routing.Router;
+import org.qdsr.quic.tls.ServerTlsContext;
+
+/**
+ * The load balancer process: one event-loop thread owns the {@link LoadBalancerCore} and the VIP
+ * socket; one mutually authenticated control channel per backend delivers its messages onto
+ * that thread. Single host: the VIP socket is bound with SO_REUSEADDR so real servers can bind
+ * the wildcard address on the same port and send from the VIP (DESIGN.md).
+ */
+public final class LoadBalancer implements AutoCloseable {
+    /** A backend to connect to: its name, control address and weight. */
+    public record BackendSpec(String name, InetSocketAddress control, int weight) {
+        /** Parses {@code [NAME=]HOST:PORT[*WEIGHT]}; unnamed backends are called rs1, rs2, ... */
+        public static BackendSpec parse(String spec, int index) {
+            String name = "rs" + (index + 1);
+            int eq = spec.indexOf('=');
+            if (eq > 0) {
+                name = spec.substring(0, eq);
+                spec = spec.substring(eq + 1);
+            }
+            int weight = 1;
+            int star = spec.lastIndexOf('*');
+            if (star > 0) {
+                weight = Integer.parseInt(spec.substring(star + 1));
+                spec = spec.substring(0, star);
+            }
+            int colon = spec.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("backend must be [NAME=]HOST:PORT[*WEIGHT]: " + spec);
+            }
+            String host = spec.substring(0, colon).replace("[", "").replace("]", "");
+            return new BackendSpec(name, new InetSocketAddress(host, Integer.parseInt(spec.substring(colon + 1))), weight);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(LoadBalancer.class.getName());
+
+    private final UdpEventLoop loop;
+    private final LoadBalancerCore core;
+    private final UdpRegistration vipSocket;
+    private final List<ControlClient> clients = new ArrayList<>();
+
+    private LoadBalancer(UdpEventLoop loop, LoadBalancerCore core, UdpRegistration vipSocket) {
+        this.loop = loop;
+        this.core = core;
+        this.vipSocket = vipSocket;
+    }
+
+    public static LoadBalancer start(InetSocketAddress vip, ServerTlsContext tls, List<BackendSpec> backends,
+                                     ControlTls controlTls, String name, LoadBalancerCore.Settings settings,
+                                     Router router) throws IOException {
+        for (BackendSpec b : backends) {
+            controlTls.checkAddress(b.control());
+        }
+        UdpEventLoop loop = UdpEventLoop.start("qdsr-lb-" + name);
+        try {
+            LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom());
+            UdpRegistration socket = loop.register(vip, core, UdpOptions.defaults().withReuseAddress(true));
+            LoadBalancer lb = new LoadBalancer(loop, core, socket);
+            for (BackendSpec spec : backends) {
+                Backend b = loop.call(() -> core.addBackend(spec.name(), spec.weight()));
+                lb.clients.add(ControlClient.connect(spec.control(), controlTls, name, ControlOptions.defaults(),
+                        lb.listenerFor(b)));
+            }
+            return lb;
+        } catch (IOException | RuntimeException e) {
+            loop.close();
+            throw e;
+        }
+    }
+
+    /** Control callbacks arrive on the channel's reader thread; the core is touched only on the loop. */
+    private ControlListener listenerFor(Backend b) {
+        return new ControlListener() {
+            @Override
+            public void onOpen(ControlChannel ch) {
+                loop.execute(() -> core.backendUp(b.id(), ch::send));
+                LOG.log(System.Logger.Level.INFO, "backend {0} up ({1})", b.name(), ch.peerIdentity());
+            }
+
+            @Override
+            public void onMessage(ControlChannel ch, ControlMessage m) {
+                loop.execute(() -> {
+                    core.onBackendMessage(b.id(), m, System.nanoTime());
+                });
+            }
+
+            @Override
+            public void onClose(ControlChannel ch, Throwable cause) {
+                loop.execute(() -> core.backendDown(b.id(), System.nanoTime()));
+                LOG.log(System.Logger.Level.INFO, "backend {0} down{1}", b.name(),
+                        cause == null ? "" : ": " + cause.getMessage());
+            }
+        };
+    }
+
+    public InetSocketAddress address() {
+        return vipSocket.localAddress();
+    }
+
+    /** Backend names that are healthy now. */
+    public List<String> healthyBackends() throws IOException {
+        return loop.call(() -> core.backends().stream().filter(Backend::healthy).map(Backend::name).toList());
+    }
+
+    public LbMetrics metrics() throws IOException {
+        return loop.call(() -> {
+            LbMetrics copy = new LbMetrics();
+            LbMetrics m = core.stats();
+            copy.connections = m.connections;
+            copy.handoffsIsolated = m.handoffsIsolated;
+            copy.handoffsProxy = m.handoffsProxy;
+            copy.acksForwarded = m.acksForwarded;
+            copy.proxyBytes = m.proxyBytes;
+            copy.noBackend = m.noBackend;
+            copy.streamsFailed = m.streamsFailed;
+            copy.controlSendFailures = m.controlSendFailures;
+            copy.backendErrors = m.backendErrors;
+            return copy;
+        });
+    }
+
+    public UdpCounters counters() {
+        return loop.counters();
+    }
+
+    public UdpEventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public void close() {
+        for (ControlClient c : clients) {
+            c.close();
+        }
+        loop.close();
+    }
+}
