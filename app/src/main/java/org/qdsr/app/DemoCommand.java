@@ -1,5 +1,19 @@
 package org.qdsr.app;
 
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import org.qdsr.control.channel.ControlTls;
+import org.qdsr.lb.LoadBalancer;
+import org.qdsr.lb.LoadBalancerCore;
+import org.qdsr.lb.routing.Policy;
+import org.qdsr.lb.routing.Router;
+import org.qdsr.quic.tls.CertifiedKey;
+import org.qdsr.quic.tls.Certificates;
+import org.qdsr.rs.RealServer;
+import org.qdsr.rs.RealServerCore;
+import org.qdsr.rs.content.DirectorySource;
+import org.qdsr.rs.content.ServedBy;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -32,14 +46,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code qdsr demo}: until the load balancer exists, an HTTP/3 server and client in one process
- * on loopback; fetches a mixed set of generated files over one connection and verifies each
- * body's SHA-256.
+ * {@code qdsr demo}: a load balancer, two real servers and a client in one process on loopback
+ * (single-host DSR: the real servers send from the VIP's address). Fetches a mixed set of
+ * generated files over one connection, verifies each body's SHA-256, shows which real server
+ * served each stream and how many bytes the load balancer sent against the real servers.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Serve generated files and fetch them over one HTTP/3 connection on loopback; verify SHA-256.")
+        description = "Run a load balancer, two real servers and a client on loopback; fetch and verify files.")
 public final class DemoCommand implements Callable<Integer> {
     private static final long TIMEOUT_SECONDS = 30;
+    /** Held strongly: java.util.logging forgets levels set on loggers nobody references. */
+    private static final java.util.logging.Logger QDSR_LOGGER = java.util.logging.Logger.getLogger("org.qdsr");
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -47,6 +64,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // Backend up/down notices are for operators of long-running processes, not for the demo's table.
+        QDSR_LOGGER.setLevel(java.util.logging.Level.WARNING);
         Path root = Files.createTempDirectory("qdsr-demo");
         try {
             Map<String, byte[]> expected = generateFiles(root);
@@ -57,29 +76,85 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(Path root, Map<String, byte[]> expected, PrintWriter out) throws Exception {
-        ServerTlsContext tls = ServerTlsContext.selfSigned(ServerCommand.ALPN, List.of("localhost", "127.0.0.1"));
         long started = System.nanoTime();
-        try (Http3Server server = Http3Server.start(new InetSocketAddress("127.0.0.1", 0),
-                new StaticFileHandler(root), tls, false);
+        InetSocketAddress vip = new InetSocketAddress("127.0.0.1", freeUdpPort());
+        // An in-memory cluster CA for the mutually authenticated control channels.
+        CertifiedKey ca = Certificates.generateCa("qdsr-demo-ca", Duration.ofDays(1));
+        List<X509Certificate> trust = List.of(ca.certificate());
+        List<RealServer> servers = new ArrayList<>();
+        try (ServerTlsContext tls = ServerTlsContext.selfSigned(ServerCommand.ALPN, List.of("localhost", "127.0.0.1"));
              Http3Client client = Http3Client.start("qdsr-demo-client")) {
-            InetSocketAddress addr = server.localAddress();
-            out.println("server listening on " + HostPort.format(addr) + ", serving " + expected.size() + " files");
-            ClientTlsConfig clientTls = ClientTlsConfig.of("localhost", ServerCommand.ALPN).withInsecure(true);
-            Http3Client.Connection c = client.connect(addr, clientTls, ConnectionConfig.defaults());
-            String authority = "localhost:" + addr.getPort();
-            List<Row> rows = new ArrayList<>();
-            for (Map.Entry<String, byte[]> e : expected.entrySet()) {
-                DigestSink sink = new DigestSink();
-                rows.add(new Row(e.getKey(), e.getValue(), sink,
-                        c.request("GET", authority, e.getKey(), List.of(), null, sink)));
+            List<LoadBalancer.BackendSpec> backends = new ArrayList<>();
+            for (String name : List.of("rs1", "rs2")) {
+                ControlTls rsTls = ControlTls.of(Certificates.issue(ca, name, List.of("127.0.0.1"), true,
+                        Duration.ofDays(1)), trust);
+                RealServer rs = RealServer.start(new InetSocketAddress("127.0.0.1", 0), vip, RealServer.Bind.WILDCARD,
+                        rsTls, name, loop -> new ServedBy(new DirectorySource(root), name),
+                        RealServerCore.Config.defaults());
+                servers.add(rs);
+                backends.add(new LoadBalancer.BackendSpec(name, rs.controlAddress(), 1));
             }
-            c.closeWhenIdle();
-            return printTable(rows, out, started);
+            ControlTls lbTls = ControlTls.of(Certificates.issue(ca, "lb", List.of("127.0.0.1"), true,
+                    Duration.ofDays(1)), trust);
+            try (LoadBalancer lb = LoadBalancer.start(vip, tls, backends, lbTls, "lb",
+                    LoadBalancerCore.Settings.defaults(), new Router(List.of(), Policy.roundRobin()))) {
+                awaitBackends(lb, backends.size());
+                out.println("load balancer on " + HostPort.format(vip) + " (mode auto), real servers "
+                        + String.join(", ", lb.healthyBackends()) + " sending from the same address");
+                ClientTlsConfig clientTls = ClientTlsConfig.of("localhost", ServerCommand.ALPN).withInsecure(true);
+                Http3Client.Connection c = client.connect(vip, clientTls,
+                        ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true));
+                String authority = "localhost:" + vip.getPort();
+                List<Row> rows = new ArrayList<>();
+                for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+                    DigestSink sink = new DigestSink();
+                    rows.add(new Row(e.getKey(), e.getValue(), sink,
+                            c.request("GET", authority, e.getKey(), List.of(), null, sink)));
+                }
+                c.closeWhenIdle();
+                int result = printTable(rows, out, started);
+                printBytes(out, lb, servers, rows);
+                return result;
+            }
+        } finally {
+            for (RealServer rs : servers) {
+                rs.close();
+            }
         }
     }
 
+    private static int freeUdpPort() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitBackends(LoadBalancer lb, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (lb.healthyBackends().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("real servers did not connect: " + lb.healthyBackends());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** DSR in one line: the response bytes left the real servers, not the load balancer. */
+    private static void printBytes(PrintWriter out, LoadBalancer lb, List<RealServer> servers, List<Row> rows)
+            throws IOException {
+        long body = rows.stream().mapToLong(r -> r.result == null ? 0 : r.result.bodyBytes()).sum();
+        out.printf("bytes sent: load balancer %d", lb.counters().bytesOut());
+        for (int i = 0; i < servers.size(); i++) {
+            out.printf(", rs%d %d", i + 1, servers.get(i).loop().counters().bytesOut());
+        }
+        out.printf(" (response bodies: %d bytes; handoffs isolated=%d proxy=%d)%n", body,
+                lb.metrics().handoffsIsolated, lb.metrics().handoffsProxy);
+        out.flush();
+    }
+
     private int printTable(List<Row> rows, PrintWriter out, long started) throws InterruptedException {
-        out.printf("%-22s %10s %6s %10s %10s  %s%n", "path", "size", "status", "ttfb ms", "time ms", "verified");
+        out.printf("%-22s %10s %6s %-6s %10s %10s  %s%n", "path", "size", "status", "by", "ttfb ms", "time ms",
+                "verified");
         int verified = 0;
         long bytes = 0;
         for (Row r : rows) {
@@ -87,8 +162,9 @@ public final class DemoCommand implements Callable<Integer> {
             boolean ok = problem == null;
             verified += ok ? 1 : 0;
             bytes += r.result == null ? 0 : r.result.bodyBytes();
-            out.printf("%-22s %10d %6s %10s %10s  %s%n", r.path, r.result == null ? 0 : r.result.bodyBytes(),
+            out.printf("%-22s %10d %6s %-6s %10s %10s  %s%n", r.path, r.result == null ? 0 : r.result.bodyBytes(),
                     r.result == null ? "-" : Integer.toString(r.result.response().status()),
+                    r.result == null ? "-" : String.valueOf(r.result.response().header(ServedBy.HEADER)),
                     r.result == null ? "-" : String.format("%.2f", r.result.ttfbNanos() / 1e6),
                     r.result == null ? "-" : String.format("%.2f", r.result.totalNanos() / 1e6),
                     ok ? "yes" : "NO (" + problem + ")");

@@ -17,6 +17,7 @@ import org.qdsr.rs.RealServerCore;
 import org.qdsr.rs.content.ContentSource;
 import org.qdsr.rs.content.DirectorySource;
 import org.qdsr.rs.content.OriginSource;
+import org.qdsr.rs.content.ServedBy;
 import org.qdsr.rs.content.SyntheticSource;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -77,7 +78,9 @@ public final class RsCommand implements Callable<Integer> {
         }
         ControlTls tls = insecureControl ? ControlTls.insecureLoopback() : ControlTls.fromDirectory(controlTls, name);
         PrintWriter out = spec.commandLine().getOut();
-        try (RealServer rs = RealServer.start(controlAddr, vipAddr, bind, tls, name, sources(),
+        Function<Executor, ContentSource> base = sources();
+        Function<Executor, ContentSource> named = loop -> new ServedBy(base.apply(loop), name);
+        try (RealServer rs = RealServer.start(controlAddr, vipAddr, bind, tls, name, named,
                 RealServerCore.Config.defaults())) {
             Thread hook = new Thread(this::stopAndWait, "qdsr-rs-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -86,25 +86,32 @@ public final class LoadBalancer implements AutoCloseable {
         }
     }
 
+    /** Runs on the loop unless it is closing (callbacks may race with close()). */
+    private void onLoop(Runnable r) {
+        try {
+            loop.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the load balancer is shutting down: nothing left to update
+        }
+    }
+
     /** Control callbacks arrive on the channel's reader thread; the core is touched only on the loop. */
     private ControlListener listenerFor(Backend b) {
         return new ControlListener() {
             @Override
             public void onOpen(ControlChannel ch) {
-                loop.execute(() -> core.backendUp(b.id(), ch::send));
+                onLoop(() -> core.backendUp(b.id(), ch::send));
                 LOG.log(System.Logger.Level.INFO, "backend {0} up ({1})", b.name(), ch.peerIdentity());
             }
 
             @Override
             public void onMessage(ControlChannel ch, ControlMessage m) {
-                loop.execute(() -> {
-                    core.onBackendMessage(b.id(), m, System.nanoTime());
-                });
+                onLoop(() -> core.onBackendMessage(b.id(), m, System.nanoTime()));
             }
 
             @Override
             public void onClose(ControlChannel ch, Throwable cause) {
-                loop.execute(() -> core.backendDown(b.id(), System.nanoTime()));
+                onLoop(() -> core.backendDown(b.id(), System.nanoTime()));
                 LOG.log(System.Logger.Level.INFO, "backend {0} down{1}", b.name(),
                         cause == null ? "" : ": " + cause.getMessage());
             }
