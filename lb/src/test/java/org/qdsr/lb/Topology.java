@@ -85,14 +85,21 @@ final class Topology {
         servers.get(server).onLinkClosed(0);
     }
 
+    QuicConnection lastClient;
+
     Http3ClientSession connect(boolean serverPaths) throws Exception {
-        ConnectionConfig config = ConnectionConfig.defaults();
+        return connect(serverPaths, ConnectionConfig.defaults());
+    }
+
+    Http3ClientSession connect(boolean serverPaths, ConnectionConfig base) throws Exception {
+        ConnectionConfig config = base;
         if (serverPaths) {
             config = config.withPaths(16, true);
         }
         ClientOptions o = ClientOptions.of(ClientTlsConfig.of("localhost", List.of("h3")).withInsecure(true), VIP)
                 .withConfig(config).withRandom(random.split());
         QuicConnection c = QuicConnection.connect(o, net.now());
+        lastClient = c;
         Http3ClientSession session = new Http3ClientSession();
         client.add(c, session);
         return session;

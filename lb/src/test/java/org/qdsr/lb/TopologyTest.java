@@ -67,6 +67,26 @@ class TopologyTest {
     }
 
     @Test
+    void realServersFollowKeyUpdatesTheClientStarts() throws Exception {
+        Topology t = new Topology(80, 2, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(3_000_000).withReordering(0.01));
+        Http3ClientSession session = t.connect(true, org.qdsr.quic.connection.ConnectionConfig.defaults()
+                .withKeyUpdateInterval(150));
+        List<Fetch> fetches = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            fetches.add(new Fetch(600_000, body, Topology.get(session, "/bytes/600000", body)));
+        }
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 60 * SECOND);
+        for (Fetch f : fetches) {
+            assertThat(f.result.get().response().status()).isEqualTo(200);
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
+        }
+        assertThat(t.lastClient.keyGeneration()).as("client key generation").isPositive();
+        assertThat(t.lb.stats().handoffsIsolated).isEqualTo(8);
+    }
+
+    @Test
     void clientWithoutServerPathsIsProxied() throws Exception {
         Topology t = new Topology(78, 2, LoadBalancerCore.Mode.AUTO);
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000));

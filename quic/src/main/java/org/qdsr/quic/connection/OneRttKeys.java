@@ -65,6 +65,11 @@ final class OneRttKeys {
         return nextRead;
     }
 
+    /** The previous generation's read keys while they are kept (RFC 9001 §6.5), else null. */
+    PacketProtection previousRead() {
+        return previousRead;
+    }
+
     /** Read keys by key phase alone, for extra paths whose packet numbers are not comparable with path 0's. */
     PacketProtection openerByPhase(boolean phase) {
         if (phase == readPhase) {

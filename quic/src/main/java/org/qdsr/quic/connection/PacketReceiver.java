@@ -114,7 +114,15 @@ final class PacketReceiver {
         if (opener == null) {
             return 0;
         }
-        int plain = opener.open(buf, h.start(), h.pnOffset(), pnLength, h.end(), pn, pathId);
+        int plain;
+        PacketProtection previous = pathId == 0 ? null : c.oneRtt.previousRead();
+        if (previous != null && keyPhase != c.oneRtt.readPhase()) {
+            // Another sender's packet from before a key update is likelier than one two generations ahead.
+            plain = openEither(buf, h, pnLength, pn, pathId, previous, opener);
+            opener = plain >= 0 && lastOpener == previous ? previous : opener;
+        } else {
+            plain = opener.open(buf, h.start(), h.pnOffset(), pnLength, h.end(), pn, pathId);
+        }
         if (plain < 0) {
             return 0;
         }
@@ -153,6 +161,27 @@ final class PacketReceiver {
             onApplicationPacket(pn, from, probingOnly, now);
         }
         return 1;
+    }
+
+    private PacketProtection lastOpener;
+    private byte[] retryCopy = new byte[2048];
+
+    /** Tries {@code first}, then {@code second} on an intact copy (a failed open may scramble the payload). */
+    private int openEither(byte[] buf, ParsedHeader h, int pnLength, long pn, long pathId, PacketProtection first,
+                           PacketProtection second) {
+        int len = h.end() - h.start();
+        if (retryCopy.length < len) {
+            retryCopy = new byte[len];
+        }
+        System.arraycopy(buf, h.start(), retryCopy, 0, len);
+        int plain = first.open(buf, h.start(), h.pnOffset(), pnLength, h.end(), pn, pathId);
+        lastOpener = first;
+        if (plain >= 0) {
+            return plain;
+        }
+        System.arraycopy(retryCopy, 0, buf, h.start(), len);
+        lastOpener = second;
+        return second.open(buf, h.start(), h.pnOffset(), pnLength, h.end(), pn, pathId);
     }
 
     private void onAuthenticated(ParsedHeader h, PacketSpace space, InetSocketAddress from, long pn, long now) {
