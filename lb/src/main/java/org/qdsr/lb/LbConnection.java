@@ -46,6 +46,8 @@ final class LbConnection implements ConnectionHandler {
     private final Map<Long, Backend> backendOfPath = new HashMap<>();
     private final Map<Long, Handed> handed = new HashMap<>();
     private final java.util.Set<Long> retiredPaths = new java.util.HashSet<>();
+    /** Backends that asked for connection credit we did not have yet. */
+    private final java.util.LinkedHashSet<Backend> creditWaiters = new java.util.LinkedHashSet<>();
     private QuicConnection conn;
     private long now;
     private boolean closed;
@@ -81,6 +83,23 @@ final class LbConnection implements ConnectionHandler {
         this.now = now;
         session.onActivity(c, now);
         grantProxyWindows();
+        grantWaitingCredit();
+    }
+
+    /**
+     * Connection-level credit (the client's MAX_DATA) is handed out in small shares on demand,
+     * so that little sits unused at backends; a backend that asked while none was left gets its
+     * share as soon as the client raises MAX_DATA.
+     */
+    private void grantWaitingCredit() {
+        for (var it = creditWaiters.iterator(); it.hasNext() && conn.sendCredit() > 0;) {
+            Backend b = it.next();
+            long granted = conn.reserveCredit(core.settings().creditShare());
+            if (granted > 0) {
+                send(b, new CreditGrant(key, granted));
+                it.remove();
+            }
+        }
     }
 
     // ---- requests ---------------------------------------------------------------------------
@@ -224,10 +243,8 @@ final class LbConnection implements ConnectionHandler {
         if (m instanceof StreamReport r) {
             onReport(from, r);
         } else if (m instanceof CreditRequest cr) {
-            long granted = conn.reserveCredit(core.settings().creditShare());
-            if (granted > 0) {
-                send(from, new CreditGrant(key, granted));
-            }
+            creditWaiters.add(from);
+            grantWaitingCredit();
         } else if (m instanceof ProxyHead ph) {
             Handed h = handed.get(ph.streamId());
             if (h != null && !h.isolated() && h.backend == from && h.body == null) {

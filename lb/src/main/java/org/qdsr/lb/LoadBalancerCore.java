@@ -35,7 +35,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     /** Settings of the core. */
     public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths) {
         public static Settings defaults() {
-            return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 4L << 20, 16);
+            return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16);
         }
 
         public Settings withMode(Mode m) {

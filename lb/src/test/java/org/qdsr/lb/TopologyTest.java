@@ -87,6 +87,25 @@ class TopologyTest {
     }
 
     @Test
+    void connectionCreditIsSharedOnDemandWhenTheClientWindowIsSmall() throws Exception {
+        Topology t = new Topology(81, 2, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
+        Http3ClientSession session = t.connect(true, org.qdsr.quic.connection.ConnectionConfig.defaults()
+                .withFlowControl(1L << 20, 512L << 10));
+        List<Fetch> fetches = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int size = i % 2 == 0 ? 3_000_000 : 20_000;
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            fetches.add(new Fetch(size, body, Topology.get(session, "/bytes/" + size, body)));
+        }
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 60 * SECOND);
+        for (Fetch f : fetches) {
+            assertThat(f.result).as("%d bytes", f.size).isCompleted();
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
+        }
+    }
+
+    @Test
     void clientWithoutServerPathsIsProxied() throws Exception {
         Topology t = new Topology(78, 2, LoadBalancerCore.Mode.AUTO);
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000));

@@ -191,6 +191,7 @@ public final class PathSender {
         if (!probe) {
             if (!hasWork()) {
                 recovery.setAppLimited(true);
+                checkCreditBlocked(); // also when the very first credit share was empty
                 return 0;
             }
             if (!recovery.canSend(limit)) {

@@ -107,9 +107,12 @@ public final class SyntheticSource implements ContentSource {
             this.head = new ResponseHead(200, HEADERS, length);
         }
 
+        private boolean started;
+
         @Override
         public ResponseHead head(long now) {
-            return now - readyAt >= 0 ? head : null;
+            started |= now - readyAt >= 0;
+            return started ? head : null;
         }
 
         @Override
@@ -123,9 +126,10 @@ public final class SyntheticSource implements ContentSource {
             return n;
         }
 
+        /** Only the delay needs a timer; afterwards bytes are always ready and output events drive the stream. */
         @Override
         public long notBefore() {
-            return readyAt;
+            return started ? Long.MAX_VALUE : readyAt;
         }
 
         @Override
