@@ -86,7 +86,12 @@ public final class Topology implements AutoCloseable {
 
     private void createSwitch() {
         String sw = addNamespace("sw");
-        nsCheck(sw, "ip", "link", "add", "br0", "type", "bridge");
+        Commands.Result bridge = Commands.run(Commands.inNamespace(sw, List.of("ip", "link", "add", "br0", "type",
+                "bridge")));
+        if (!bridge.ok()) {
+            throw new TestbedException("cannot create a Linux bridge (needs bridge support: modprobe bridge): "
+                    + bridge.output().strip());
+        }
         nsCheck(sw, "ip", "link", "set", "br0", "up");
     }
 
