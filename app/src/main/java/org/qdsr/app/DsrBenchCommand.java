@@ -1,0 +1,209 @@
+package org.qdsr.app;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.qdsr.app.net.Http3Client;
+import org.qdsr.control.channel.ControlTls;
+import org.qdsr.http3.session.Http3Result;
+import org.qdsr.lb.LoadBalancer;
+import org.qdsr.lb.LoadBalancerCore;
+import org.qdsr.lb.routing.Policy;
+import org.qdsr.lb.routing.Router;
+import org.qdsr.quic.connection.ConnectionConfig;
+import org.qdsr.quic.tls.CertifiedKey;
+import org.qdsr.quic.tls.Certificates;
+import org.qdsr.quic.tls.ClientTlsConfig;
+import org.qdsr.quic.tls.ServerTlsContext;
+import org.qdsr.rs.RealServer;
+import org.qdsr.rs.RealServerCore;
+import org.qdsr.rs.content.SyntheticSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code qdsr dsr-bench}: the same download workload through a load balancer in isolated mode
+ * (Direct Server Return) and in proxy mode, in one process on loopback, with the LB's CPU time
+ * (its event-loop and control threads, from {@link ThreadMXBean}) and the wall time of each run.
+ * Method: docs/dsr-bench.md.
+ */
+@Command(name = "dsr-bench", mixinStandardHelpOptions = true,
+        description = "Compare LB CPU and goodput of isolated (DSR) and proxy mode on loopback.")
+public final class DsrBenchCommand implements Callable<Integer> {
+    private static final java.util.logging.Logger QDSR_LOGGER = java.util.logging.Logger.getLogger("org.qdsr");
+    private static final LoadBalancerCore.Mode[] MODES = {LoadBalancerCore.Mode.ISOLATED, LoadBalancerCore.Mode.PROXY};
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--size", defaultValue = "10", paramLabel = "MB", description = "size of each file (default ${DEFAULT-VALUE})")
+    private double sizeMb;
+
+    @Option(names = "--files", defaultValue = "10", paramLabel = "N", description = "files per run (default ${DEFAULT-VALUE})")
+    private int files;
+
+    @Option(names = "--runs", defaultValue = "3", paramLabel = "R", description = "runs per mode; medians (default ${DEFAULT-VALUE})")
+    private int runs;
+
+    @Option(names = "--json", description = "one JSON object on stdout")
+    private boolean json;
+
+    /** One measured run. */
+    record Run(double wallSeconds, double lbCpuSeconds, long bytes) {
+        double goodputMBps() {
+            return bytes / 1e6 / wallSeconds;
+        }
+
+        double cpuSecondsPerGB() {
+            return lbCpuSeconds / (bytes / 1e9);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        QDSR_LOGGER.setLevel(java.util.logging.Level.WARNING);
+        PrintWriter out = spec.commandLine().getOut();
+        int size = (int) Math.round(sizeMb * 1_000_000);
+        CertifiedKey ca = Certificates.generateCa("qdsr-bench-ca", Duration.ofDays(1));
+        double[][] goodput = new double[MODES.length][runs];
+        double[][] cpuPerGb = new double[MODES.length][runs];
+        for (int r = 0; r < runs; r++) {
+            for (int m = 0; m < MODES.length; m++) {
+                Run run = runOnce(MODES[m], ca, size);
+                goodput[m][r] = run.goodputMBps();
+                cpuPerGb[m][r] = run.cpuSecondsPerGB();
+                if (!json) {
+                    out.printf(Locale.ROOT, "run %d %-8s %8.1f MB/s  LB CPU %.3f s (%.2f s/GB)  wall %.2f s%n", r + 1,
+                            MODES[m].name().toLowerCase(Locale.ROOT), run.goodputMBps(), run.lbCpuSeconds(),
+                            run.cpuSecondsPerGB(), run.wallSeconds());
+                    out.flush();
+                }
+            }
+        }
+        double[] g = {median(goodput[0]), median(goodput[1])};
+        double[] c = {median(cpuPerGb[0]), median(cpuPerGb[1])};
+        if (json) {
+            out.printf(Locale.ROOT, "{\"sizeBytes\":%d,\"files\":%d,\"runs\":%d,"
+                            + "\"isolated\":{\"goodputMBps\":%.2f,\"lbCpuSecondsPerGB\":%.4f},"
+                            + "\"proxy\":{\"goodputMBps\":%.2f,\"lbCpuSecondsPerGB\":%.4f},"
+                            + "\"cpuRatioProxyToIsolated\":%.2f,\"goodputRatioIsolatedToProxy\":%.2f}%n",
+                    size, files, runs, g[0], c[0], g[1], c[1], c[1] / c[0], g[0] / g[1]);
+        } else {
+            out.printf(Locale.ROOT, "medians of %d runs, %d x %d bytes:%n", runs, files, size);
+            out.printf(Locale.ROOT, "isolated: %8.1f MB/s, LB %.3f CPU s/GB%n", g[0], c[0]);
+            out.printf(Locale.ROOT, "proxy:    %8.1f MB/s, LB %.3f CPU s/GB%n", g[1], c[1]);
+            out.printf(Locale.ROOT, "LB CPU per byte, proxy/isolated: %.1fx%n", c[1] / c[0]);
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    private Run runOnce(LoadBalancerCore.Mode mode, CertifiedKey ca, int size) throws Exception {
+        InetSocketAddress vip = new InetSocketAddress("127.0.0.1", freeUdpPort());
+        List<java.security.cert.X509Certificate> trust = List.of(ca.certificate());
+        List<RealServer> servers = new ArrayList<>();
+        String lbName = "bench" + mode.name().toLowerCase(Locale.ROOT);
+        try (ServerTlsContext tls = ServerTlsContext.selfSigned(ServerCommand.ALPN, List.of("localhost", "127.0.0.1"));
+             Http3Client client = Http3Client.start("qdsr-bench-client")) {
+            List<LoadBalancer.BackendSpec> backends = new ArrayList<>();
+            for (String name : List.of("rs1", "rs2")) {
+                ControlTls rsTls = ControlTls.of(Certificates.issue(ca, name, List.of("127.0.0.1"), true,
+                        Duration.ofDays(1)), trust);
+                RealServer rs = RealServer.start(new InetSocketAddress("127.0.0.1", 0), vip, RealServer.Bind.WILDCARD,
+                        rsTls, name, loop -> new SyntheticSource(), RealServerCore.Config.defaults());
+                servers.add(rs);
+                backends.add(new LoadBalancer.BackendSpec(name, rs.controlAddress(), 1));
+            }
+            ControlTls lbTls = ControlTls.of(Certificates.issue(ca, "lb", List.of("127.0.0.1"), true,
+                    Duration.ofDays(1)), trust);
+            try (LoadBalancer lb = LoadBalancer.start(vip, tls, backends, lbTls, lbName,
+                    LoadBalancerCore.Settings.defaults().withMode(mode), new Router(List.of(), Policy.roundRobin()))) {
+                awaitBackends(lb, backends.size());
+                List<String> lbThreads = new ArrayList<>(List.of("qdsr-lb-" + lbName));
+                for (LoadBalancer.BackendSpec b : backends) {
+                    lbThreads.add("qdsr-control-read-127.0.0.1:" + b.control().getPort());
+                    lbThreads.add("qdsr-control-write-127.0.0.1:" + b.control().getPort());
+                    lbThreads.add("qdsr-control-client-" + b.control().getPort());
+                }
+                return download(client, vip, size, lbThreads);
+            }
+        } finally {
+            for (RealServer rs : servers) {
+                rs.close();
+            }
+        }
+    }
+
+    private Run download(Http3Client client, InetSocketAddress vip, int size, List<String> lbThreads)
+            throws Exception {
+        Http3Client.Connection c = client.connect(vip, ClientTlsConfig.of("localhost", ServerCommand.ALPN)
+                .withInsecure(true), ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true));
+        String authority = "localhost:" + vip.getPort();
+        // Warm-up: the handshake and one small request are not measured.
+        c.request("GET", authority, "/bytes/1000", List.of(), null, null).get(30, TimeUnit.SECONDS);
+        long cpu0 = cpuNanos(lbThreads);
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Http3Result>> futures = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            futures.add(c.request("GET", authority, "/bytes/" + size, List.of(), null, null));
+        }
+        long bytes = 0;
+        for (CompletableFuture<Http3Result> f : futures) {
+            Http3Result r = f.get(300, TimeUnit.SECONDS);
+            if (r.response().status() != 200 || r.bodyBytes() != size) {
+                throw new IOException("bad response: status " + r.response().status() + ", " + r.bodyBytes() + " bytes");
+            }
+            bytes += r.bodyBytes();
+        }
+        long wall = System.nanoTime() - t0;
+        long cpu = cpuNanos(lbThreads) - cpu0;
+        c.closeWhenIdle();
+        return new Run(wall / 1e9, cpu / 1e9, bytes);
+    }
+
+    /** CPU time of the live threads with these names (the LB's loop and its control channels). */
+    static long cpuNanos(List<String> names) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (names.contains(t.getName())) {
+                long n = mx.getThreadCpuTime(t.getId());
+                sum += Math.max(0, n);
+            }
+        }
+        return sum;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitBackends(LoadBalancer lb, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (lb.healthyBackends().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("real servers did not connect: " + lb.healthyBackends());
+            }
+            Thread.sleep(20);
+        }
+    }
+}
