@@ -46,8 +46,10 @@ final class LbConnection implements ConnectionHandler {
     private final Map<Long, Backend> backendOfPath = new HashMap<>();
     private final Map<Long, Handed> handed = new HashMap<>();
     private final java.util.Set<Long> retiredPaths = new java.util.HashSet<>();
-    /** Backends that asked for connection credit we did not have yet. */
-    private final java.util.LinkedHashSet<Backend> creditWaiters = new java.util.LinkedHashSet<>();
+    /** Connection credit each backend was given on this connection (snapshots and grants). */
+    private final Map<Integer, Long> creditGiven = new HashMap<>();
+    /** Isolated streams whose backend asked for more credit than we could give yet. */
+    private final java.util.LinkedHashSet<Long> creditWaiters = new java.util.LinkedHashSet<>();
     private QuicConnection conn;
     private long now;
     private boolean closed;
@@ -58,6 +60,10 @@ final class LbConnection implements ConnectionHandler {
         final long pathId;
         final RequestContext ctx;
         ProxyBody body;
+        /** Isolated: the client's MAX_STREAM_DATA, and the limit given to the backend (≤ credit reserved for it). */
+        long clientLimit;
+        long givenLimit;
+        boolean wantsCredit;
 
         Handed(Backend backend, long pathId, RequestContext ctx) {
             this.backend = backend;
@@ -86,18 +92,57 @@ final class LbConnection implements ConnectionHandler {
         grantWaitingCredit();
     }
 
-    /**
-     * Connection-level credit (the client's MAX_DATA) is handed out in small shares on demand,
-     * so that little sits unused at backends; a backend that asked while none was left gets its
-     * share as soon as the client raises MAX_DATA.
-     */
+    /** Retries the streams that wait for credit (the client may have raised MAX_DATA). */
     private void grantWaitingCredit() {
         for (var it = creditWaiters.iterator(); it.hasNext() && conn.sendCredit() > 0;) {
-            Backend b = it.next();
-            long granted = conn.reserveCredit(core.settings().creditShare());
-            if (granted > 0) {
-                send(b, new CreditGrant(key, granted));
+            Handed h = handed.get(it.next());
+            if (h == null || grantStream(h)) {
                 it.remove();
+            }
+        }
+    }
+
+    /**
+     * Raises a handed-off stream's limit at its backend by up to one credit share, reserving the
+     * same amount of the client's connection credit (MAX_DATA): each stream's limit stays within
+     * the credit reserved for it, so whatever the backend sends, and any final size the LB may
+     * have to declare for it later, fits the client's limits (RFC 9000 §4.1, §4.5). Returns
+     * false if no credit was left (the stream waits).
+     */
+    private boolean grantStream(Handed h) {
+        long room = Math.min(core.settings().creditShare(), h.clientLimit - h.givenLimit);
+        if (room <= 0) {
+            return true; // the client's stream limit stops it: its MAX_STREAM_DATA will call again
+        }
+        long granted = conn.reserveCredit(room);
+        if (granted == 0) {
+            return false;
+        }
+        h.givenLimit += granted;
+        h.wantsCredit = false;
+        creditGiven.merge(h.backend.id(), granted, Long::sum);
+        send(h.backend, new CreditGrant(key, granted));
+        send(h.backend, new StreamControl(key, streamIdOf(h), StreamControl.Kind.MAX_STREAM_DATA, h.givenLimit));
+        return true;
+    }
+
+    private long streamIdOf(Handed h) {
+        for (var e : handed.entrySet()) {
+            if (e.getValue() == h) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    private void wantCredit(long streamId) {
+        Handed h = handed.get(streamId);
+        if (h != null && h.isolated()) {
+            h.wantsCredit = true;
+            if (grantStream(h)) {
+                creditWaiters.remove(streamId);
+            } else {
+                creditWaiters.add(streamId);
             }
         }
     }
@@ -118,7 +163,11 @@ final class LbConnection implements ConnectionHandler {
         if (path >= 0) {
             ctx.detach();
             ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
-            handed.put(id, new Handed(b, path, null));
+            creditGiven.merge(b.id(), snapshot.connectionCredit(), Long::sum);
+            Handed h = new Handed(b, path, null);
+            h.clientLimit = conn.handedOffStreamLimit(id);
+            h.givenLimit = snapshot.streams().get(0).send().maxStreamData();
+            handed.put(id, h);
             send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), head, Handoff.Mode.ISOLATED));
             core.metrics().handoffsIsolated++;
         } else {
@@ -174,7 +223,13 @@ final class LbConnection implements ConnectionHandler {
                 core.metrics().acksForwarded++;
             }
         } else if (e instanceof ConnectionEvent.HandedOffStreamCredit m) {
-            forward(m.streamId(), StreamControl.Kind.MAX_STREAM_DATA, m.limit());
+            Handed h = handed.get(m.streamId());
+            if (h != null) {
+                h.clientLimit = m.limit();
+                if (h.wantsCredit) {
+                    wantCredit(m.streamId());
+                }
+            }
         } else if (e instanceof ConnectionEvent.HandedOffStopSending s) {
             forward(s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode());
         } else if (e instanceof ConnectionEvent.StopSending s) {
@@ -243,8 +298,7 @@ final class LbConnection implements ConnectionHandler {
         if (m instanceof StreamReport r) {
             onReport(from, r);
         } else if (m instanceof CreditRequest cr) {
-            creditWaiters.add(from);
-            grantWaitingCredit();
+            wantCredit(cr.streamId());
         } else if (m instanceof ProxyHead ph) {
             Handed h = handed.get(ph.streamId());
             if (h != null && !h.isolated() && h.backend == from && h.body == null) {
@@ -286,8 +340,12 @@ final class LbConnection implements ConnectionHandler {
             handed.remove(r.streamId());
             if (r.outcome() == StreamReport.Outcome.FINISHED) {
                 conn.onHandedOffStreamDone(r.streamId());
+                long unused = Math.max(0, h.givenLimit - r.bytesSent());
+                conn.returnCredit(unused); // the final size is known: the rest of its credit is free again
+                creditGiven.merge(from.id(), -unused, Long::sum);
+                creditWaiters.remove(r.streamId());
             } else {
-                conn.resetHandedOffStream(r.streamId(), Http3Error.H3_INTERNAL_ERROR.code());
+                resetFailed(List.of(h), List.of(r.streamId()));
                 core.metrics().streamsFailed++;
             }
             from.onStreamDone(r.bytesSent());
@@ -301,6 +359,8 @@ final class LbConnection implements ConnectionHandler {
         if (conn == null || closed) {
             return;
         }
+        List<Long> isolated = new ArrayList<>();
+        List<Handed> isolatedHanded = new ArrayList<>();
         for (var it = handed.entrySet().iterator(); it.hasNext();) {
             var e = it.next();
             Handed h = e.getValue();
@@ -310,15 +370,29 @@ final class LbConnection implements ConnectionHandler {
             it.remove();
             core.metrics().streamsFailed++;
             if (h.isolated()) {
-                conn.resetHandedOffStream(e.getKey(), Http3Error.H3_INTERNAL_ERROR.code());
+                isolated.add(e.getKey());
+                isolatedHanded.add(h);
             } else {
                 failProxy(h, e.getKey());
             }
         }
+        resetFailed(isolatedHanded, isolated);
+        creditWaiters.removeAll(isolated);
         Long path = pathOfBackend.remove(b.id());
         if (path != null) {
             backendOfPath.remove(path);
             retiredPaths.add(path); // path IDs are never reused (draft-21 §2)
+        }
+    }
+
+    /**
+     * Resets streams a backend can no longer finish. Their real final sizes are unknown here, so
+     * each is declared as the limit the backend was given: the backend cannot have sent more, and
+     * that limit is covered by credit reserved for it, so the client's MAX_DATA holds (RFC 9000 §4.5).
+     */
+    private void resetFailed(List<Handed> hs, List<Long> ids) {
+        for (int i = 0; i < ids.size(); i++) {
+            conn.resetHandedOffStream(ids.get(i), Http3Error.H3_INTERNAL_ERROR.code(), hs.get(i).givenLimit);
         }
     }
 

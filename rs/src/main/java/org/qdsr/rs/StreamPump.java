@@ -227,6 +227,10 @@ final class StreamPump {
             } else if (e instanceof PathEvent.CreditBlocked b) {
                 long stream = c.streams.isEmpty() ? 0 : c.streams.keySet().iterator().next();
                 sink.send(c.linkId, new org.qdsr.control.message.CreditRequest(c.connectionKey, stream, b.used()));
+            } else if (e instanceof PathEvent.StreamBlocked b) {
+                // The LB bounds each stream's limit by the credit it reserved; ask for more.
+                sink.send(c.linkId, new org.qdsr.control.message.CreditRequest(c.connectionKey, b.streamId(),
+                        b.limit()));
             } else if (e instanceof PathEvent.KeyUpdateNeeded k) {
                 LOG.log(System.Logger.Level.INFO, "rs: {0} sent {1} packets under one key; the LB should update keys",
                         c, k.packets());

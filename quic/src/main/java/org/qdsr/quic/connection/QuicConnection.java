@@ -372,14 +372,21 @@ public final class QuicConnection {
      * those streams. The value contains traffic secrets: send it only over the TLS control channel.
      */
     public org.qdsr.quic.path.ConnectionSnapshot exportPath(long pathId, List<Long> streamIds, long credit) {
-        credit = reserveCredit(credit);
+        long usable = 0;
+        for (long id : streamIds) {
+            usable += Math.max(0, streams.handedOffLimit(id) >= 0 ? streams.handedOffLimit(id) : streams.peerLimit(id));
+        }
+        credit = reserveCredit(Math.min(credit, usable)); // no more than the streams may carry now
         ConnectionId dcid = peerConnectionIdForPath(pathId);
         if (oneRtt == null || dcid == null || !multipath.serverPaths()) {
             throw new IllegalStateException("path " + pathId + " is not available for a handoff");
         }
         List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed = new java.util.ArrayList<>();
         for (long id : streamIds) {
-            handed.add(org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot.fresh(id, streams.handOff(id)));
+            // The stream limit the new sender starts with is bounded by the credit it carries, so
+            // that any final size up to that limit fits in the connection's credit (RFC 9000 §4.5).
+            long limit = Math.min(streams.handOff(id), credit);
+            handed.add(org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot.fresh(id, limit));
         }
         var write = oneRtt.write();
         byte[] hp = org.qdsr.quic.path.ConnectionSnapshot.headerProtectionKeyFor(write.suite(),
@@ -401,6 +408,16 @@ public final class QuicConnection {
         return granted;
     }
 
+    /** The peer's current MAX_STREAM_DATA for a stream whose send side was handed off, or -1. */
+    public long handedOffStreamLimit(long streamId) {
+        return streams.handedOffLimit(streamId);
+    }
+
+    /** Returns credit reserved with {@link #reserveCredit} that its sender will never use. */
+    public void returnCredit(long bytes) {
+        streams.flow.onCreditReturned(bytes);
+    }
+
     /** Connection-level send credit left (peer's MAX_DATA minus data sent and credit reserved). */
     public long sendCredit() {
         return streams.flow.sendCredit();
@@ -412,12 +429,21 @@ public final class QuicConnection {
         return new org.qdsr.quic.path.WriteKeys(w.suite(), w.secret(), oneRtt.writePhase(), oneRtt.writeGeneration());
     }
 
-    /** Resets a stream whose sender failed (QDSR: its real server went away); see StreamManager. */
-    public void resetHandedOffStream(long streamId, long applicationErrorCode) {
-        ResetStreamFrame f = streams.resetHandedOff(streamId, applicationErrorCode);
-        if (f != null) {
-            spaces[APPLICATION].pendingControl.add(f);
+    /**
+     * Resets a stream whose sender failed (QDSR: its real server went away); the final size is
+     * the stream's MAX_STREAM_DATA, at most {@code finalSizeCap}. Returns the final size used, or
+     * -1 if the stream was not handed off or already done.
+     */
+    public long resetHandedOffStream(long streamId, long applicationErrorCode, long finalSizeCap) {
+        if (finalSizeCap < 0) {
+            return -1;
         }
+        ResetStreamFrame f = streams.resetHandedOff(streamId, applicationErrorCode, finalSizeCap);
+        if (f == null) {
+            return -1;
+        }
+        spaces[APPLICATION].pendingControl.add(f);
+        return f.finalSize();
     }
 
     /** The sender a stream was handed to finished it (all data acknowledged, or reset). */

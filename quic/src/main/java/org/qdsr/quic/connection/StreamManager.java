@@ -308,19 +308,31 @@ final class StreamManager {
 
     /**
      * Resets a handed-off stream on behalf of a sender that failed. Its real final size is
-     * unknown here, so the peer's current MAX_STREAM_DATA is used: never below what the failed
-     * sender can have sent, never beyond the peer's limit (RFC 9000 §4.5).
+     * unknown here, so the smaller of the peer's MAX_STREAM_DATA and {@code cap} (the
+     * connection credit that sender held) is used: neither can have been exceeded by the sender
+     * (RFC 9000 §4.5), and the caller accounts the final sizes against connection credit.
      */
-    ResetStreamFrame resetHandedOff(long id, long errorCode) {
+    ResetStreamFrame resetHandedOff(long id, long errorCode, long cap) {
         QuicStream s = streams.get(id);
         if (s == null || !s.handedOff || s.finAckReported) {
             return null;
         }
-        long finalSize = s.send.maxStreamData();
+        long finalSize = Math.min(s.send.maxStreamData(), cap);
         s.finAckReported = true;
         s.send.reset(errorCode);
         maybeRetire(s);
         return new ResetStreamFrame(id, errorCode, finalSize);
+    }
+
+    /** The peer's MAX_STREAM_DATA for one of our sending streams, or -1. */
+    long peerLimit(long id) {
+        QuicStream s = streams.get(id);
+        return s == null || s.send == null ? -1 : s.send.maxStreamData();
+    }
+
+    long handedOffLimit(long id) {
+        QuicStream s = streams.get(id);
+        return s == null || !s.handedOff ? -1 : s.send.maxStreamData();
     }
 
     /** The new sender reports the send side done: the stream can be retired when its receive side is too. */

@@ -2,6 +2,10 @@ package org.qdsr.quic.path;
 
 /** Something the owner of a {@link PathSender} (an RS) reports to the LB or its application. */
 public sealed interface PathEvent {
+    /** A stream has data but its MAX_STREAM_DATA stops it (the owner of the connection raises it). */
+    record StreamBlocked(long streamId, long limit) implements PathEvent {
+    }
+
     /** All data and the FIN of the stream were acknowledged (RFC 9000 §3.1 "Data Recvd"); the stream is gone. */
     record StreamAcknowledged(long streamId) implements PathEvent {
     }

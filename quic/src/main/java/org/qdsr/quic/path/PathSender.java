@@ -134,6 +134,9 @@ public final class PathSender {
         if (n < len) {
             writeBlocked.add(streamId);
         }
+        if (st.sentOffset() >= st.maxStreamData()) {
+            checkStreamsBlocked(); // nothing may go out on it: no packet will announce the block later
+        }
         return n;
     }
 
@@ -192,6 +195,7 @@ public final class PathSender {
             if (!hasWork()) {
                 recovery.setAppLimited(true);
                 checkCreditBlocked(); // also when the very first credit share was empty
+                checkStreamsBlocked();
                 return 0;
             }
             if (!recovery.canSend(limit)) {
@@ -234,6 +238,7 @@ public final class PathSender {
         packetsSent++;
         recovery.setAppLimited(!hasWork() && recovery.canSend(maxDatagramSize));
         checkCreditBlocked();
+        checkStreamsBlocked();
         if (keys.packetsProtected() == PacketProtection.confidentialityLimit(keys.suite()) / 4 * 3) {
             events.add(new PathEvent.KeyUpdateNeeded(keys.packetsProtected()));
         }
@@ -251,6 +256,17 @@ public final class PathSender {
             }
         }
         return false;
+    }
+
+    /** Announces once per limit each stream that has unsent data beyond its MAX_STREAM_DATA. */
+    private void checkStreamsBlocked() {
+        for (SendStream st : streams.values()) {
+            long limit = st.streamDataBlockedToSend();
+            if (!st.isReset() && limit >= 0) {
+                events.add(new PathEvent.StreamBlocked(st.streamId(), limit));
+                st.onStreamDataBlockedSent(limit);
+            }
+        }
     }
 
     private void checkCreditBlocked() {

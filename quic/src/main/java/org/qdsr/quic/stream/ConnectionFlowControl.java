@@ -41,6 +41,14 @@ public final class ConnectionFlowControl {
         sent += bytes;
     }
 
+    /**
+     * Credit reserved earlier for another sender comes back unused (QDSR: a real server finished
+     * a stream below the limit it was given); it counts as not sent.
+     */
+    public void onCreditReturned(long bytes) {
+        sent = Math.max(0, sent - Math.max(0, bytes));
+    }
+
     /** MAX_DATA from the peer; only increases count. */
     public void onMaxData(long limit) {
         peerMaxData = Math.max(peerMaxData, limit);
