@@ -53,9 +53,22 @@ public final class StackBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "R", defaultValue = "1", description = "repetitions (default: ${DEFAULT-VALUE})")
     private int runs;
 
+    @Option(names = "--only", paramLabel = "STACK", defaultValue = "both",
+            description = "run only 'qdsr' or 'ngtcp2' (default: ${DEFAULT-VALUE}); skipped columns show 0")
+    private String only;
+
+    @Option(names = "--workload", paramLabel = "W", defaultValue = "both",
+            description = "'download', 'requests' or 'both' (default: ${DEFAULT-VALUE})")
+    private String workload;
+
+    @Option(names = "--verbose", description = "print the UDP loop counters of each of our runs")
+    private boolean verbose;
+
     /** One measurement: seconds of wall time and server CPU (-1 if unknown). */
     record Sample(double seconds, double serverCpuSeconds) {
     }
+
+    private static final Sample SKIPPED = new Sample(Double.POSITIVE_INFINITY, -1);
 
     @Override
     public Integer call() throws Exception {
@@ -74,11 +87,15 @@ public final class StackBenchCommand implements Callable<Integer> {
                     sizeMb, requests, requestSize, runs);
             out.flush();
             for (int r = 1; r <= runs; r++) {
-                Sample oursBig = oursDownload(docroot);
-                Sample theirsBig = ngtcp2(docroot, kc, dir, List.of(), List.of("/big.bin"));
-                Sample oursSmall = oursRequests(docroot);
-                Sample theirsSmall = ngtcp2(docroot, kc, dir, List.of("-n", Integer.toString(requests)),
-                        List.of("/small.bin"));
+                boolean ours = !only.equals("ngtcp2");
+                boolean theirs = !only.equals("qdsr");
+                boolean big = !workload.equals("requests");
+                boolean small = !workload.equals("download");
+                Sample oursBig = ours && big ? oursDownload(docroot) : SKIPPED;
+                Sample theirsBig = theirs && big ? ngtcp2(docroot, kc, dir, List.of(), List.of("/big.bin")) : SKIPPED;
+                Sample oursSmall = ours && small ? oursRequests(docroot) : SKIPPED;
+                Sample theirsSmall = theirs && small ? ngtcp2(docroot, kc, dir,
+                        List.of("-n", Integer.toString(requests)), List.of("/small.bin")) : SKIPPED;
                 printRun(out, r, oursBig, theirsBig, oursSmall, theirsSmall);
             }
         } finally {
@@ -194,6 +211,10 @@ public final class StackBenchCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long cpu1 = mx.getThreadCpuTime(server.loopThreadId());
             c.closeWhenIdle();
+            if (verbose) {
+                spec.commandLine().getOut().println("  server loop " + server.loop().counters());
+                spec.commandLine().getOut().println("  client loop " + client.loop().counters());
+            }
             return new Sample(seconds, cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9);
         }
     }
