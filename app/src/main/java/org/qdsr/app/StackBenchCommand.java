@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
 public final class StackBenchCommand implements Callable<Integer> {
     private static final int WINDOW = 100;
     private static final long TIMEOUT_SECONDS = 300;
+    private static final long WARMUP_BYTES = 64L << 20;
+    private static final int WARMUP_REQUESTS = 5000;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -60,6 +62,10 @@ public final class StackBenchCommand implements Callable<Integer> {
     @Option(names = "--workload", paramLabel = "W", defaultValue = "both",
             description = "'download', 'requests' or 'both' (default: ${DEFAULT-VALUE})")
     private String workload;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "1",
+            description = "untimed warm-up rounds of our stack before the runs (default: ${DEFAULT-VALUE})")
+    private int warmups;
 
     @Option(names = "--verbose", description = "print the UDP loop counters of each of our runs")
     private boolean verbose;
@@ -86,6 +92,9 @@ public final class StackBenchCommand implements Callable<Integer> {
             out.printf("stack-bench: %d MB download, %d x %d B requests on one connection, %d run(s), loopback%n",
                     sizeMb, requests, requestSize, runs);
             out.flush();
+            if (!only.equals("ngtcp2")) {
+                warmUp(docroot);
+            }
             for (int r = 1; r <= runs; r++) {
                 boolean ours = !only.equals("ngtcp2");
                 boolean theirs = !only.equals("qdsr");
@@ -139,14 +148,35 @@ public final class StackBenchCommand implements Callable<Integer> {
     // ---- our stack ----------------------------------------------------------------------------------
 
     private Sample oursDownload(Path docroot) throws Exception {
+        return oursDownload(docroot, "/big.bin", (long) sizeMb << 20);
+    }
+
+    private Sample oursDownload(Path docroot, String path, long size) throws Exception {
         return withOurServer(docroot, (c, authority) -> {
-            Http3Result r = c.request("GET", authority, "/big.bin", List.of(), null, BodySink.DISCARD)
+            Http3Result r = c.request("GET", authority, path, List.of(), null, BodySink.DISCARD)
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            check(r, (long) sizeMb << 20);
+            check(r, size);
         });
     }
 
+    /**
+     * Untimed rounds of both workloads (smaller) so that our runs measure JIT-compiled code, as
+     * ngtcp2's native code always is; without it run 1 is mostly interpreter and C1 time.
+     */
+    private void warmUp(Path docroot) throws Exception {
+        long size = Math.min((long) sizeMb << 20, WARMUP_BYTES);
+        writeFile(docroot.resolve("warm.bin"), size);
+        for (int i = 0; i < warmups; i++) {
+            oursDownload(docroot, "/warm.bin", size);
+            oursRequests(docroot, Math.min(requests, WARMUP_REQUESTS));
+        }
+    }
+
     private Sample oursRequests(Path docroot) throws Exception {
+        return oursRequests(docroot, requests);
+    }
+
+    private Sample oursRequests(Path docroot, int requests) throws Exception {
         return withOurServer(docroot, (c, authority) -> {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             CompletableFuture<Void> all = new CompletableFuture<>();
