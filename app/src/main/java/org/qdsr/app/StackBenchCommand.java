@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
 public final class StackBenchCommand implements Callable<Integer> {
     private static final int WINDOW = 100;
     private static final long TIMEOUT_SECONDS = 300;
+    private static final long WARMUP_BYTES = 64L << 20;
+    private static final int WARMUP_REQUESTS = 5000;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -53,9 +55,26 @@ public final class StackBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "R", defaultValue = "1", description = "repetitions (default: ${DEFAULT-VALUE})")
     private int runs;
 
+    @Option(names = "--only", paramLabel = "STACK", defaultValue = "both",
+            description = "run only 'qdsr' or 'ngtcp2' (default: ${DEFAULT-VALUE}); skipped columns show 0")
+    private String only;
+
+    @Option(names = "--workload", paramLabel = "W", defaultValue = "both",
+            description = "'download', 'requests' or 'both' (default: ${DEFAULT-VALUE})")
+    private String workload;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "1",
+            description = "untimed warm-up rounds of our stack before the runs (default: ${DEFAULT-VALUE})")
+    private int warmups;
+
+    @Option(names = "--verbose", description = "print the UDP loop counters of each of our runs")
+    private boolean verbose;
+
     /** One measurement: seconds of wall time and server CPU (-1 if unknown). */
     record Sample(double seconds, double serverCpuSeconds) {
     }
+
+    private static final Sample SKIPPED = new Sample(Double.POSITIVE_INFINITY, -1);
 
     @Override
     public Integer call() throws Exception {
@@ -73,12 +92,19 @@ public final class StackBenchCommand implements Callable<Integer> {
             out.printf("stack-bench: %d MB download, %d x %d B requests on one connection, %d run(s), loopback%n",
                     sizeMb, requests, requestSize, runs);
             out.flush();
+            if (!only.equals("ngtcp2")) {
+                warmUp(docroot);
+            }
             for (int r = 1; r <= runs; r++) {
-                Sample oursBig = oursDownload(docroot);
-                Sample theirsBig = ngtcp2(docroot, kc, dir, List.of(), List.of("/big.bin"));
-                Sample oursSmall = oursRequests(docroot);
-                Sample theirsSmall = ngtcp2(docroot, kc, dir, List.of("-n", Integer.toString(requests)),
-                        List.of("/small.bin"));
+                boolean ours = !only.equals("ngtcp2");
+                boolean theirs = !only.equals("qdsr");
+                boolean big = !workload.equals("requests");
+                boolean small = !workload.equals("download");
+                Sample oursBig = ours && big ? oursDownload(docroot) : SKIPPED;
+                Sample theirsBig = theirs && big ? ngtcp2(docroot, kc, dir, List.of(), List.of("/big.bin")) : SKIPPED;
+                Sample oursSmall = ours && small ? oursRequests(docroot) : SKIPPED;
+                Sample theirsSmall = theirs && small ? ngtcp2(docroot, kc, dir,
+                        List.of("-n", Integer.toString(requests)), List.of("/small.bin")) : SKIPPED;
                 printRun(out, r, oursBig, theirsBig, oursSmall, theirsSmall);
             }
         } finally {
@@ -122,14 +148,35 @@ public final class StackBenchCommand implements Callable<Integer> {
     // ---- our stack ----------------------------------------------------------------------------------
 
     private Sample oursDownload(Path docroot) throws Exception {
+        return oursDownload(docroot, "/big.bin", (long) sizeMb << 20);
+    }
+
+    private Sample oursDownload(Path docroot, String path, long size) throws Exception {
         return withOurServer(docroot, (c, authority) -> {
-            Http3Result r = c.request("GET", authority, "/big.bin", List.of(), null, BodySink.DISCARD)
+            Http3Result r = c.request("GET", authority, path, List.of(), null, BodySink.DISCARD)
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            check(r, (long) sizeMb << 20);
+            check(r, size);
         });
     }
 
+    /**
+     * Untimed rounds of both workloads (smaller) so that our runs measure JIT-compiled code, as
+     * ngtcp2's native code always is; without it run 1 is mostly interpreter and C1 time.
+     */
+    private void warmUp(Path docroot) throws Exception {
+        long size = Math.min((long) sizeMb << 20, WARMUP_BYTES);
+        writeFile(docroot.resolve("warm.bin"), size);
+        for (int i = 0; i < warmups; i++) {
+            oursDownload(docroot, "/warm.bin", size);
+            oursRequests(docroot, Math.min(requests, WARMUP_REQUESTS));
+        }
+    }
+
     private Sample oursRequests(Path docroot) throws Exception {
+        return oursRequests(docroot, requests);
+    }
+
+    private Sample oursRequests(Path docroot, int requests) throws Exception {
         return withOurServer(docroot, (c, authority) -> {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             CompletableFuture<Void> all = new CompletableFuture<>();
@@ -194,6 +241,10 @@ public final class StackBenchCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long cpu1 = mx.getThreadCpuTime(server.loopThreadId());
             c.closeWhenIdle();
+            if (verbose) {
+                spec.commandLine().getOut().println("  server loop " + server.loop().counters());
+                spec.commandLine().getOut().println("  client loop " + client.loop().counters());
+            }
             return new Sample(seconds, cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9);
         }
     }

@@ -46,6 +46,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
 
     private final String name;
     private final Selector selector;
+    private final EpollDriver epoll;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final UdpCounters counters = new UdpCounters();
@@ -64,15 +65,39 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private UdpEventLoop(String name) throws IOException {
         this.name = name;
         this.selector = Selector.open();
+        this.epoll = null;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
     }
 
-    /** Opens a selector and starts the loop thread (a daemon) named {@code name}. */
+    private UdpEventLoop(String name, boolean epollPath) {
+        this.name = name;
+        this.selector = null;
+        this.epoll = new EpollDriver(this, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = epoll.start();
+    }
+
+    /**
+     * Starts the loop thread (a daemon) named {@code name}: a {@link Selector} over
+     * {@link DatagramChannel}s, or with {@code -Dqdsr.io.transport=epoll} on Linux (when Netty's
+     * native epoll transport loads) an epoll loop with GSO/GRO ({@link EpollDriver}).
+     */
     public static UdpEventLoop start(String name) throws IOException {
+        if (EpollDriver.usable()) {
+            return new UdpEventLoop(name, true);
+        }
         UdpEventLoop loop = new UdpEventLoop(name);
         loop.thread.start();
         return loop;
+    }
+
+    /** True when this loop runs on the native epoll path (GSO/GRO capable). */
+    public boolean isEpoll() {
+        return epoll != null;
     }
 
     public String name() {
@@ -88,6 +113,10 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    byte[] receiveArray() {
+        return rxArray;
+    }
+
     // ---- cross-thread API --------------------------------------------------------------------------
 
     /** Queues {@code task} to run on the loop thread and wakes the loop. */
@@ -101,7 +130,9 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         if (terminated && tasks.remove(task)) {
             throw new RejectedExecutionException(name + " is closed");
         }
-        if (!inLoop()) {
+        if (epoll != null) {
+            epoll.wake(); // also from the loop thread: the task needs a turn to run in
+        } else if (!inLoop()) {
             wakeup();
         }
     }
@@ -138,6 +169,10 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
 
     /** Makes the loop re-check deadlines and drain endpoints soon (e.g. after state changed elsewhere). */
     public void wakeup() {
+        if (epoll != null) {
+            epoll.wake();
+            return;
+        }
         selector.wakeup();
         LockSupport.unpark(thread);
     }
@@ -150,6 +185,18 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     public UdpRegistration register(InetSocketAddress bind, DatagramEndpoint endpoint, UdpOptions options)
             throws IOException {
         Objects.requireNonNull(endpoint);
+        if (epoll != null) {
+            if (closing) {
+                throw new RejectedExecutionException(name + " is closed");
+            }
+            UdpRegistration reg = new UdpRegistration(this, epoll, bind, endpoint, options);
+            try {
+                return call(() -> attach(reg));
+            } catch (IOException | RuntimeException e) {
+                reg.closeChannel();
+                throw e;
+            }
+        }
         DatagramChannel ch = openAndBind(bind, options);
         try {
             UdpRegistration reg = new UdpRegistration(this, ch, endpoint, options);
@@ -217,8 +264,10 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             throw new IllegalArgumentException("endpoint already sends through " + senders.get(ep)
                     + "; register further sockets with Mode.RECEIVE_ONLY");
         }
-        int ops = reg.options().mode().receives() ? SelectionKey.OP_READ : 0;
-        reg.key(reg.channel().register(selector, ops, reg));
+        if (epoll == null) {
+            int ops = reg.options().mode().receives() ? SelectionKey.OP_READ : 0;
+            reg.key(reg.channel().register(selector, ops, reg));
+        }
         registrations.add(reg);
         if (reg.options().mode().sends()) {
             senders.put(ep, reg);
@@ -226,6 +275,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         if (endpointRefs.computeIfAbsent(ep, k -> new int[1])[0]++ == 0) {
             endpoints.add(ep);
         }
+        reg.startReading();
         return reg;
     }
 
@@ -256,7 +306,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
 
     private static void closeQuietly(UdpRegistration reg) {
         try {
-            reg.channel().close();
+            reg.closeChannel();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing " + reg, e);
         }
@@ -278,6 +328,35 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         } finally {
             shutdown();
         }
+    }
+
+    /**
+     * One turn of the epoll path (called by {@link EpollDriver}); false once the loop is closing,
+     * after it shut down (sockets closed, queued tasks completed).
+     */
+    boolean epollTurn() {
+        if (closing) {
+            if (!terminated) {
+                shutdown();
+            }
+            return false;
+        }
+        try {
+            runTasks();
+            long now = System.nanoTime();
+            fireDeadlines(now);
+            drainAll(now);
+            for (int i = 0; i < registrations.size(); i++) {
+                registrations.get(i).flushOut();
+            }
+        } catch (RuntimeException e) {
+            endpointFailed("loop turn", e);
+        }
+        return true;
+    }
+
+    long earliestDeadlineForDriver() {
+        return earliestDeadline();
     }
 
     private void waitForEvents() throws IOException {
@@ -369,7 +448,9 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             detach(reg);
         }
         try {
-            selector.close();
+            if (selector != null) {
+                selector.close();
+            }
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing selector", e);
         }

@@ -6,6 +6,11 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.socket.DatagramPacket;
 import org.qdsr.quic.DatagramEndpoint;
 import org.qdsr.quic.DatagramSink;
 
@@ -14,13 +19,37 @@ import org.qdsr.quic.DatagramSink;
  * {@link DatagramSink} handed to the endpoint's {@code drainTransmit}: it sends with this socket,
  * and when the socket buffer is full it refuses (returns false) and waits for {@code OP_WRITE}.
  * All methods except {@link #localAddress()} and {@link #close()} run on the loop thread.
+ *
+ * <p>On the epoll path ({@link EpollDriver}) datagrams to one destination are batched: equal-size
+ * datagrams go out as one GSO send (the last of a batch may be shorter); the loop flushes the
+ * batches after each drain ({@link #flushOut()}).
  */
 public final class UdpRegistration implements DatagramSink, AutoCloseable {
     /** Datagrams read per readiness event before other sockets and timers get a turn. */
     static final int RECEIVE_BATCH = 64;
 
     private final UdpEventLoop loop;
+    /** Most segments per GSO send (the kernel's UDP_MAX_SEGMENTS) and most bytes per send. */
+    private static final int MAX_SEGMENTS = 64;
+    private static final int MAX_BATCH_BYTES = 65000;
+
+    /** Callbacks of the epoll socket (loop thread). */
+    interface Handler {
+        void onPacket(ByteBuf content, InetSocketAddress from);
+
+        void onWritabilityChanged(boolean writable);
+
+        void onFailure(Throwable t);
+    }
+
     private final DatagramChannel channel;
+    private final Channel netty;
+    private final boolean gso;
+    private ByteBuf batch;
+    private InetSocketAddress batchTo;
+    private int segmentSize;
+    private int segments;
+    private boolean batchClosed;
     private final DatagramEndpoint endpoint;
     private final UdpOptions options;
     private final InetSocketAddress localAddress;
@@ -32,9 +61,39 @@ public final class UdpRegistration implements DatagramSink, AutoCloseable {
             throws IOException {
         this.loop = loop;
         this.channel = channel;
+        this.netty = null;
+        this.gso = false;
         this.endpoint = endpoint;
         this.options = options;
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** An epoll socket: {@code bind} opens it with {@link #handler()} as its callbacks. */
+    UdpRegistration(UdpEventLoop loop, EpollDriver driver, InetSocketAddress bind, DatagramEndpoint endpoint,
+                    UdpOptions options) throws IOException {
+        this.loop = loop;
+        this.channel = null;
+        this.endpoint = endpoint;
+        this.options = options;
+        this.gso = EpollDriver.gsoSupported();
+        this.netty = driver.bind(bind, options, new Handler() {
+            @Override
+            public void onPacket(ByteBuf content, InetSocketAddress from) {
+                deliver(content, from);
+            }
+
+            @Override
+            public void onWritabilityChanged(boolean writable) {
+                blocked = !writable;
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                loop.counters().add(UdpCounters.SEND_FAILURES, 1);
+                loop.logIoFailure("socket " + localAddress, t);
+            }
+        });
+        this.localAddress = (InetSocketAddress) netty.localAddress();
     }
 
     /** The bound address (with the real port when bound to port 0). */
@@ -60,12 +119,48 @@ public final class UdpRegistration implements DatagramSink, AutoCloseable {
         this.key = k;
     }
 
+    /** The NIO channel, or null on the epoll path. */
     DatagramChannel channel() {
         return channel;
     }
 
+    boolean isOpen() {
+        return netty != null ? netty.isOpen() : channel.isOpen();
+    }
+
     boolean canSend() {
-        return options.mode().sends() && !blocked && channel.isOpen();
+        return options.mode().sends() && !blocked && isOpen();
+    }
+
+    /** Epoll path: starts reading (after the loop attached this registration). */
+    void startReading() {
+        if (netty != null && options.mode().receives()) {
+            netty.config().setAutoRead(true);
+            netty.read();
+        }
+    }
+
+    void closeChannel() throws IOException {
+        if (netty != null) {
+            releaseBatch();
+            netty.close();
+        } else {
+            channel.close();
+        }
+    }
+
+    private void deliver(ByteBuf content, InetSocketAddress from) {
+        byte[] rx = loop.receiveArray();
+        int len = Math.min(content.readableBytes(), rx.length);
+        content.getBytes(content.readerIndex(), rx, 0, len);
+        UdpCounters counters = loop.counters();
+        counters.add(UdpCounters.DATAGRAMS_IN, 1);
+        counters.add(UdpCounters.BYTES_IN, len);
+        try {
+            endpoint.onDatagram(rx, 0, len, from, System.nanoTime());
+        } catch (RuntimeException | Error e) {
+            loop.endpointFailed("onDatagram", e);
+        }
     }
 
     /** Reads up to {@link #RECEIVE_BATCH} datagrams into the loop's shared buffer and delivers them. */
@@ -106,6 +201,9 @@ public final class UdpRegistration implements DatagramSink, AutoCloseable {
         if (blocked) {
             return false;
         }
+        if (netty != null) {
+            return batch(data, off, len, to);
+        }
         ByteBuffer b = txWrapper;
         if (b == null || b.array() != data) {
             b = ByteBuffer.wrap(data);
@@ -129,6 +227,60 @@ public final class UdpRegistration implements DatagramSink, AutoCloseable {
         counters.add(UdpCounters.DATAGRAMS_OUT, 1);
         counters.add(UdpCounters.BYTES_OUT, len);
         return true;
+    }
+
+    /** Epoll path: appends to the current batch, sending it first when the datagram does not fit. */
+    private boolean batch(byte[] data, int off, int len, InetSocketAddress to) {
+        if (!netty.isOpen()) {
+            return false;
+        }
+        boolean fits = batch != null && gso && !batchClosed && len <= segmentSize && segments < MAX_SEGMENTS
+                && batch.writerIndex() + len <= MAX_BATCH_BYTES && to.equals(batchTo);
+        if (!fits) {
+            sendBatch();
+            batch = PooledByteBufAllocator.DEFAULT.directBuffer(gso ? MAX_BATCH_BYTES : len);
+            batchTo = to;
+            segmentSize = len;
+        }
+        batch.writeBytes(data, off, len);
+        segments++;
+        batchClosed = len < segmentSize; // a shorter datagram can only end a GSO batch
+        UdpCounters counters = loop.counters();
+        counters.add(UdpCounters.DATAGRAMS_OUT, 1);
+        counters.add(UdpCounters.BYTES_OUT, len);
+        return true;
+    }
+
+    private void sendBatch() {
+        if (batch == null) {
+            return;
+        }
+        Object msg = segments > 1 ? new SegmentedDatagramPacket(batch, segmentSize, batchTo)
+                : new DatagramPacket(batch, batchTo);
+        batch = null;
+        segments = 0;
+        batchClosed = false;
+        netty.writeAndFlush(msg, netty.voidPromise()); // now: the peer works on it while we seal the next
+    }
+
+    private void releaseBatch() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+            segments = 0;
+        }
+    }
+
+    /** Epoll path: sends the open batch and flushes the socket; notes when the socket is full. */
+    void flushOut() {
+        if (netty == null || !netty.isOpen()) {
+            return;
+        }
+        sendBatch();
+        if (!netty.isWritable() && !blocked) {
+            blocked = true;
+            loop.counters().add(UdpCounters.SEND_BLOCKED, 1);
+        }
     }
 
     @Override

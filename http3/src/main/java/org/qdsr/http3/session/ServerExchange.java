@@ -192,9 +192,9 @@ final class ServerExchange {
     /** Reads the next DATA frame into {@link #chunk}; false when the source has nothing ready. */
     private boolean fillChunk() throws IOException {
         if (chunk == null) {
-            chunk = new byte[HEADER_ROOM + CHUNK];
+            chunk = new byte[HEADER_ROOM + chunkSize()];
         }
-        int n = source.read(chunk, HEADER_ROOM, CHUNK);
+        int n = source.read(chunk, HEADER_ROOM, chunk.length - HEADER_ROOM);
         if (n == 0) {
             return false;
         }
@@ -212,6 +212,17 @@ final class ServerExchange {
         out.add(chunk, start, headerLen + n);
         bodyBytesSent += n;
         return true;
+    }
+
+    /**
+     * Small bodies get a small buffer: a fresh 32 KiB array per response cost more than the rest of
+     * a small request. One spare byte lets the read after the last byte report the end.
+     */
+    private int chunkSize() {
+        if (declaredLength < 0) {
+            return CHUNK;
+        }
+        return (int) Math.min(CHUNK, Math.max(0, declaredLength - bodyBytesSent) + 1);
     }
 
     private void endOfSource() throws IOException {
