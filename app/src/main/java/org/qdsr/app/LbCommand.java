@@ -9,12 +9,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.qdsr.app.config.ConfigException;
+import org.qdsr.app.config.Flags;
+import org.qdsr.app.config.LbConfig;
+import org.qdsr.app.metrics.LbCollector;
+import org.qdsr.app.metrics.Logs;
+import org.qdsr.app.metrics.MetricsEndpoint;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.control.channel.ControlTls;
 import org.qdsr.lb.LoadBalancer;
 import org.qdsr.lb.LoadBalancerCore;
-import org.qdsr.lb.routing.Policy;
-import org.qdsr.lb.routing.Router;
 import org.qdsr.quic.tls.ServerTlsContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,19 +31,22 @@ public final class LbCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--listen", required = true, paramLabel = "VIP:PORT", description = "virtual IP and UDP port")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML settings (docs/operations.md); flags override")
+    private Path config;
+
+    @Option(names = "--listen", paramLabel = "VIP:PORT", description = "virtual IP and UDP port")
     private String listen;
 
-    @Option(names = "--backend", required = true, paramLabel = "[NAME=]HOST:PORT[*WEIGHT]",
-            description = "a real server's control address (repeatable)")
+    @Option(names = "--backend", paramLabel = "[NAME=]HOST:PORT[*WEIGHT]",
+            description = "a real server's control address (repeatable; replaces the file's backends)")
     private List<String> backends = new ArrayList<>();
 
-    @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE",
+    @Option(names = "--mode", paramLabel = "MODE",
             description = "auto (isolated when the client supports server paths, else proxy), isolated or proxy")
     private String mode;
 
-    @Option(names = "--policy", defaultValue = "round-robin", paramLabel = "POLICY",
-            description = "round-robin, least-outstanding, weighted or hash:HEADER")
+    @Option(names = "--policy", paramLabel = "POLICY",
+            description = "round-robin (default), least-outstanding, weighted or hash:HEADER")
     private String policy;
 
     @Option(names = "--control-tls", paramLabel = "DIR", description = "folder written by 'qdsr certs'")
@@ -48,7 +55,7 @@ public final class LbCommand implements Callable<Integer> {
     @Option(names = "--insecure-control", description = "plain TCP control channel (loopback backends only)")
     private boolean insecureControl;
 
-    @Option(names = "--name", defaultValue = "lb", paramLabel = "NAME", description = "node name (default: ${DEFAULT-VALUE})")
+    @Option(names = "--name", paramLabel = "NAME", description = "node name (default: lb)")
     private String name;
 
     @Option(names = "--cert", paramLabel = "PEM", description = "TLS certificate chain for clients")
@@ -57,46 +64,76 @@ public final class LbCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "PEM", description = "TLS private key for clients")
     private Path key;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at /metrics")
+    private String metrics;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
+    private String logFormat;
+
+    private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile InetSocketAddress vipAddress;
+    private volatile InetSocketAddress metricsAddress;
 
     @Override
     public Integer call() throws Exception {
-        if (insecureControl == (controlTls != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "exactly one of --control-tls DIR or --insecure-control is required");
-        }
-        if ((cert == null) != (key == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--cert and --key go together");
-        }
-        LoadBalancerCore.Mode m;
-        Policy p;
-        List<LoadBalancer.BackendSpec> specs = new ArrayList<>();
         try {
-            m = LoadBalancerCore.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-            p = Policy.parse(policy);
-            for (int i = 0; i < backends.size(); i++) {
-                specs.add(LoadBalancer.BackendSpec.parse(backends.get(i), i));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            return run(settings());
+        } finally {
+            ready.countDown();
+            closed.countDown();
         }
-        HostPort hp = HostPort.parse(listen);
-        InetSocketAddress vip = hp.resolve();
+    }
+
+    /** The file's settings (if any) with the flags over them, resolved; usage errors exit with 2. */
+    private LbConfig settings() {
+        CommandLine cl = spec.commandLine();
+        try {
+            LbConfig flags = new LbConfig("command line", name, Flags.hostPort("--listen", listen),
+                    Flags.mode(mode), Flags.policy(policy),
+                    backends.isEmpty() ? null : Flags.backends(backends), null,
+                    Flags.control(null, controlTls, insecureControl), cert, key,
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat));
+            LbConfig base = config == null ? LbConfig.empty("defaults") : LbConfig.load(config);
+            return base.overriddenBy(flags).resolve();
+        } catch (ConfigException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    private int run(LbConfig c) throws Exception {
+        if (c.logFormat() != null) {
+            Logs.install(c.logFormat());
+        }
+        List<LoadBalancer.BackendSpec> specs = new ArrayList<>();
+        for (LbConfig.Backend b : c.backends()) {
+            specs.add(new LoadBalancer.BackendSpec(b.name(), b.address().resolve(), b.weight()));
+        }
+        InetSocketAddress vip = c.listen().resolve();
         PrintWriter out = spec.commandLine().getOut();
-        ControlTls tls = insecureControl ? ControlTls.insecureLoopback() : ControlTls.fromDirectory(controlTls, name);
-        try (ServerTlsContext serverTls = cert != null ? ServerTlsContext.fromPem(cert, key, ServerCommand.ALPN)
-                : ServerTlsContext.selfSigned(ServerCommand.ALPN, List.of("localhost", hp.host()))) {
-            if (cert == null) {
+        ControlTls tls = c.control().isInsecure() ? ControlTls.insecureLoopback()
+                : ControlTls.fromDirectory(c.control().tlsDir(), c.name());
+        try (ServerTlsContext serverTls = c.cert() != null ? ServerTlsContext.fromPem(c.cert(), c.key(), ServerCommand.ALPN)
+                : ServerTlsContext.selfSigned(ServerCommand.ALPN, List.of("localhost", c.listen().host()))) {
+            if (c.cert() == null) {
                 out.println("self-signed certificate, SPKI SHA-256: " + serverTls.spkiSha256Base64());
             }
-            try (LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, name,
-                    LoadBalancerCore.Settings.defaults().withMode(m), new Router(List.of(), p))) {
+            try (LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, c.name(),
+                    LoadBalancerCore.Settings.defaults().withMode(c.mode()), c.router());
+                 MetricsEndpoint endpoint = c.metrics() == null ? null
+                         : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
                 Thread hook = new Thread(this::stopAndWait, "qdsr-lb-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                out.println("lb " + name + ": listening on " + HostPort.format(lb.address()) + " (mode " + mode
-                        + ", " + specs.size() + " backends)");
+                out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
+                        + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size() + " backends)");
+                if (endpoint != null) {
+                    metricsAddress = endpoint.address();
+                    out.println("metrics on " + endpoint.url());
+                }
                 out.flush();
+                vipAddress = lb.address();
+                ready.countDown();
                 stop.await();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -104,10 +141,23 @@ public final class LbCommand implements Callable<Integer> {
                     // already shutting down
                 }
             }
-        } finally {
-            closed.countDown();
         }
         return Main.OK;
+    }
+
+    /** Waits until the load balancer runs (true) or failed to start (false); for in-process callers. */
+    public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+        return ready.await(timeout, unit) && vipAddress != null;
+    }
+
+    /** The bound VIP once ready. */
+    public InetSocketAddress vipAddress() {
+        return vipAddress;
+    }
+
+    /** The metrics endpoint's address once ready, or null without --metrics. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
     }
 
     private void stopAndWait() {

@@ -10,6 +10,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.qdsr.app.config.ConfigException;
+import org.qdsr.app.config.Flags;
+import org.qdsr.app.config.RsConfig;
+import org.qdsr.app.metrics.Logs;
+import org.qdsr.app.metrics.MetricsEndpoint;
+import org.qdsr.app.metrics.RsCollector;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.control.channel.ControlTls;
 import org.qdsr.rs.RealServer;
@@ -31,10 +37,13 @@ public final class RsCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--control", required = true, paramLabel = "HOST:PORT", description = "control address LBs connect to")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML settings (docs/operations.md); flags override")
+    private Path config;
+
+    @Option(names = "--control", paramLabel = "HOST:PORT", description = "control address LBs connect to")
     private String control;
 
-    @Option(names = "--vip", required = true, paramLabel = "VIP:PORT", description = "the LB's virtual IP and port")
+    @Option(names = "--vip", paramLabel = "VIP:PORT", description = "the LB's virtual IP and port")
     private String vip;
 
     @Option(names = "--control-tls", paramLabel = "DIR", description = "folder written by 'qdsr certs'")
@@ -43,14 +52,20 @@ public final class RsCommand implements Callable<Integer> {
     @Option(names = "--insecure-control", description = "plain TCP control channel (loopback only)")
     private boolean insecureControl;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "rs", description = "node name (default: ${DEFAULT-VALUE})")
+    @Option(names = "--name", paramLabel = "NAME", description = "node name (default: rs)")
     private String name;
 
-    @Option(names = "--bind", paramLabel = "MODE", defaultValue = "AUTO",
-            description = "send socket: AUTO, WILDCARD (0.0.0.0:PORT, single host) or EXACT (VIP:PORT, multi host)")
+    @Option(names = "--bind", paramLabel = "MODE",
+            description = "send socket: AUTO (default), WILDCARD (0.0.0.0:PORT, single host) or EXACT (VIP:PORT, multi host)")
     private RealServer.Bind bind;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at /metrics")
+    private String metrics;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
+    private String logFormat;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     private ContentChoice content;
 
     static final class ContentChoice {
@@ -62,61 +77,105 @@ public final class RsCommand implements Callable<Integer> {
         boolean synthetic;
     }
 
+    private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile InetSocketAddress controlAddress;
+    private volatile InetSocketAddress metricsAddress;
 
     @Override
     public Integer call() throws Exception {
-        if (insecureControl == (controlTls != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "exactly one of --control-tls DIR or --insecure-control is required");
+        try {
+            return run(settings());
+        } finally {
+            ready.countDown();
+            closed.countDown();
         }
-        InetSocketAddress controlAddr = parse("--control", control);
-        InetSocketAddress vipAddr = parse("--vip", vip);
-        if (content.root != null && !Files.isDirectory(content.root)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--root: not a directory: " + content.root);
+    }
+
+    /** The file's settings (if any) with the flags over them, resolved; usage errors exit with 2. */
+    private RsConfig settings() {
+        CommandLine cl = spec.commandLine();
+        try {
+            RsConfig.Content c = content == null ? null
+                    : new RsConfig.Content(content.root, content.origin, content.synthetic);
+            RsConfig flags = new RsConfig("command line", name, Flags.hostPort("--vip", vip), bind,
+                    Flags.control(Flags.hostPort("--control", control), controlTls, insecureControl), c,
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat));
+            RsConfig base = config == null ? RsConfig.empty("defaults") : RsConfig.load(config);
+            RsConfig resolved = base.overriddenBy(flags).resolve();
+            Path root = resolved.content().root();
+            if (root != null && !Files.isDirectory(root)) {
+                throw new ConfigException(resolved.source() + ": content.root (--root): not a directory: " + root);
+            }
+            return resolved;
+        } catch (ConfigException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        ControlTls tls = insecureControl ? ControlTls.insecureLoopback() : ControlTls.fromDirectory(controlTls, name);
+    }
+
+    private int run(RsConfig c) throws Exception {
+        if (c.logFormat() != null) {
+            Logs.install(c.logFormat());
+        }
+        InetSocketAddress controlAddr = c.control().listen().resolve();
+        InetSocketAddress vipAddr = c.vip().resolve();
+        String nodeName = c.name();
+        ControlTls tls = c.control().isInsecure() ? ControlTls.insecureLoopback()
+                : ControlTls.fromDirectory(c.control().tlsDir(), nodeName);
         PrintWriter out = spec.commandLine().getOut();
-        Function<Executor, ContentSource> base = sources();
-        Function<Executor, ContentSource> named = loop -> new ServedBy(base.apply(loop), name);
-        try (RealServer rs = RealServer.start(controlAddr, vipAddr, bind, tls, name, named,
-                RealServerCore.Config.defaults())) {
+        Function<Executor, ContentSource> base = sources(c.content());
+        Function<Executor, ContentSource> named = loop -> new ServedBy(base.apply(loop), nodeName);
+        try (RealServer rs = RealServer.start(controlAddr, vipAddr, c.bind(), tls, nodeName, named,
+                RealServerCore.Config.defaults());
+             MetricsEndpoint endpoint = c.metrics() == null ? null
+                     : MetricsEndpoint.start(c.metrics(), new RsCollector(rs))) {
             Thread hook = new Thread(this::stopAndWait, "qdsr-rs-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("rs " + name + ": control on " + HostPort.format(rs.controlAddress()) + ", sending from "
+            out.println("rs " + nodeName + ": control on " + HostPort.format(rs.controlAddress()) + ", sending from "
                     + HostPort.format(vipAddr));
+            if (endpoint != null) {
+                metricsAddress = endpoint.address();
+                out.println("metrics on " + endpoint.url());
+            }
             out.flush();
+            controlAddress = rs.controlAddress();
+            ready.countDown();
             stop.await();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down
             }
-        } finally {
-            closed.countDown();
         }
         return Main.OK;
     }
 
-    private Function<Executor, ContentSource> sources() {
-        if (content.root != null) {
-            Path root = content.root;
+    private static Function<Executor, ContentSource> sources(RsConfig.Content content) {
+        if (content.root() != null) {
+            Path root = content.root();
             return loop -> new DirectorySource(root);
         }
-        if (content.origin != null) {
-            URI origin = content.origin;
+        if (content.origin() != null) {
+            URI origin = content.origin();
             return loop -> new OriginSource(origin, loop);
         }
         return loop -> new SyntheticSource();
     }
 
-    private InetSocketAddress parse(String option, String text) throws java.io.IOException {
-        try {
-            return HostPort.parse(text).resolve();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-        }
+    /** Waits until the server runs (true) or failed to start (false); for in-process callers. */
+    public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+        return ready.await(timeout, unit) && controlAddress != null;
+    }
+
+    /** The bound control address once ready. */
+    public InetSocketAddress controlAddress() {
+        return controlAddress;
+    }
+
+    /** The metrics endpoint's address once ready, or null without --metrics. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
     }
 
     private void stopAndWait() {

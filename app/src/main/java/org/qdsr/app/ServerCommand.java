@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.qdsr.rs.content.StaticFileHandler;
+import org.qdsr.app.metrics.MetricsEndpoint;
+import org.qdsr.app.metrics.UdpCollector;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.app.net.Http3Server;
 import org.qdsr.quic.tls.ServerTlsContext;
@@ -39,6 +41,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "PEM", description = "private key of the certificate")
     private Path key;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at /metrics")
+    private String metrics;
+
     @Option(names = "--retry", description = "validate client addresses with Retry before accepting")
     private boolean retry;
 
@@ -59,11 +64,17 @@ public final class ServerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         StaticFileHandler handler = new StaticFileHandler(root);
         ServerTlsContext tls = tlsContext(hp, out);
-        try (Http3Server server = Http3Server.start(hp.resolve(), handler, tls, retry)) {
+        HostPort metricsAt = parseMetrics();
+        try (Http3Server server = Http3Server.start(hp.resolve(), handler, tls, retry);
+             MetricsEndpoint endpoint = metricsAt == null ? null
+                     : MetricsEndpoint.start(metricsAt, new UdpCollector("qdsr_server", server.loop().counters()))) {
             Thread hook = new Thread(this::stopAndWait, "qdsr-server-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             boundAddress = server.localAddress();
             out.println("listening on " + HostPort.format(boundAddress));
+            if (endpoint != null) {
+                out.println("metrics on " + endpoint.url());
+            }
             out.flush();
             ready.countDown();
             stop.await();
@@ -89,6 +100,14 @@ public final class ServerCommand implements Callable<Integer> {
             return HostPort.parse(listen);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+        }
+    }
+
+    private HostPort parseMetrics() {
+        try {
+            return metrics == null ? null : HostPort.parse(metrics);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
         }
     }
 

@@ -11,6 +11,14 @@ public final class LbMetrics {
     public long streamsFailed;
     public long controlSendFailures;
     public long backendErrors;
+    /** Connections open now (filled by {@link LoadBalancer#metrics()}; 0 in the core's live counters). */
+    public long activeConnections;
+    /** Per-backend state at the time of the copy (filled by {@link LoadBalancer#metrics()}). */
+    public java.util.List<BackendState> backends = java.util.List.of();
+
+    /** One backend as the metrics endpoint reports it. */
+    public record BackendState(String name, boolean healthy, int outstanding, long handoffs, long bytesReported) {
+    }
 
     @Override
     public String toString() {

@@ -140,6 +140,9 @@ public final class LoadBalancer implements AutoCloseable {
             copy.streamsFailed = m.streamsFailed;
             copy.controlSendFailures = m.controlSendFailures;
             copy.backendErrors = m.backendErrors;
+            copy.activeConnections = core.connectionCount();
+            copy.backends = core.backends().stream().map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),
+                    b.outstanding(), b.handoffs(), b.bytesReported())).toList();
             return copy;
         });
     }

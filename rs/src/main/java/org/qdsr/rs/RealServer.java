@@ -170,6 +170,16 @@ public final class RealServer implements AutoCloseable {
         return loop;
     }
 
+    /** Client connections with state here now (runs on the loop; direct when called from it). */
+    public int connectionCount() throws IOException {
+        return loop.call(core::connectionCount);
+    }
+
+    /** Response streams in progress now (runs on the loop; direct when called from it). */
+    public int streamCount() throws IOException {
+        return loop.call(core::streamCount);
+    }
+
     /** Stops accepting LBs, closes links, drops all state and stops the loop. */
     @Override
     public void close() {

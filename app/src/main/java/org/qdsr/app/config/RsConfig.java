@@ -1,0 +1,107 @@
+package org.qdsr.app.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.qdsr.app.net.HostPort;
+import org.qdsr.rs.RealServer;
+
+/**
+ * Settings of {@code qdsr rs}, from a YAML file ({@link #load}), flags, or both (flags win). A null
+ * field is "not set"; {@link #resolve} fills defaults and checks the whole. Schema: docs/operations.md.
+ */
+public record RsConfig(String source, String name, HostPort vip, RealServer.Bind bind, ControlTlsConfig control,
+                       Content content, HostPort metrics, LogFormat logFormat) {
+    /** Where response bodies come from: exactly one of a directory, an HTTP/1.1 origin or synthetic bytes. */
+    public record Content(Path root, URI origin, boolean synthetic) {
+        int count() {
+            return (root != null ? 1 : 0) + (origin != null ? 1 : 0) + (synthetic ? 1 : 0);
+        }
+    }
+
+    public static RsConfig empty(String source) {
+        return new RsConfig(source, null, null, null, null, null, null, null);
+    }
+
+    /** Reads and checks the shape of {@code file}; unknown keys are errors. */
+    public static RsConfig load(Path file) throws ConfigException {
+        YamlNode root = YamlNode.load(file);
+        String name = root.string("name");
+        HostPort vip = root.hostPort("vip");
+        RealServer.Bind bind = parseBind(root);
+        ControlTlsConfig control = ControlTlsConfig.read(root.child("control"), true);
+        Content content = content(root);
+        HostPort metrics = root.hostPort("metrics");
+        LogFormat log = LogFormat.read(root, "log-format");
+        root.finish();
+        return new RsConfig(file.toString(), name, vip, bind, control, content, metrics, log);
+    }
+
+    private static RealServer.Bind parseBind(YamlNode root) throws ConfigException {
+        String s = root.string("bind");
+        if (s == null) {
+            return null;
+        }
+        try {
+            return RealServer.Bind.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw root.error("bind", "unknown bind mode '" + s + "' (auto, wildcard, exact)");
+        }
+    }
+
+    private static Content content(YamlNode root) throws ConfigException {
+        YamlNode c = root.child("content");
+        if (c == null) {
+            return null;
+        }
+        Path dir = c.file("root");
+        String origin = c.string("origin");
+        Boolean synthetic = c.bool("synthetic");
+        c.finish();
+        URI uri = null;
+        if (origin != null) {
+            try {
+                uri = URI.create(origin);
+            } catch (IllegalArgumentException e) {
+                throw c.error("origin", "not a URL: " + origin);
+            }
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw c.error("origin", "expected http://HOST:PORT, got " + origin);
+            }
+        }
+        Content content = new Content(dir, uri, Boolean.TRUE.equals(synthetic));
+        if (content.count() != 1) {
+            throw new ConfigException(root.source() + ": content: exactly one of root, origin or synthetic: true");
+        }
+        return content;
+    }
+
+    /** These values, with every field that {@code flags} sets replacing this one's. */
+    public RsConfig overriddenBy(RsConfig flags) {
+        return new RsConfig(flags.source + " over " + source, LbConfig.or(flags.name, name),
+                LbConfig.or(flags.vip, vip), LbConfig.or(flags.bind, bind),
+                flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
+                LbConfig.or(flags.content, content), LbConfig.or(flags.metrics, metrics),
+                LbConfig.or(flags.logFormat, logFormat));
+    }
+
+    /** Fills defaults and checks the combination. */
+    public RsConfig resolve() throws ConfigException {
+        if (vip == null) {
+            throw fail("vip", "required (the load balancer's VIP:PORT to send from)");
+        }
+        if (control == null || control.listen() == null) {
+            throw fail("control.listen", "required (HOST:PORT that load balancers connect to; --control)");
+        }
+        if (content == null) {
+            throw fail("content", "required: one of root DIR (--root), origin URL (--origin) or synthetic: true");
+        }
+        ControlTlsConfig c = ControlTlsConfig.check(control, source);
+        return new RsConfig(source, LbConfig.or(name, "rs"), vip, LbConfig.or(bind, RealServer.Bind.AUTO), c,
+                content, metrics, logFormat);
+    }
+
+    private ConfigException fail(String field, String problem) {
+        return new ConfigException(source + ": " + field + ": " + problem);
+    }
+}

@@ -1,0 +1,75 @@
+package org.qdsr.app.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.qdsr.lb.LbMetrics;
+import org.qdsr.lb.LoadBalancer;
+
+/**
+ * The load balancer's metrics, {@code qdsr_lb_*}. One scrape copies the core's counters on the
+ * event-loop thread (a few field reads per backend) and waits at most {@link #WAIT_SECONDS} for it;
+ * the UDP counters are read from any thread.
+ */
+public final class LbCollector implements MultiCollector {
+    static final long WAIT_SECONDS = 2;
+    private final LoadBalancer lb;
+
+    public LbCollector(LoadBalancer lb) {
+        this.lb = lb;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Families f = new Families();
+        Map<String, Long> errors = Families.ordered();
+        f.udp("qdsr_lb_vip", "VIP socket", lb.counters(), errors);
+        LbMetrics m = copy();
+        if (m != null) {
+            core(f, m);
+            errors.put("backend_message", m.backendErrors);
+        }
+        f.counter("qdsr_lb_errors", "errors by kind", "kind", errors);
+        return f.build();
+    }
+
+    private LbMetrics copy() {
+        try {
+            return lb.loop().submit(lb::metrics).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null; // loop closing or busy: this scrape has the UDP counters only
+        }
+    }
+
+    private static void core(Families f, LbMetrics m) {
+        f.counter("qdsr_lb_connections", "client connections accepted", m.connections);
+        f.gauge("qdsr_lb_active_connections", "client connections open now", m.activeConnections);
+        f.counter("qdsr_lb_handoffs", "request streams handed to real servers, by delivery mode", "mode",
+                Map.of("isolated", m.handoffsIsolated, "proxy", m.handoffsProxy));
+        f.counter("qdsr_lb_acks_forwarded", "client ACK frames forwarded to real servers", m.acksForwarded);
+        f.counter("qdsr_lb_proxy_relayed_bytes", "response bytes relayed through the LB in proxy mode",
+                m.proxyBytes);
+        f.counter("qdsr_lb_streams_failed", "streams that failed after a handoff", m.streamsFailed);
+        f.counter("qdsr_lb_no_backend_responses", "503 responses: no healthy backend for the request", m.noBackend);
+        f.counter("qdsr_lb_control_send_failures", "control messages that could not be sent",
+                m.controlSendFailures);
+        Map<String, Integer> up = new java.util.LinkedHashMap<>();
+        Map<String, Integer> outstanding = new java.util.LinkedHashMap<>();
+        Map<String, Long> handoffs = new java.util.LinkedHashMap<>();
+        Map<String, Long> bytes = new java.util.LinkedHashMap<>();
+        for (LbMetrics.BackendState b : m.backends) {
+            up.put(b.name(), b.healthy() ? 1 : 0);
+            outstanding.put(b.name(), b.outstanding());
+            handoffs.put(b.name(), b.handoffs());
+            bytes.put(b.name(), b.bytesReported());
+        }
+        f.gauge("qdsr_lb_backend_up", "1 when the backend's control channel is up", "backend", up);
+        f.gauge("qdsr_lb_backend_outstanding_streams", "streams the backend is serving now", "backend", outstanding);
+        f.counter("qdsr_lb_backend_handoffs", "streams handed to the backend", "backend", handoffs);
+        f.counter("qdsr_lb_backend_reported_bytes", "response bytes the backend reported sending", "backend", bytes);
+    }
+}

@@ -1,0 +1,141 @@
+package org.qdsr.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.qdsr.app.net.HostPort;
+import org.qdsr.lb.LoadBalancerCore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LbConfigTest {
+    static final Path EXAMPLES = Path.of("..", "docs", "examples");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsTheShippedExample() throws Exception {
+        LbConfig c = LbConfig.load(EXAMPLES.resolve("lb.yaml")).resolve();
+        assertThat(c.name()).isEqualTo("lb1");
+        assertThat(c.listen()).isEqualTo(new HostPort("127.0.0.1", 4433));
+        assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.AUTO);
+        assertThat(c.policy()).isEqualTo("round-robin");
+        assertThat(c.cert()).isEqualTo(Path.of("/etc/qdsr/vip-cert.pem"));
+        assertThat(c.control().tlsDir()).isEqualTo(Path.of("/etc/qdsr/cluster"));
+        assertThat(c.control().isInsecure()).isFalse();
+        assertThat(c.metrics()).isEqualTo(new HostPort("127.0.0.1", 9100));
+        assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(c.backends()).containsExactly(
+                new LbConfig.Backend("rs1", new HostPort("127.0.0.1", 7001), 2),
+                new LbConfig.Backend("rs2", new HostPort("127.0.0.1", 7002), 1),
+                new LbConfig.Backend("static1", new HostPort("127.0.0.1", 7003), 1));
+        assertThat(c.routes()).containsExactly(
+                new LbConfig.Route("static.example.com", "/assets/", List.of("static1"), null),
+                new LbConfig.Route(null, "/api/", List.of("rs1", "rs2"), "least-outstanding"),
+                new LbConfig.Route(null, "/session/", List.of("rs1", "rs2"), "hash:cookie"));
+        assertThat(c.router()).isNotNull();
+    }
+
+    @Test
+    void unknownKeysAreErrorsNamingFileAndField() throws IOException {
+        Path f = write("""
+                listen: "127.0.0.1:4433"
+                control: {insecure: true}
+                backends:
+                  - {name: a, address: "127.0.0.1:1", wieght: 2}
+                """);
+        assertThatThrownBy(() -> LbConfig.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(f + ": backends[0].wieght: unknown key")
+                .hasMessageContaining("weight");
+        Path top = write("listen: \"127.0.0.1:4433\"\nmetric: \"127.0.0.1:9\"\n");
+        assertThatThrownBy(() -> LbConfig.load(top)).hasMessageStartingWith(top + ": metric: unknown key");
+    }
+
+    @Test
+    void valuesAreChecked() throws IOException {
+        assertError("listen: \"127.0.0.1:4433\"\nmode: sideways\n", "mode: unknown mode 'sideways'");
+        assertError("policy: random\n", "policy: unknown policy random");
+        assertError("backends:\n  - {name: a, address: \"h:1\", weight: 0}\n", "backends[0].weight: must be at least 1");
+        assertError("backends:\n  - {name: a, address: \"nohost\"}\n", "backends[0].address: expected HOST:PORT");
+        assertError("backends:\n  - {address: \"h:1\"}\n", "backends[0].name: required");
+        assertError("backends:\n  - {name: a, address: \"h:1\", weight: two}\n", "backends[0].weight: expected an integer");
+        assertError("routes:\n  - {path-prefix: api, backends: [a]}\n", "routes[0].path-prefix: must start with '/'");
+        assertError("routes:\n  - {path-prefix: /api}\n", "routes[0].backends: required");
+        assertError("control: {insecure: maybe}\n", "control.insecure: expected true or false");
+        assertError("log-format: xml\n", "log-format: unknown log format 'xml'");
+        assertError("listen: a\nlisten: b\n", "not valid YAML");
+        assertError("- just\n- a list\n", "top level: expected a mapping");
+    }
+
+    @Test
+    void resolveChecksTheCombination() throws Exception {
+        String base = "listen: \"127.0.0.1:4433\"\nbackends:\n  - {name: a, address: \"127.0.0.1:1\"}\n";
+        assertResolveError(base, "control: exactly one of control.tls");
+        assertResolveError(base + "control: {insecure: true, tls: /x}\n", "control: exactly one of");
+        assertResolveError(base + "control: {insecure: true}\nroutes:\n  - {backends: [b]}\n",
+                "routes[0].backends: no backend named 'b'");
+        assertResolveError(base + "control: {insecure: true}\ntls: {cert: /c.pem}\n", "tls: cert and key go together");
+        assertResolveError("control: {insecure: true}\nbackends:\n  - {name: a, address: \"h:1\"}\n",
+                "listen: required");
+        assertResolveError("listen: \"h:1\"\ncontrol: {insecure: true}\n", "backends: at least one backend");
+        LbConfig ok = LbConfig.load(write(base + "control: {insecure: true}\n")).resolve();
+        assertThat(ok.name()).isEqualTo("lb");
+        assertThat(ok.mode()).isEqualTo(LoadBalancerCore.Mode.AUTO);
+        assertThat(ok.policy()).isEqualTo("round-robin");
+        assertThat(ok.routes()).isEmpty();
+        assertThat(ok.metrics()).isNull();
+    }
+
+    @Test
+    void flagsOverrideFileValues() throws Exception {
+        LbConfig file = LbConfig.load(EXAMPLES.resolve("lb.yaml"));
+        LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
+                LoadBalancerCore.Mode.PROXY, null,
+                Flags.backends(List.of("x=127.0.0.1:9*3")), null,
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON);
+        LbConfig c = file.overriddenBy(flags);
+        assertThat(c.listen().port()).isEqualTo(5555);
+        assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);
+        assertThat(c.name()).isEqualTo("lb1");
+        assertThat(c.backends()).containsExactly(new LbConfig.Backend("x", new HostPort("127.0.0.1", 9), 3));
+        assertThat(c.control().isInsecure()).isTrue();
+        assertThat(c.control().tlsDir()).isNull();
+        assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(c.metrics().port()).isEqualTo(9100);
+        // the file's routes name rs1/rs2/static1, which the flags' backends replaced: resolve says so
+        assertThatThrownBy(c::resolve).hasMessageContaining("routes[0].backends: no backend named 'static1'")
+                .hasMessageContaining("command line over");
+    }
+
+    @Test
+    void emptyFileIsEmptyConfig() throws Exception {
+        LbConfig c = LbConfig.load(write(""));
+        assertThat(c.listen()).isNull();
+        assertThat(c.backends()).isNull();
+    }
+
+    private void assertError(String yaml, String expected) throws IOException {
+        Path f = write(yaml);
+        assertThatThrownBy(() -> LbConfig.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(f.toString()).hasMessageContaining(expected);
+    }
+
+    private void assertResolveError(String yaml, String expected) throws IOException {
+        Path f = write(yaml);
+        assertThatThrownBy(() -> LbConfig.load(f).resolve()).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(f.toString()).hasMessageContaining(expected);
+    }
+
+    private int files;
+
+    private Path write(String yaml) throws IOException {
+        Path f = dir.resolve("lb" + (files++) + ".yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+}
