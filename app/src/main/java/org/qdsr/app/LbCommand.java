@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.qdsr.app.config.ConfigException;
 import org.qdsr.app.config.Flags;
@@ -70,9 +69,7 @@ public final class LbCommand implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final ServiceLifecycle life = new ServiceLifecycle();
     private volatile InetSocketAddress vipAddress;
     private volatile InetSocketAddress metricsAddress;
 
@@ -81,8 +78,7 @@ public final class LbCommand implements Callable<Integer> {
         try {
             return run(settings());
         } finally {
-            ready.countDown();
-            closed.countDown();
+            life.finished();
         }
     }
 
@@ -123,8 +119,6 @@ public final class LbCommand implements Callable<Integer> {
                     LoadBalancerCore.Settings.defaults().withMode(c.mode()), c.router());
                  MetricsEndpoint endpoint = c.metrics() == null ? null
                          : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
-                Thread hook = new Thread(this::stopAndWait, "qdsr-lb-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
                         + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size() + " backends)");
                 if (endpoint != null) {
@@ -133,13 +127,7 @@ public final class LbCommand implements Callable<Integer> {
                 }
                 out.flush();
                 vipAddress = lb.address();
-                ready.countDown();
-                stop.await();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // already shutting down
-                }
+                life.runUntilStopped("qdsr-lb");
             }
         }
         return Main.OK;
@@ -147,7 +135,7 @@ public final class LbCommand implements Callable<Integer> {
 
     /** Waits until the load balancer runs (true) or failed to start (false); for in-process callers. */
     public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
-        return ready.await(timeout, unit) && vipAddress != null;
+        return life.awaitReady(timeout, unit) && vipAddress != null;
     }
 
     /** The bound VIP once ready. */
@@ -160,17 +148,9 @@ public final class LbCommand implements Callable<Integer> {
         return metricsAddress;
     }
 
-    private void stopAndWait() {
-        stop.countDown();
-        try {
-            closed.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** Makes {@link #call} close the load balancer and return (what SIGTERM does). */
     public void stop() {
-        stop.countDown();
+        life.stop();
     }
 }

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -77,9 +76,7 @@ public final class RsCommand implements Callable<Integer> {
         boolean synthetic;
     }
 
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final ServiceLifecycle life = new ServiceLifecycle();
     private volatile InetSocketAddress controlAddress;
     private volatile InetSocketAddress metricsAddress;
 
@@ -88,8 +85,7 @@ public final class RsCommand implements Callable<Integer> {
         try {
             return run(settings());
         } finally {
-            ready.countDown();
-            closed.countDown();
+            life.finished();
         }
     }
 
@@ -130,8 +126,6 @@ public final class RsCommand implements Callable<Integer> {
                 RealServerCore.Config.defaults());
              MetricsEndpoint endpoint = c.metrics() == null ? null
                      : MetricsEndpoint.start(c.metrics(), new RsCollector(rs))) {
-            Thread hook = new Thread(this::stopAndWait, "qdsr-rs-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             out.println("rs " + nodeName + ": control on " + HostPort.format(rs.controlAddress()) + ", sending from "
                     + HostPort.format(vipAddr));
             if (endpoint != null) {
@@ -140,13 +134,7 @@ public final class RsCommand implements Callable<Integer> {
             }
             out.flush();
             controlAddress = rs.controlAddress();
-            ready.countDown();
-            stop.await();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
+            life.runUntilStopped("qdsr-rs");
         }
         return Main.OK;
     }
@@ -165,7 +153,7 @@ public final class RsCommand implements Callable<Integer> {
 
     /** Waits until the server runs (true) or failed to start (false); for in-process callers. */
     public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
-        return ready.await(timeout, unit) && controlAddress != null;
+        return life.awaitReady(timeout, unit) && controlAddress != null;
     }
 
     /** The bound control address once ready. */
@@ -178,17 +166,9 @@ public final class RsCommand implements Callable<Integer> {
         return metricsAddress;
     }
 
-    private void stopAndWait() {
-        stop.countDown();
-        try {
-            closed.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** Makes {@link #call} close the server and return (what SIGTERM does). */
     public void stop() {
-        stop.countDown();
+        life.stop();
     }
 }

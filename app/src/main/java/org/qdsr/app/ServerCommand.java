@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.qdsr.rs.content.StaticFileHandler;
 import org.qdsr.app.metrics.MetricsEndpoint;
@@ -47,9 +46,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--retry", description = "validate client addresses with Retry before accepting")
     private boolean retry;
 
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final ServiceLifecycle life = new ServiceLifecycle();
     private volatile InetSocketAddress boundAddress;
 
     @Override
@@ -68,32 +65,19 @@ public final class ServerCommand implements Callable<Integer> {
         try (Http3Server server = Http3Server.start(hp.resolve(), handler, tls, retry);
              MetricsEndpoint endpoint = metricsAt == null ? null
                      : MetricsEndpoint.start(metricsAt, new UdpCollector("qdsr_server", server.loop().counters()))) {
-            Thread hook = new Thread(this::stopAndWait, "qdsr-server-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             boundAddress = server.localAddress();
             out.println("listening on " + HostPort.format(boundAddress));
             if (endpoint != null) {
                 out.println("metrics on " + endpoint.url());
             }
             out.flush();
-            ready.countDown();
-            stop.await();
-            removeHook(hook);
+            life.runUntilStopped("qdsr-server");
         } finally {
-            ready.countDown();
-            closed.countDown();
+            life.finished();
         }
         return Main.OK;
     }
 
-    private void stopAndWait() {
-        stop.countDown();
-        try {
-            closed.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private HostPort parseListen() {
         try {
@@ -125,17 +109,10 @@ public final class ServerCommand implements Callable<Integer> {
         return tls;
     }
 
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-        }
-    }
 
     /** Waits until the server listens (true) or failed to start (false); for in-process callers. */
     public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
-        return ready.await(timeout, unit) && boundAddress != null;
+        return life.awaitReady(timeout, unit) && boundAddress != null;
     }
 
     /** The bound address once ready. */
@@ -145,6 +122,6 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Makes {@link #call} close the server and return (what SIGINT/SIGTERM do). */
     public void stop() {
-        stop.countDown();
+        life.stop();
     }
 }

@@ -1,0 +1,51 @@
+package org.qdsr.app;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The life of a long-running command (server, lb, rs): it announces when it is ready, runs until
+ * {@link #stop()} or SIGINT/SIGTERM (a shutdown hook that waits up to five seconds for the
+ * command to close what it opened), and tells waiters when it is finished.
+ */
+final class ServiceLifecycle {
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    /** Marks the service ready, then blocks until it is asked to stop. */
+    void runUntilStopped(String name) throws InterruptedException {
+        Thread hook = new Thread(this::stopAndWait, name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ready.countDown();
+        stop.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down
+        }
+    }
+
+    /** Call once the command closed everything (also after a failed start). */
+    void finished() {
+        ready.countDown();
+        closed.countDown();
+    }
+
+    boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+        return ready.await(timeout, unit);
+    }
+
+    void stop() {
+        stop.countDown();
+    }
+
+    private void stopAndWait() {
+        stop.countDown();
+        try {
+            closed.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
