@@ -56,6 +56,7 @@ final class LbConnection implements ConnectionHandler {
 
     /** A stream whose response comes from a backend; {@code ctx} is set in proxy mode only. */
     static final class Handed {
+        final long streamId;
         final Backend backend;
         final long pathId;
         final RequestContext ctx;
@@ -65,7 +66,8 @@ final class LbConnection implements ConnectionHandler {
         long givenLimit;
         boolean wantsCredit;
 
-        Handed(Backend backend, long pathId, RequestContext ctx) {
+        Handed(long streamId, Backend backend, long pathId, RequestContext ctx) {
+            this.streamId = streamId;
             this.backend = backend;
             this.pathId = pathId;
             this.ctx = ctx;
@@ -122,17 +124,8 @@ final class LbConnection implements ConnectionHandler {
         h.wantsCredit = false;
         creditGiven.merge(h.backend.id(), granted, Long::sum);
         send(h.backend, new CreditGrant(key, granted));
-        send(h.backend, new StreamControl(key, streamIdOf(h), StreamControl.Kind.MAX_STREAM_DATA, h.givenLimit));
+        send(h.backend, new StreamControl(key, h.streamId, StreamControl.Kind.MAX_STREAM_DATA, h.givenLimit));
         return true;
-    }
-
-    private long streamIdOf(Handed h) {
-        for (var e : handed.entrySet()) {
-            if (e.getValue() == h) {
-                return e.getKey();
-            }
-        }
-        return -1;
     }
 
     private void wantCredit(long streamId) {
@@ -164,14 +157,14 @@ final class LbConnection implements ConnectionHandler {
             ctx.detach();
             ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
             creditGiven.merge(b.id(), snapshot.connectionCredit(), Long::sum);
-            Handed h = new Handed(b, path, null);
+            Handed h = new Handed(id, b, path, null);
             h.clientLimit = conn.handedOffStreamLimit(id);
             h.givenLimit = snapshot.streams().get(0).send().maxStreamData();
             handed.put(id, h);
             send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), head, Handoff.Mode.ISOLATED));
             core.metrics().handoffsIsolated++;
         } else {
-            handed.put(id, new Handed(b, -1, ctx));
+            handed.put(id, new Handed(id, b, -1, ctx));
             send(b, new Handoff(core.nextHandoffId(), key, id, new byte[0], head, Handoff.Mode.PROXY));
             core.metrics().handoffsProxy++;
         }
