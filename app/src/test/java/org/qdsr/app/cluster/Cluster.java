@@ -1,0 +1,131 @@
+package org.qdsr.app.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.qdsr.app.Main;
+import picocli.CommandLine;
+
+/**
+ * A load balancer and real servers as separate processes on loopback, single-host DSR: the LB
+ * binds the VIP exactly, every RS binds the wildcard address on the VIP's port and only sends.
+ */
+final class Cluster implements AutoCloseable {
+    final InetSocketAddress vip;
+    final Path root;
+    final Path controlTls;
+    final Map<String, Integer> controlPorts = new LinkedHashMap<>();
+    final Map<String, NodeProcess> servers = new LinkedHashMap<>();
+    final List<NodeProcess> all = new ArrayList<>();
+    NodeProcess lb;
+
+    private Cluster(Path root, Path controlTls) throws IOException {
+        this.vip = new InetSocketAddress("127.0.0.1", NodeProcess.freeUdpPort());
+        this.root = root;
+        this.controlTls = controlTls;
+    }
+
+    /** Starts real servers {@code names} serving {@code root} and one LB in front of them. */
+    static Cluster start(Path tmp, Path root, List<String> names) throws Exception {
+        Path tls = certs(tmp.resolve("control-tls"), names);
+        Cluster c = new Cluster(root, tls);
+        try {
+            for (String name : names) {
+                c.controlPorts.put(name, NodeProcess.freeTcpPort());
+                c.startRs(name, tls);
+            }
+            c.startLb(tls, List.of("--control-tls", tls.toString()));
+        } catch (Exception | Error e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Runs {@code qdsr certs} in-process into {@code dir}. */
+    static Path certs(Path dir, List<String> rsNames) {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(out, true));
+        int code = cl.execute("certs", "--out", dir.toString(), "--rs-names", String.join(",", rsNames));
+        assertThat(code).as("certs: %s", out).isZero();
+        return dir;
+    }
+
+    /** Starts (or restarts) real server {@code name} on its control port. */
+    NodeProcess startRs(String name, Path tls) throws Exception {
+        NodeProcess rs = NodeProcess.start(name, "rs " + name + ": control on", List.of("rs",
+                "--control", "127.0.0.1:" + controlPorts.get(name), "--vip", "127.0.0.1:" + vip.getPort(),
+                "--control-tls", tls.toString(), "--name", name, "--root", root.toString(), "--bind", "WILDCARD"));
+        servers.put(name, rs);
+        all.add(rs);
+        return rs;
+    }
+
+    /** Starts the LB with one backend per real server and the given control-channel flags. */
+    NodeProcess startLb(Path tlsIgnored, List<String> controlFlags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("lb", "--listen", "127.0.0.1:" + vip.getPort()));
+        for (Map.Entry<String, Integer> e : controlPorts.entrySet()) {
+            args.add("--backend");
+            args.add(e.getKey() + "=127.0.0.1:" + e.getValue());
+        }
+        args.addAll(controlFlags);
+        lb = NodeProcess.start("lb", "lb lb: listening on", args);
+        all.add(lb);
+        return lb;
+    }
+
+    /** Waits until the LB logged {@code count} "backend NAME up" lines (or fails with the logs). */
+    void awaitBackendsUp(int count, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (countUp(lb.output()) < count) {
+            assertThat(System.nanoTime()).as("backends up; logs:\n%s", logs()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static int countUp(String log) {
+        int n = 0;
+        for (String line : log.split("\n")) {
+            if (line.matches(".*backend \\S+ up.*")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    String logs() {
+        return NodeProcess.logs(all);
+    }
+
+    @Override
+    public void close() {
+        NodeProcess.closeAll(all);
+    }
+
+    /** Writes files with the given sizes (seeded random content) under {@code root}. */
+    static Map<String, byte[]> writeFiles(Path root, Map<String, Integer> sizes, long seed) throws IOException {
+        Random random = new Random(seed);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+            byte[] b = new byte[e.getValue()];
+            random.nextBytes(b);
+            Path p = root.resolve(e.getKey());
+            Files.createDirectories(p.getParent());
+            Files.write(p, b);
+            files.put(e.getKey(), b);
+        }
+        return files;
+    }
+}
