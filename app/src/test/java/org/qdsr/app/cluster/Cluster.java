@@ -35,16 +35,27 @@ final class Cluster implements AutoCloseable {
         this.controlTls = controlTls;
     }
 
-    /** Starts real servers {@code names} serving {@code root} and one LB in front of them. */
+    /** Starts real servers {@code names} serving {@code root} and one LB in front of them (one cluster CA). */
     static Cluster start(Path tmp, Path root, List<String> names) throws Exception {
         Path tls = certs(tmp.resolve("control-tls"), names);
+        Cluster c = startServers(root, tls, names);
+        try {
+            c.startLb(List.of("--control-tls", tls.toString()));
+        } catch (Exception | Error e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Starts real servers only, with control TLS from {@code tls}; call {@link #startLb} next. */
+    static Cluster startServers(Path root, Path tls, List<String> names) throws Exception {
         Cluster c = new Cluster(root, tls);
         try {
             for (String name : names) {
                 c.controlPorts.put(name, NodeProcess.freeTcpPort());
                 c.startRs(name, tls);
             }
-            c.startLb(tls, List.of("--control-tls", tls.toString()));
         } catch (Exception | Error e) {
             c.close();
             throw e;
@@ -74,7 +85,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Starts the LB with one backend per real server and the given control-channel flags. */
-    NodeProcess startLb(Path tlsIgnored, List<String> controlFlags) throws Exception {
+    NodeProcess startLb(List<String> controlFlags) throws Exception {
         List<String> args = new ArrayList<>(List.of("lb", "--listen", "127.0.0.1:" + vip.getPort()));
         for (Map.Entry<String, Integer> e : controlPorts.entrySet()) {
             args.add("--backend");
