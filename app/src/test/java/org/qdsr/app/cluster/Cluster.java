@@ -28,6 +28,7 @@ final class Cluster implements AutoCloseable {
     final Map<String, NodeProcess> servers = new LinkedHashMap<>();
     final List<NodeProcess> all = new ArrayList<>();
     NodeProcess lb;
+    int lbMetricsPort;
 
     private Cluster(Path root, Path controlTls) throws IOException {
         this.vip = new InetSocketAddress("127.0.0.1", NodeProcess.freeUdpPort());
@@ -92,6 +93,9 @@ final class Cluster implements AutoCloseable {
             args.add(e.getKey() + "=127.0.0.1:" + e.getValue());
         }
         args.addAll(controlFlags);
+        lbMetricsPort = NodeProcess.freeTcpPort();
+        args.add("--metrics");
+        args.add("127.0.0.1:" + lbMetricsPort);
         lb = NodeProcess.start("lb", "lb lb: listening on", args);
         all.add(lb);
         return lb;
@@ -114,6 +118,26 @@ final class Cluster implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** The LB's Prometheus text exposition. */
+    String lbMetrics() throws IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + lbMetricsPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The value of the first sample line of {@code metrics} that starts with {@code prefix}. */
+    static double sample(String metrics, String prefix) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no sample " + prefix + " in:\n" + metrics);
     }
 
     String logs() {

@@ -61,9 +61,39 @@ class ProcessDsrTest {
                 assertThat(client.sources()).as("sources of every datagram the client received")
                         .containsExactly(cluster.vip);
             }
+            assertDirectServerReturn(cluster, files);
             assertThat(servedBy).as("x-served-by; logs:\n%s", cluster.logs()).containsExactlyInAnyOrder("rs1", "rs2");
             runGetCommand(cluster, files);
         }
+    }
+
+    /**
+     * The LB handed every stream off in isolated mode and sent almost nothing itself; the real
+     * servers' end-of-stream reports (which may trail the client's last byte) cover every body.
+     */
+    private static void assertDirectServerReturn(Cluster cluster, Map<String, byte[]> files) throws Exception {
+        long bodies = files.values().stream().mapToLong(b -> b.length).sum();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(10);
+        String metrics = cluster.lbMetrics();
+        double first = reported(metrics);
+        while (reported(metrics) < bodies && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            metrics = cluster.lbMetrics();
+        }
+        System.out.printf("ProcessDsrTest: reported bytes %.0f at first scrape, %.0f after %d ms (bodies %d)%n",
+                first, reported(metrics), (System.nanoTime() - start) / 1_000_000, bodies);
+        assertThat(Cluster.sample(metrics, "qdsr_lb_handoffs_total{mode=\"isolated\"}")).as(metrics)
+                .isEqualTo(files.size());
+        assertThat(Cluster.sample(metrics, "qdsr_lb_handoffs_total{mode=\"proxy\"}")).as(metrics).isZero();
+        assertThat(Cluster.sample(metrics, "qdsr_lb_proxy_relayed_bytes_total")).as(metrics).isZero();
+        assertThat(Cluster.sample(metrics, "qdsr_lb_vip_sent_bytes_total")).as(metrics).isLessThan(bodies / 100.0);
+        assertThat(reported(metrics)).as("body bytes %d; %s", bodies, metrics).isGreaterThanOrEqualTo(bodies);
+    }
+
+    private static double reported(String metrics) {
+        return Cluster.sample(metrics, "qdsr_lb_backend_reported_bytes_total{backend=\"rs1\"}")
+                + Cluster.sample(metrics, "qdsr_lb_backend_reported_bytes_total{backend=\"rs2\"}");
     }
 
     /** {@code qdsr get --output-dir} in-process for the same URLs: bytes match. */
