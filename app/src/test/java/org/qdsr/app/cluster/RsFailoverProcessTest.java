@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.qdsr.http3.session.Http3RequestException;
 import org.qdsr.http3.session.Http3Result;
+import org.qdsr.quic.connection.QuicConnection;
 import org.qdsr.rs.content.ServedBy;
 
 /**
@@ -93,6 +94,8 @@ class RsFailoverProcessTest {
                 Thread.sleep(100);
             }
             assertThat(rejoined).as("rs1 serves again within 15 s; logs:\n%s", cluster.logs()).isTrue();
+            assertThat(client.state()).isEqualTo(QuicConnection.State.ESTABLISHED);
+            assertThat(client.sources()).as("every datagram, before and after the failover").containsExactly(cluster.vip);
             System.out.printf("RsFailoverProcessTest: rs1 restarted and serving again after %d ms%n",
                     (System.nanoTime() - restarted) / 1_000_000);
         }
