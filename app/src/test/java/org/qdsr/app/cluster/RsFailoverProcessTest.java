@@ -75,7 +75,7 @@ class RsFailoverProcessTest {
                 }
             }
             String summary = "in flight at kill: " + inFlightAtKill + ", outcomes: " + outcomes + "\nlogs:\n"
-                    + cluster.logs();
+                    + cluster.logs() + "\nLB metrics:\n" + cluster.lbMetrics();
             System.out.println("RsFailoverProcessTest: in flight at kill " + inFlightAtKill + ", " + outcomes);
             assertThat(survivorCompleted).as(summary).isPositive();
             assertThat(failed).as("the killed server's streams cannot complete; " + summary).isPositive();
