@@ -101,13 +101,26 @@ final class Cluster implements AutoCloseable {
         return lb;
     }
 
-    /** Waits until the LB logged {@code count} "backend NAME up" lines (or fails with the logs). */
-    void awaitBackendsUp(int count, long timeoutMillis) throws InterruptedException {
+    /**
+     * Waits until the LB logged {@code count} "backend NAME up" lines and its metrics show that
+     * many backends up (the log line is written before the LB's loop has applied the change).
+     */
+    void awaitBackendsUp(int count, long timeoutMillis) throws Exception {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (countUp(lb.output()) < count) {
+        while (countUp(lb.output()) < count || upInMetrics() < count) {
             assertThat(System.nanoTime()).as("backends up; logs:\n%s", logs()).isLessThan(deadline);
             Thread.sleep(20);
         }
+    }
+
+    private int upInMetrics() throws Exception {
+        int n = 0;
+        for (String line : lbMetrics().split("\n")) {
+            if (line.startsWith("qdsr_lb_backend_up{") && line.endsWith(" 1.0")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static int countUp(String log) {
