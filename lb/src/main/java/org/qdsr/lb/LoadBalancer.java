@@ -100,8 +100,11 @@ public final class LoadBalancer implements AutoCloseable {
         return new ControlListener() {
             @Override
             public void onOpen(ControlChannel ch) {
-                onLoop(() -> core.backendUp(b.id(), ch::send));
-                LOG.log(System.Logger.Level.INFO, "backend {0} up ({1})", b.name(), ch.peerIdentity());
+                onLoop(() -> {
+                    core.backendUp(b.id(), ch::send);
+                    // logged once the loop took it: from here on, requests are routed to it
+                    LOG.log(System.Logger.Level.INFO, "backend {0} up ({1})", b.name(), ch.peerIdentity());
+                });
             }
 
             @Override
