@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "qdsr", mixinStandardHelpOptions = true, version = "qdsr 0.1.0",
         description = "QUIC and HTTP/3 with Direct Server Return.",
         subcommands = {ServerCommand.class, GetCommand.class, DemoCommand.class, StackBenchCommand.class,
-                CertsCommand.class, RsCommand.class, LbCommand.class, DsrBenchCommand.class})
+                CertsCommand.class, RsCommand.class, LbCommand.class, DsrBenchCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILURE = 1;
