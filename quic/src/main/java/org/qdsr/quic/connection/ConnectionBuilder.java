@@ -6,7 +6,7 @@ import org.qdsr.quic.crypto.StatelessResetTokens;
 import org.qdsr.quic.wire.ConnectionId;
 
 /** Collects the construction inputs shared by both roles. */
-class ConnectionBuilder {
+final class ConnectionBuilder {
     boolean isClient;
     ConnectionConfig config;
     RandomGenerator random;
@@ -19,7 +19,19 @@ class ConnectionBuilder {
     ClientOptions client;
     ServerOptions server;
 
-    void fillClient(ClientOptions o) {
+    static ConnectionBuilder client(ClientOptions o) {
+        ConnectionBuilder b = new ConnectionBuilder();
+        b.fillClient(o);
+        return b;
+    }
+
+    static ConnectionBuilder server(ServerOptions o) {
+        ConnectionBuilder b = new ConnectionBuilder();
+        b.fillServer(o);
+        return b;
+    }
+
+    private void fillClient(ClientOptions o) {
         isClient = true;
         client = o;
         config = o.config();
@@ -33,7 +45,7 @@ class ConnectionBuilder {
         resetTokens = new StatelessResetTokens(key);
     }
 
-    void fillServer(ServerOptions o) {
+    private void fillServer(ServerOptions o) {
         isClient = false;
         server = o;
         config = o.config();

@@ -166,13 +166,4 @@ final class ConnectionIds {
         }
         return ids;
     }
-
-    boolean isLocal(ConnectionId id) {
-        for (Issued i : local.values()) {
-            if (i.id().equals(id)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -75,7 +75,7 @@ final class FrameHandler {
         } else if (f instanceof PathChallengeFrame p) {
             space.pendingControl.add(new PathResponseFrame(p.data()));
         } else if (f instanceof PathResponseFrame p) {
-            c.path.onResponse(p.data(), now);
+            c.path.onResponse(p.data());
         } else if (f instanceof ConnectionCloseFrame cc) {
             c.enterDraining(new CloseReason(CloseReason.Kind.PEER_CLOSE, cc.application(), cc.errorCode(),
                     cc.reasonPhrase()), now);

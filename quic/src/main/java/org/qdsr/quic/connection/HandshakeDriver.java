@@ -96,16 +96,8 @@ final class HandshakeDriver implements TlsListener {
         return b.originalDestinationId;
     }
 
-    ConnectionId peerInitialSourceId() {
-        return peerInitialSourceId;
-    }
-
     void receiveCrypto(EncryptionLevel level, byte[] data, int off, int len) throws QuicException {
         tls.receive(level, data, off, len);
-    }
-
-    void dispose() {
-        // Nothing per connection: the server TLS context is shared and closed by its owner.
     }
 
     // ---- TlsListener -----------------------------------------------------------------------

@@ -2,7 +2,6 @@ package org.qdsr.quic.connection;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.qdsr.quic.EncryptionLevel;
 import org.qdsr.quic.QuicException;
 import org.qdsr.quic.TransportError;
 import org.qdsr.quic.crypto.PacketProtection;
@@ -206,7 +205,7 @@ final class PacketReceiver {
         if (pn > largestAppPacketFromPeer) {
             largestAppPacketFromPeer = pn;
             if (!c.isClient && !probingOnly && !from.equals(c.peerAddress) && c.handshakeConfirmed) {
-                c.spaces[QuicConnection.APPLICATION].pendingControl.add(c.path.startValidation(from, c.peerAddress, now));
+                c.spaces[QuicConnection.APPLICATION].pendingControl.add(c.path.startValidation());
                 c.peerAddress = from;
             }
         }
@@ -262,19 +261,5 @@ final class PacketReceiver {
             }
         }
         c.terminate(new CloseReason(CloseReason.Kind.VERSION_NEGOTIATION, false, 0, "no common QUIC version"), now);
-    }
-
-    static boolean isAmplificationLimited(QuicConnection c, int wanted) {
-        return !c.isClient && !c.addressValidated
-                && c.bytesSent + wanted > AMPLIFICATION_FACTOR * c.bytesReceived;
-    }
-
-    static EncryptionLevel levelOf(PacketType t) {
-        return switch (t) {
-            case INITIAL -> EncryptionLevel.INITIAL;
-            case HANDSHAKE -> EncryptionLevel.HANDSHAKE;
-            case ZERO_RTT -> EncryptionLevel.EARLY_DATA;
-            default -> EncryptionLevel.APPLICATION;
-        };
     }
 }

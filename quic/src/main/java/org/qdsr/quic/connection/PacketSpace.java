@@ -42,10 +42,6 @@ final class PacketSpace {
         return !discarded && sealer != null;
     }
 
-    long takePacketNumber() {
-        return nextPacketNumber++;
-    }
-
     void discard() {
         discarded = true;
         sealer = null;

@@ -1,6 +1,5 @@
 package org.qdsr.quic.connection;
 
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.qdsr.quic.wire.PathChallengeFrame;
@@ -12,40 +11,24 @@ import org.qdsr.quic.wire.PathChallengeFrame;
 final class PathValidator {
     private final RandomGenerator random;
     private byte[] outstanding;
-    private InetSocketAddress candidate;
-    private InetSocketAddress previous;
     private long validatedCount;
 
     PathValidator(RandomGenerator random) {
         this.random = random;
     }
 
-    /** Starts validating {@code address}; returns the PATH_CHALLENGE to send there. */
-    PathChallengeFrame startValidation(InetSocketAddress address, InetSocketAddress old, long now) {
+    /** Starts validating the peer's new address; returns the PATH_CHALLENGE to send there. */
+    PathChallengeFrame startValidation() {
         outstanding = new byte[8];
         random.nextBytes(outstanding);
-        candidate = address;
-        previous = old;
         return new PathChallengeFrame(outstanding.clone());
     }
 
-    void onResponse(byte[] data, long now) {
+    void onResponse(byte[] data) {
         if (outstanding != null && Arrays.equals(outstanding, data)) {
             outstanding = null;
             validatedCount++;
         }
-    }
-
-    boolean isValidating() {
-        return outstanding != null;
-    }
-
-    InetSocketAddress candidate() {
-        return candidate;
-    }
-
-    InetSocketAddress previous() {
-        return previous;
     }
 
     long validatedCount() {

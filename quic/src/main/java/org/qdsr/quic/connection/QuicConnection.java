@@ -46,7 +46,6 @@ public final class QuicConnection {
     final PacketAssembler assembler;
     final Timers timers = new Timers();
     final Multipath multipath;
-    final ConnectionBuilder builder;
 
     State state = State.HANDSHAKE;
     OneRttKeys oneRtt;
@@ -72,7 +71,7 @@ public final class QuicConnection {
     boolean ackElicitingSentSinceReceive;
     long zeroRttPacketsReceived;
 
-    QuicConnection(Builder b) {
+    QuicConnection(ConnectionBuilder b) {
         this.isClient = b.isClient;
         this.config = b.config;
         this.random = b.random;
@@ -83,7 +82,6 @@ public final class QuicConnection {
         this.cids = new ConnectionIds(random, b.resetTokens, config.connectionIdLength(), b.cidListener);
         this.path = new PathValidator(random);
         this.multipath = new Multipath(isClient, config);
-        this.builder = b;
         for (EncryptionLevel level : new EncryptionLevel[] {EncryptionLevel.INITIAL, EncryptionLevel.HANDSHAKE,
                 EncryptionLevel.APPLICATION}) {
             int i = spaceIndex(level);
@@ -107,7 +105,7 @@ public final class QuicConnection {
 
     /** Starts a client connection: the ClientHello is queued; poll to send it. */
     public static QuicConnection connect(ClientOptions options, long now) throws QuicException {
-        QuicConnection c = new QuicConnection(Builder.client(options));
+        QuicConnection c = new QuicConnection(ConnectionBuilder.client(options));
         c.handshake.startClient(now);
         c.timers.idleDeadline = now + c.config.maxIdleTimeout().toNanos();
         return c;
@@ -115,7 +113,7 @@ public final class QuicConnection {
 
     /** Accepts a server connection for a client's first Initial; feed that datagram with {@link #receive} next. */
     public static QuicConnection accept(ServerOptions options, long now) throws QuicException {
-        QuicConnection c = new QuicConnection(Builder.server(options));
+        QuicConnection c = new QuicConnection(ConnectionBuilder.server(options));
         c.handshake.startServer();
         c.timers.idleDeadline = now + c.config.maxIdleTimeout().toNanos();
         return c;
@@ -158,6 +156,20 @@ public final class QuicConnection {
         }
         announceKeyGeneration();
         return n;
+    }
+
+    /**
+     * Polls every datagram ready now into {@code buf} and hands each to {@code sink}; false if the
+     * sink refused one (the caller stops draining).
+     */
+    public boolean drainTo(byte[] buf, org.qdsr.quic.DatagramSink sink, long now) {
+        int n;
+        while ((n = poll(buf, now)) > 0) {
+            if (!sink.send(buf, 0, n, destination())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public InetSocketAddress destination() {
@@ -372,22 +384,21 @@ public final class QuicConnection {
      * those streams. The value contains traffic secrets: send it only over the TLS control channel.
      */
     public org.qdsr.quic.path.ConnectionSnapshot exportPath(long pathId, List<Long> streamIds, long credit) {
-        long usable = 0;
-        for (long id : streamIds) {
-            usable += Math.max(0, streams.handedOffLimit(id) >= 0 ? streams.handedOffLimit(id) : streams.peerLimit(id));
-        }
-        credit = reserveCredit(Math.min(credit, usable)); // no more than the streams may carry now
         ConnectionId dcid = peerConnectionIdForPath(pathId);
         if (oneRtt == null || dcid == null || !multipath.serverPaths()) {
             throw new IllegalStateException("path " + pathId + " is not available for a handoff");
         }
+        // Each stream's starting limit is covered by credit reserved for it, so that any final
+        // size up to that limit fits in the peer's connection credit (RFC 9000 §4.1, §4.5).
+        long available = Math.min(credit, streams.flow.sendCredit());
+        long reserved = 0;
         List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed = new java.util.ArrayList<>();
         for (long id : streamIds) {
-            // The stream limit the new sender starts with is bounded by the credit it carries, so
-            // that any final size up to that limit fits in the connection's credit (RFC 9000 §4.5).
-            long limit = Math.min(streams.handOff(id), credit);
+            long limit = Math.min(streams.handOff(id), available - reserved);
+            reserved += limit;
             handed.add(org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot.fresh(id, limit));
         }
+        credit = reserveCredit(reserved);
         var write = oneRtt.write();
         byte[] hp = org.qdsr.quic.path.ConnectionSnapshot.headerProtectionKeyFor(write.suite(),
                 oneRtt.firstWriteSecret());
@@ -499,7 +510,6 @@ public final class QuicConnection {
         }
         boolean announced = state == State.CLOSING || state == State.DRAINING;
         state = State.CLOSED;
-        handshake.dispose();
         if (!announced) {
             events.add(new ConnectionEvent.Closed(closeReason != null ? closeReason : CloseReason.idle()));
         }
@@ -586,20 +596,5 @@ public final class QuicConnection {
         long idleDeadline = Long.MAX_VALUE;
         long closeDeadline = Long.MAX_VALUE;
         long pacingDeadline = Long.MAX_VALUE;
-    }
-
-    // Builder is in its own file to keep this one short.
-    static final class Builder extends ConnectionBuilder {
-        static Builder client(ClientOptions o) {
-            Builder b = new Builder();
-            b.fillClient(o);
-            return b;
-        }
-
-        static Builder server(ServerOptions o) {
-            Builder b = new Builder();
-            b.fillServer(o);
-            return b;
-        }
     }
 }

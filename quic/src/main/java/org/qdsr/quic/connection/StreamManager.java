@@ -117,7 +117,7 @@ final class StreamManager {
     }
 
     /** The stream a received frame refers to, opening peer streams implicitly (RFC 9000 §3.2). */
-    private QuicStream forIncoming(long id, long frameType, boolean needsReceive) throws QuicException {
+    private QuicStream forIncoming(long id, long frameType) throws QuicException {
         QuicStream s = streams.get(id);
         if (s != null) {
             return s;
@@ -137,7 +137,7 @@ final class StreamManager {
         if (!StreamId.canReceive(f.streamId(), isClient)) {
             throw new QuicException(TransportError.STREAM_STATE_ERROR, f.type(), "STREAM on a send-only stream");
         }
-        QuicStream s = forIncoming(f.streamId(), f.type(), true);
+        QuicStream s = forIncoming(f.streamId(), f.type());
         if (s == null) {
             return;
         }
@@ -152,7 +152,7 @@ final class StreamManager {
         if (!StreamId.canReceive(f.streamId(), isClient)) {
             throw new QuicException(TransportError.STREAM_STATE_ERROR, f.type(), "RESET_STREAM on a send-only stream");
         }
-        QuicStream s = forIncoming(f.streamId(), f.type(), true);
+        QuicStream s = forIncoming(f.streamId(), f.type());
         if (s == null || s.recv.isReset()) {
             return;
         }
@@ -167,7 +167,7 @@ final class StreamManager {
         if (!StreamId.canSend(f.streamId(), isClient)) {
             throw new QuicException(TransportError.STREAM_STATE_ERROR, f.type(), "STOP_SENDING on a receive-only stream");
         }
-        QuicStream s = forIncoming(f.streamId(), f.type(), false);
+        QuicStream s = forIncoming(f.streamId(), f.type());
         if (s != null && s.handedOff) {
             events.accept(new ConnectionEvent.HandedOffStopSending(s.id, f.errorCode()));
             return null;
@@ -184,7 +184,7 @@ final class StreamManager {
         if (!StreamId.canSend(id, isClient)) {
             throw new QuicException(TransportError.STREAM_STATE_ERROR, frameType, "MAX_STREAM_DATA on a receive-only stream");
         }
-        QuicStream s = forIncoming(id, frameType, false);
+        QuicStream s = forIncoming(id, frameType);
         if (s != null && s.handedOff) {
             s.send.setMaxStreamData(limit); // remembered: it bounds the final size if the sender fails
             events.accept(new ConnectionEvent.HandedOffStreamCredit(id, limit));
@@ -324,12 +324,6 @@ final class StreamManager {
         return new ResetStreamFrame(id, errorCode, finalSize);
     }
 
-    /** The peer's MAX_STREAM_DATA for one of our sending streams, or -1. */
-    long peerLimit(long id) {
-        QuicStream s = streams.get(id);
-        return s == null || s.send == null ? -1 : s.send.maxStreamData();
-    }
-
     long handedOffLimit(long id) {
         QuicStream s = streams.get(id);
         return s == null || !s.handedOff ? -1 : s.send.maxStreamData();
@@ -465,23 +459,29 @@ final class StreamManager {
                 s.send.onStreamDataBlockedSent(limit);
             }
         }
-        for (boolean bidi : new boolean[] {true, false}) {
-            long limit = limits.streamsBlockedToSend(bidi);
-            if (limit >= 0) {
-                out.add(new org.qdsr.quic.wire.StreamsBlockedFrame(bidi, limit));
-                limits.onStreamsBlockedSent(bidi, limit);
-            }
-        }
+        collectStreamsBlocked(true, out);
+        collectStreamsBlocked(false, out);
     }
 
     /** MAX_STREAMS frames to send now, if the peer has used enough of its credit. */
     void collectMaxStreams(ArrayDeque<org.qdsr.quic.wire.Frame> out) {
-        for (boolean bidi : new boolean[] {true, false}) {
-            long max = limits.maxStreamsToAdvertise(bidi);
-            if (max >= 0) {
-                out.add(new MaxStreamsFrame(bidi, max));
-                limits.onMaxStreamsSent(bidi, max);
-            }
+        collectMaxStreams(true, out);
+        collectMaxStreams(false, out);
+    }
+
+    private void collectStreamsBlocked(boolean bidi, ArrayDeque<org.qdsr.quic.wire.Frame> out) {
+        long limit = limits.streamsBlockedToSend(bidi);
+        if (limit >= 0) {
+            out.add(new org.qdsr.quic.wire.StreamsBlockedFrame(bidi, limit));
+            limits.onStreamsBlockedSent(bidi, limit);
+        }
+    }
+
+    private void collectMaxStreams(boolean bidi, ArrayDeque<org.qdsr.quic.wire.Frame> out) {
+        long max = limits.maxStreamsToAdvertise(bidi);
+        if (max >= 0) {
+            out.add(new MaxStreamsFrame(bidi, max));
+            limits.onMaxStreamsSent(bidi, max);
         }
     }
 

@@ -59,11 +59,8 @@ public final class QuicClientEndpoint implements DatagramEndpoint {
     @Override
     public void drainTransmit(long now, DatagramSink sink) {
         for (Entry e : entries) {
-            int n;
-            while ((n = e.connection.poll(sendBuffer, now)) > 0) {
-                if (!sink.send(sendBuffer, 0, n, e.connection.destination())) {
-                    return;
-                }
+            if (!e.connection.drainTo(sendBuffer, sink, now)) {
+                return;
             }
         }
     }

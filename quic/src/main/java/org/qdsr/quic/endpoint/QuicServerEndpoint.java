@@ -230,11 +230,8 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             }
         }
         for (Entry e : entries.keySet()) {
-            int n;
-            while ((n = e.connection.poll(sendBuffer, now)) > 0) {
-                if (!sink.send(sendBuffer, 0, n, e.connection.destination())) {
-                    return;
-                }
+            if (!e.connection.drainTo(sendBuffer, sink, now)) {
+                return;
             }
         }
     }
