@@ -42,11 +42,23 @@ final class PacketAssembler {
     private final QuicConnection c;
     private final Recovery.Listener<SentFrames> listener = new RecoveryEvents();
     private final List<Pending> pending = new ArrayList<>(3);
+    /** Set while a packet whose data another machine holds is being written (instructed mode). */
+    private RemotePacket remote;
+    /** The packet being written ends with a remote STREAM frame and leaves as an instruction. */
+    static final int INSTRUCTED = -1;
+
+    /** Where the payload of the packet being written starts, for an instruction's prefix. */
+    private record RemotePacket(int payloadStart, long pn, int pnLength, int[] size) {
+    }
 
     /** A packet written but not yet sealed. */
     private record Pending(PacketSpace space, PacketType type, int start, int lengthOffset, int pnOffset,
                            int pnLength, int payloadEnd, long pn, boolean ackEliciting, SentFrames sent,
-                           PacketProtection keys, boolean padded) {
+                           PacketProtection keys, boolean padded, int instructedSize) {
+        /** True for a packet that leaves as a {@link org.qdsr.quic.path.SendInstruction}. */
+        boolean instructed() {
+            return instructedSize >= 0;
+        }
     }
 
     long pacedPolls;
@@ -95,6 +107,9 @@ final class PacketAssembler {
         if (pending.isEmpty()) {
             emptyPolls++;
             return 0;
+        }
+        if (pending.get(pending.size() - 1).instructed()) {
+            return recordInstructed(pending.remove(pending.size() - 1), now);
         }
         pos = padIfNeeded(out, pos, limit);
         return seal(out, pos, now);
@@ -175,7 +190,17 @@ final class PacketAssembler {
         int pnOffset = w.position() - pnLength;
         int payloadLimit = limit - TAG;
         SentFrames sent = new SentFrames();
+        remote = type == PacketType.ONE_RTT && pending.isEmpty() && start == 0
+                ? new RemotePacket(w.position(), pn, pnLength, new int[] {-1}) : null;
         boolean ackEliciting = writeFrames(w, payloadLimit, s, type, sent, now, mayUseCwnd);
+        int instructedSize = remote == null ? -1 : remote.size[0];
+        remote = null;
+        if (instructedSize >= 0) {
+            s.nextPacketNumber++;
+            pending.add(new Pending(s, type, start, -1, pnOffset, pnLength, 0, pn, true, sent, null, false,
+                    instructedSize));
+            return limit; // nothing else goes into this datagram
+        }
         if (c.recovery.ptoProbesWanted(s.recoveryIndex) > 0) {
             if (!ackEliciting && w.position() < payloadLimit) {
                 FrameCodec.write(PingFrame.INSTANCE, w);
@@ -189,7 +214,7 @@ final class PacketAssembler {
         }
         s.nextPacketNumber++;
         pending.add(new Pending(s, type, start, lengthOffset, pnOffset, pnLength, w.position(), pn, ackEliciting,
-                sent, keys, padded));
+                sent, keys, padded, -1));
         return w.position() + TAG;
     }
 
@@ -337,7 +362,17 @@ final class PacketAssembler {
     private boolean writeStreams(ByteWriter w, int limit, SentFrames sent) {
         boolean wrote = false;
         StreamManager.QuicStream st;
+        List<StreamManager.QuicStream> skipped = null;
         while (limit - w.position() > 24 && (st = c.streams.nextSendable()) != null) {
+            if (st.send.isRemote()) {
+                if (remote == null) {
+                    skipped = skipped == null ? new ArrayList<>(2) : skipped;
+                    skipped.add(st);
+                    continue;
+                }
+                wrote |= writeRemoteChunk(w, limit, st, sent);
+                break;
+            }
             int header = FrameCodec.streamFrameHeaderLength(st.id, st.send.sentOffset(), limit - w.position());
             int room = limit - w.position() - header;
             StreamChunk chunk = room < 0 ? null : st.send.nextChunk(room, c.streams.flow.sendCredit());
@@ -355,7 +390,36 @@ final class PacketAssembler {
             c.streams.requeueIfSendable(st);
             wrote = true;
         }
+        if (skipped != null) {
+            skipped.forEach(c.streams::requeueIfSendable);
+        }
         return wrote;
+    }
+
+    /** The last frame of the packet: a STREAM frame whose bytes the instruction's receiver fills. */
+    private boolean writeRemoteChunk(ByteWriter w, int limit, StreamManager.QuicStream st, SentFrames sent) {
+        int room = limit - w.position() - RemoteSending.maxStreamHeader(st.id);
+        StreamChunk chunk = room < 0 ? null : st.send.nextChunk(room, c.streams.flow.sendCredit());
+        if (chunk == null) {
+            c.streams.requeueIfSendable(st);
+            return false;
+        }
+        if (chunk.isNew()) {
+            c.streams.flow.onNewDataSent(chunk.length());
+        }
+        sent.addRange(st.id, chunk.offset(), chunk.length(), chunk.fin());
+        remote.size[0] = c.remoteSending.instruct(w, remote.payloadStart, remote.pn, remote.pnLength, st.id, chunk);
+        c.streams.requeueIfSendable(st);
+        return true;
+    }
+
+    /** Books a packet that left as an instruction: in flight, paced and recovered like any other. */
+    private int recordInstructed(Pending p, long now) {
+        c.recovery.onPacketSent(p.space.recoveryIndex, p.pn, now, p.instructedSize, true, true, p.sent);
+        c.oneRtt.onPacketSent(p.pn);
+        c.packetsSentInPhase++;
+        c.restartIdleTimerOnSend(now);
+        return INSTRUCTED;
     }
 
     private static boolean fits(ByteWriter w, int limit, int length) {
@@ -376,7 +440,7 @@ final class PacketAssembler {
         int extra = target - end;
         java.util.Arrays.fill(out, last.payloadEnd, last.payloadEnd + extra, (byte) 0);
         pending.add(new Pending(last.space, last.type, last.start, last.lengthOffset, last.pnOffset, last.pnLength,
-                last.payloadEnd + extra, last.pn, last.ackEliciting, last.sent, last.keys, true));
+                last.payloadEnd + extra, last.pn, last.ackEliciting, last.sent, last.keys, true, -1));
         return end + extra;
     }
 
@@ -450,7 +514,7 @@ final class PacketAssembler {
         int pnOffset = w.position() - 4;
         FrameCodec.write(s.pendingControl.poll(), w);
         pending.add(new Pending(s, type, start, lengthOffset, pnOffset, 4, w.position(), pn, false, new SentFrames(),
-                keys, false));
+                keys, false, -1));
         return w.position() + TAG;
     }
 

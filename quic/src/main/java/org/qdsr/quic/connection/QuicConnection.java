@@ -46,6 +46,7 @@ public final class QuicConnection {
     final PacketAssembler assembler;
     final Timers timers = new Timers();
     final Multipath multipath;
+    final RemoteSending remoteSending = new RemoteSending(this);
 
     State state = State.HANDSHAKE;
     OneRttKeys oneRtt;
@@ -79,6 +80,7 @@ public final class QuicConnection {
         this.maxDatagramSize = config.maxDatagramSize();
         this.recovery = RecoveryParts.create(config);
         this.streams = new StreamManager(isClient, config, events::add);
+        streams.onRemoteAcked(remoteSending::onAckedPrefixAdvanced);
         this.cids = new ConnectionIds(random, b.resetTokens, config.connectionIdLength(), b.cidListener);
         this.path = new PathValidator(random);
         this.multipath = new Multipath(isClient, config);
@@ -150,7 +152,10 @@ public final class QuicConnection {
         if (state == State.ESTABLISHED) {
             collectFlowControlUpdates();
         }
-        int n = assembler.nextDatagram(out, now);
+        int n;
+        while ((n = assembler.nextDatagram(out, now)) == PacketAssembler.INSTRUCTED) {
+            // the packet left as an instruction (pollInstruction); fill the next one
+        }
         if (n > 0) {
             bytesSent += n;
         }
@@ -398,7 +403,23 @@ public final class QuicConnection {
             reserved += limit;
             handed.add(org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot.fresh(id, limit));
         }
-        credit = reserveCredit(reserved);
+        return snapshot(dcid, pathId, reserveCredit(reserved), handed);
+    }
+
+    /**
+     * Exports what a holder of delegated streams ({@link #delegateStream}) needs to seal the
+     * packets it is instructed to send: the current 1-RTT write keys, the client's connection ID
+     * and address (path 0; no streams, no credit). Contains traffic secrets: control channel only.
+     */
+    public org.qdsr.quic.path.ConnectionSnapshot exportInstructed() {
+        if (oneRtt == null) {
+            throw new IllegalStateException("no 1-RTT keys yet");
+        }
+        return snapshot(cids.activePeer(), 0, 0, List.of());
+    }
+
+    private org.qdsr.quic.path.ConnectionSnapshot snapshot(ConnectionId dcid, long pathId, long credit,
+            List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed) {
         var write = oneRtt.write();
         byte[] hp = org.qdsr.quic.path.ConnectionSnapshot.headerProtectionKeyFor(write.suite(),
                 oneRtt.firstWriteSecret());
@@ -460,6 +481,52 @@ public final class QuicConnection {
     /** The sender a stream was handed to finished it (all data acknowledged, or reset). */
     public void onHandedOffStreamDone(long streamId) {
         streams.onHandedOffSendDone(streamId);
+    }
+
+    // ---- QDSR instructed mode: streams whose bytes another machine holds ----------------------
+
+    /**
+     * The response bytes of {@code streamId} live on another machine (a real server): this
+     * connection keeps numbering, pacing and recovering them in its one packet-number space, but
+     * each packet carrying them leaves as a {@link org.qdsr.quic.path.SendInstruction} from
+     * {@link #pollInstruction} instead of a datagram. Nothing may have been written on the stream.
+     */
+    public void delegateStream(long streamId) {
+        streams.delegate(streamId);
+    }
+
+    /** The holder has the stream's bytes up to {@code readyOffset} (its final size if {@code fin}); false if gone. */
+    public boolean remoteDataReady(long streamId, long readyOffset, boolean fin) {
+        return streams.announceRemote(streamId, readyOffset, fin);
+    }
+
+    /** The next packet for a remote holder to fill, seal and send, in packet-number order; null if none. */
+    public org.qdsr.quic.path.SendInstruction pollInstruction() {
+        return remoteSending.poll();
+    }
+
+    /** Pairs (stream ID, offset) of remote streams whose acknowledged prefix advanced since the last call. */
+    public long[] takeRemoteReleases() {
+        return remoteSending.takeReleases();
+    }
+
+    /** The holder sent instructed packet {@code pn} {@code delayNanos} after it was instructed. */
+    public void onInstructedSent(long pn, long delayNanos) {
+        recovery.onSendDelayed(APPLICATION, pn, delayNanos);
+    }
+
+    /** The holder could not send instructed packet {@code pn}: its frames are scheduled again. */
+    public void onInstructedNotSent(long pn, long now) {
+        recovery.onNeverSent(APPLICATION, pn, now, assembler.recoveryListener());
+    }
+
+    /** Datagram bytes and packets handed out as instructions so far. */
+    public long instructedBytes() {
+        return remoteSending.instructedBytes();
+    }
+
+    public long instructedPackets() {
+        return remoteSending.instructedPackets();
     }
 
     /** Client side: packets received on extra paths (sent by other machines in QDSR). */

@@ -48,6 +48,7 @@ final class StreamManager {
     private final LinkedHashSet<Long> maxStreamDataDue = new LinkedHashSet<>();
     private final LinkedHashSet<Long> blockedCandidates = new LinkedHashSet<>();
     private final Consumer<ConnectionEvent> events;
+    private java.util.function.BiConsumer<Long, Long> remoteAcked = (id, offset) -> { };
     final ConnectionFlowControl flow;
     final StreamLimits limits;
     private TransportParameters peer;
@@ -295,6 +296,34 @@ final class StreamManager {
         return s;
     }
 
+    /** Where acknowledged prefixes of remote streams are reported (QDSR instructed mode). */
+    void onRemoteAcked(java.util.function.BiConsumer<Long, Long> sink) {
+        this.remoteAcked = sink;
+    }
+
+    /** The stream's bytes are held elsewhere; only its offsets are scheduled here. */
+    void delegate(long id) {
+        QuicStream s = requireSend(id);
+        if (s.handedOff) {
+            throw new IllegalStateException("stream " + id + " was handed off");
+        }
+        s.send.markRemote();
+    }
+
+    /** The holder of a remote stream has bytes up to {@code readyOffset}; false if the stream is gone. */
+    boolean announceRemote(long id, long readyOffset, boolean fin) {
+        QuicStream s = streams.get(id);
+        if (s == null || s.send == null || !s.send.isRemote()) {
+            return false;
+        }
+        s.send.announceRemote(readyOffset, fin);
+        if (s.send.isBlocked()) {
+            blockedCandidates.add(id);
+        }
+        enqueue(s);
+        return true;
+    }
+
     /**
      * Gives a stream's send side away (QDSR handoff): this connection no longer sends on it.
      * Returns the peer's current MAX_STREAM_DATA for it, which the new sender starts from.
@@ -382,7 +411,11 @@ final class StreamManager {
         if (s == null || s.send == null) {
             return;
         }
+        long before = s.send.ackedOffset();
         s.send.onAcked(r.offset(), r.length(), r.fin());
+        if (s.send.isRemote() && (s.send.ackedOffset() > before || s.send.isFullyAcknowledged())) {
+            remoteAcked.accept(s.id, s.send.ackedOffset());
+        }
         if (s.writableWanted && s.send.bufferedBytes() < config.streamSendBuffer() / 2) {
             s.writableWanted = false;
             events.accept(new ConnectionEvent.StreamWritable(s.id));

@@ -127,6 +127,40 @@ public final class Recovery<T> {
         setLossDetectionTimer(now);
     }
 
+    /**
+     * Another machine sent packet {@code pn} on this endpoint's behalf {@code delayNanos} after it
+     * was recorded (QDSR instructed mode): its send time moves forward so RTT samples and the
+     * time threshold measure from when it really left (RFC 9002 §5.1, §6.1.2).
+     */
+    public void onSendDelayed(int space, long pn, long delayNanos) {
+        SentPacketQueue<T> q = spaces[space].sent;
+        int i = q.lowerBound(pn);
+        if (delayNanos <= 0 || i >= q.size() || q.pnAt(i) != pn || q.stateAt(i) != SentPacketQueue.OUTSTANDING) {
+            return;
+        }
+        SentPacket<T> p = q.packetAt(i);
+        q.replace(i, new SentPacket<>(pn, p.timeSentNanos() + delayNanos, p.size(), p.ackEliciting(), p.inFlight(),
+                p.payload()));
+    }
+
+    /**
+     * Packet {@code pn} never left (the machine told to send it could not): it leaves the bytes
+     * in flight without a congestion signal, and its frames go to {@code l.onLost} to be sent again.
+     */
+    public void onNeverSent(int space, long pn, long now, Listener<T> l) {
+        PacketSpace<T> s = spaces[space];
+        int i = s.sent.lowerBound(pn);
+        if (i >= s.sent.size() || s.sent.pnAt(i) != pn || s.sent.stateAt(i) != SentPacketQueue.OUTSTANDING) {
+            return;
+        }
+        SentPacket<T> p = s.sent.packetAt(i);
+        s.sent.remove(i, SentPacketQueue.LOST);
+        removeFromFlight(s, p);
+        s.sent.compact();
+        l.onLost(space, p);
+        setLossDetectionTimer(now);
+    }
+
     /** True if {@code bytes} more fit in the congestion window (probes may ignore this, §7.5). */
     public boolean canSend(int bytes) {
         return bytesInFlight + bytes <= cc.congestionWindow();

@@ -96,6 +96,11 @@ final class SentPacketQueue<T> {
         return (SentPacket<T>) packets[slot(index)];
     }
 
+    /** Replaces the outstanding packet at {@code index} (same packet number). */
+    void replace(int index, SentPacket<T> p) {
+        packets[slot(index)] = p;
+    }
+
     /** Marks the slot acked or lost, dropping the packet reference; advances the head past tombstones. */
     void remove(int index, byte newState) {
         int i = slot(index);

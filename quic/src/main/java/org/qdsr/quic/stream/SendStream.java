@@ -28,6 +28,8 @@ public final class SendStream {
     private long resetFinalSize = -1;
     private boolean resetAcked;
     private long blockedSentAt = -1;
+    /** The bytes live on another machine (QDSR instructed mode); only offsets are tracked here. */
+    private boolean remote;
 
     /**
      * @param initialMaxStreamData the peer's initial_max_stream_data_* for this stream (RFC 9000 §18.2)
@@ -59,8 +61,9 @@ public final class SendStream {
 
     /** Buffers up to the buffer limit; returns the number of bytes accepted (0 when full). */
     public int write(byte[] b, int off, int len) {
-        if (finished || reset) {
-            throw new IllegalStateException("stream " + streamId + (reset ? " was reset" : " is finished"));
+        if (finished || reset || remote) {
+            throw new IllegalStateException("stream " + streamId
+                    + (reset ? " was reset" : remote ? " is remote" : " is finished"));
         }
         int n = (int) Math.min(len, Math.max(0, bufferLimit - bufferedBytes()));
         if (n <= 0) {
@@ -101,6 +104,48 @@ public final class SendStream {
     /** Free space for {@link #write}. */
     public long writableBytes() {
         return reset || finished ? 0 : Math.max(0, bufferLimit - bufferedBytes());
+    }
+
+    // ---- remote data (QDSR instructed mode) ----
+
+    /**
+     * Declares that this stream's bytes are held by another machine: this side only numbers,
+     * schedules and tracks them, and {@link #copyData} is not available. Allowed before any byte
+     * was written.
+     */
+    public void markRemote() {
+        if (writtenOffset != ring.base() || ring.base() != 0 || finished || reset) {
+            throw new IllegalStateException("stream " + streamId + " already has data");
+        }
+        remote = true;
+    }
+
+    public boolean isRemote() {
+        return remote;
+    }
+
+    /**
+     * The remote holder has bytes up to {@code readyOffset} (the final size if {@code fin}).
+     * Offsets never move back; a FIN at a size other than the one announced before is rejected.
+     */
+    public void announceRemote(long readyOffset, boolean fin) {
+        if (!remote) {
+            throw new IllegalStateException("stream " + streamId + " is not remote");
+        }
+        if (reset) {
+            return;
+        }
+        if (finished ? readyOffset != writtenOffset : readyOffset < writtenOffset) {
+            throw new IllegalArgumentException("stream " + streamId + ": ready offset " + readyOffset
+                    + " after " + writtenOffset + (finished ? " (final)" : ""));
+        }
+        writtenOffset = readyOffset;
+        finished |= fin;
+    }
+
+    /** The offset below which every byte was acknowledged (the holder may free them). */
+    public long ackedOffset() {
+        return ring.base();
     }
 
     // ---- packetization ----
@@ -164,6 +209,9 @@ public final class SendStream {
 
     /** Copies buffered bytes {@code [offset, offset+length)} (not yet acknowledged) into a packet. */
     public void copyData(long offset, int length, byte[] dst, int dstOff) {
+        if (remote) {
+            throw new IllegalStateException("stream " + streamId + " holds no bytes (remote)");
+        }
         if (offset < ring.base() || offset + length > writtenOffset) {
             throw new IllegalArgumentException("range " + offset + "+" + length + " not buffered");
         }
@@ -317,7 +365,7 @@ public final class SendStream {
 
     /** Exports the state; a reset stream cannot be handed off. */
     public State exportState() {
-        if (reset) {
+        if (reset || remote) {
             throw new IllegalStateException("stream " + streamId + " was reset");
         }
         byte[] data = new byte[(int) bufferedBytes()];

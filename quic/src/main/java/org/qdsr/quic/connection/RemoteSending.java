@@ -1,0 +1,85 @@
+package org.qdsr.quic.connection;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import org.qdsr.quic.path.InstructedPacket;
+import org.qdsr.quic.path.SendInstruction;
+import org.qdsr.quic.stream.StreamChunk;
+import org.qdsr.quic.wire.ByteWriter;
+
+/**
+ * Streams whose bytes another machine holds (QDSR's {@code instructed} mode): this connection
+ * numbers, schedules, paces and recovers their packets like any other, but a packet carrying
+ * such a stream's data ends with that STREAM frame and leaves as a {@link SendInstruction}
+ * instead of a datagram. Acknowledged prefixes are collected for the holder to free.
+ */
+final class RemoteSending {
+    private final QuicConnection c;
+    private final ArrayDeque<SendInstruction> outbox = new ArrayDeque<>();
+    private final LinkedHashMap<Long, Long> released = new LinkedHashMap<>();
+    private long instructedBytes;
+    private long instructedPackets;
+
+    RemoteSending(QuicConnection c) {
+        this.c = c;
+    }
+
+    /**
+     * Writes the remote chunk's PADDING (if the header-protection sample needs it) and records
+     * the instruction for a packet whose payload so far ({@code payloadStart..w.position()})
+     * becomes the prefix. Returns the datagram size.
+     */
+    int instruct(ByteWriter w, int payloadStart, long pn, int pnLength, long streamId, StreamChunk chunk) {
+        int padding = InstructedPacket.paddingNeeded(pnLength, w.position() - payloadStart, streamId,
+                chunk.offset(), chunk.length());
+        for (int i = 0; i < padding; i++) {
+            w.writeUint8(0);
+        }
+        byte[] prefix = java.util.Arrays.copyOfRange(w.array(), payloadStart, w.position());
+        SendInstruction ins = new SendInstruction(pn, pnLength, c.oneRtt.writePhase(), c.oneRtt.writeGeneration(),
+                c.cids.activePeer(), streamId, chunk.offset(), chunk.length(), chunk.fin(), prefix);
+        outbox.add(ins);
+        instructedPackets++;
+        int size = ins.datagramSize();
+        instructedBytes += size;
+        return size;
+    }
+
+    /** The widest STREAM header a remote chunk of this stream can need (offset up to 2^62). */
+    static int maxStreamHeader(long streamId) {
+        return InstructedPacket.streamFrameHeaderLength(streamId, 1L << 40) + 4;
+    }
+
+    SendInstruction poll() {
+        return outbox.poll();
+    }
+
+    boolean hasInstructions() {
+        return !outbox.isEmpty();
+    }
+
+    /** The peer acknowledged every byte of a remote stream below {@code offset}. */
+    void onAckedPrefixAdvanced(long streamId, long offset) {
+        released.put(streamId, offset);
+    }
+
+    /** Pairs (stream ID, acknowledged offset) that advanced since the last call. */
+    long[] takeReleases() {
+        long[] out = new long[released.size() * 2];
+        int n = 0;
+        for (var e : released.entrySet()) {
+            out[n++] = e.getKey();
+            out[n++] = e.getValue();
+        }
+        released.clear();
+        return out;
+    }
+
+    long instructedBytes() {
+        return instructedBytes;
+    }
+
+    long instructedPackets() {
+        return instructedPackets;
+    }
+}
