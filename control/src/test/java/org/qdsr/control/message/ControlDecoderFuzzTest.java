@@ -42,7 +42,7 @@ class ControlDecoderFuzzTest {
         byte[] b = new byte[rnd.nextInt(64)];
         rnd.nextBytes(b);
         if (b.length > 0) {
-            b[0] = (byte) rnd.nextInt(0x1b); // mostly known types
+            b[0] = (byte) rnd.nextInt(MessageType.SEND_REPORT + 1); // mostly known types
         }
         return b;
     }
