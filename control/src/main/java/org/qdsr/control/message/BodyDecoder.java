@@ -31,7 +31,13 @@ final class BodyDecoder {
     }
 
     private static ControlMessage body(long type, ByteReader r) throws ControlProtocolException {
-        if (type == MessageType.ACK_FORWARD) {
+        if (type == MessageType.SEND_INSTRUCTIONS) {
+            return InstructedCodec.sendInstructions(r);
+        } else if (type == MessageType.SEND_REPORT) {
+            return InstructedCodec.sendReport(r);
+        } else if (type == MessageType.STREAM_READY) {
+            return InstructedCodec.streamReady(r);
+        } else if (type == MessageType.ACK_FORWARD) {
             return ackForward(r);
         } else if (type == MessageType.PROXY_DATA) {
             long key = r.readVarInt();
@@ -159,7 +165,7 @@ final class BodyDecoder {
         }
     }
 
-    private static boolean flag(ByteReader r) throws ControlProtocolException {
+    static boolean flag(ByteReader r) throws ControlProtocolException {
         int v = r.readUint8();
         if (v > 1) {
             throw new ControlProtocolException("flag byte " + v);
@@ -175,7 +181,7 @@ final class BodyDecoder {
         return (int) v;
     }
 
-    private static <T> T known(T value, String field) throws ControlProtocolException {
+    static <T> T known(T value, String field) throws ControlProtocolException {
         if (value == null) {
             throw new ControlProtocolException("unknown " + field);
         }

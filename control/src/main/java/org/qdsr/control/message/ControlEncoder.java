@@ -62,7 +62,13 @@ public final class ControlEncoder {
     }
 
     private void writeBody(ControlMessage m) {
-        if (m instanceof AckForward a) {
+        if (m instanceof SendInstructions s) {
+            InstructedCodec.write(out, s);
+        } else if (m instanceof SendReport s) {
+            InstructedCodec.write(out, s);
+        } else if (m instanceof StreamReady s) {
+            InstructedCodec.write(out, s);
+        } else if (m instanceof AckForward a) {
             ackForward(a);
         } else if (m instanceof ProxyData d) {
             out.varint(d.connectionKey());

@@ -2,6 +2,7 @@ package org.qdsr.control.message;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.qdsr.quic.wire.ConnectionId;
 import org.qdsr.quic.wire.VarInt;
 
 /** A growable byte array with the field writers the message bodies use (network byte order). */
@@ -58,6 +59,14 @@ final class FrameBuffer {
     void lengthPrefixed(byte[] b) {
         varint(b.length);
         bytes(b, 0, b.length);
+    }
+
+    /** Length-prefixed connection ID bytes, copied straight in. */
+    void lengthPrefixed(ConnectionId id) {
+        varint(id.length());
+        ensure(id.length());
+        id.copyTo(buf, size);
+        size += id.length();
     }
 
     /** Length-prefixed UTF-8. */

@@ -7,7 +7,8 @@ import java.util.Objects;
  * LB to RS: serve request stream {@code streamId} of client connection {@code connectionKey}.
  * {@code snapshot} is {@code org.qdsr.quic.path.ConnectionSnapshot#encode()} and holds the 1-RTT
  * write secret: it is SECRET and never printed. In {@link Mode#PROXY} the RS answers with
- * {@link ProxyHead} and {@link ProxyData} over the channel instead of sending to the client.
+ * {@link ProxyHead} and {@link ProxyData} over the channel instead of sending to the client; in
+ * {@link Mode#INSTRUCTED} it reports {@link StreamReady} and sends what {@link SendInstructions} say.
  *
  * @param handoffId     LB-chosen ID, unique per channel, echoed in logs
  * @param connectionKey LB-local ID of the client connection (0..2^62-1), used by every later message
@@ -20,7 +21,14 @@ public record Handoff(long handoffId, long connectionKey, long streamId, byte[] 
         /** Direct Server Return on the RS's own path (packet-number space). */
         ISOLATED(1),
         /** The RS streams the response back to the LB over the control channel. */
-        PROXY(2);
+        PROXY(2),
+        /**
+         * The LB numbers every packet and runs recovery and congestion control; the RS keeps the
+         * response bytes ({@link StreamReady}) and fills, seals and sends only the packets the LB
+         * tells it to ({@link SendInstructions}). Same body as {@link #ISOLATED} (the snapshot
+         * carries the 1-RTT write keys, the client CID and address; path ID 0).
+         */
+        INSTRUCTED(3);
 
         private final int code;
 

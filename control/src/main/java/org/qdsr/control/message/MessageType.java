@@ -26,6 +26,9 @@ public final class MessageType {
     public static final int LOAD_REPORT = 0x18;
     public static final int PROXY_HEAD = 0x19;
     public static final int PROXY_DATA = 0x1a;
+    public static final int STREAM_READY = 0x1b;
+    public static final int SEND_INSTRUCTIONS = 0x1c;
+    public static final int SEND_REPORT = 0x1d;
 
     /** First code of the optional-extension range. */
     public static final long FIRST_OPTIONAL = 0x40;

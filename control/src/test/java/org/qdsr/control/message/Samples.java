@@ -1,6 +1,8 @@
 package org.qdsr.control.message;
 
 import java.util.List;
+import org.qdsr.quic.path.SendInstruction;
+import org.qdsr.quic.wire.ConnectionId;
 
 /** One instance of every message type, with non-trivial field values. */
 public final class Samples {
@@ -36,6 +38,25 @@ public final class Samples {
                 new ProxyHead(9, 4, 200, List.of(new Header("content-length", "5")), 5),
                 new ProxyHead(9, 8, 404, List.of(), -1),
                 new ProxyData(9, 4, 0, "hello".getBytes(), true),
-                new ProxyData(9, 4, 5, new byte[0], false));
+                new ProxyData(9, 4, 5, new byte[0], false),
+                new Handoff(44, 10, 0, SECRET, req, Handoff.Mode.INSTRUCTED),
+                new StreamReady(9, 4, 1234, false),
+                new StreamReady(MAX, MAX, MAX, true),
+                SendInstructions.of(9, 1, List.of(packet(100, 2, 0, 1100, false, new byte[0]),
+                        packet(101, 4, 1100, 7, true, new byte[] {0x00, 0x00, 0x01})), new long[] {4, 900, 8, 0}),
+                SendInstructions.of(MAX, MAX, List.of(new SendInstruction(MAX, 4, true, MAX, ConnectionId.of(new byte[20]),
+                        MAX, MAX - SendInstructions.MAX_LENGTH, SendInstructions.MAX_LENGTH, true,
+                        new byte[SendInstructions.MAX_PREFIX])), new long[] {MAX, MAX}),
+                SendInstructions.releasesOnly(9, 2, new long[] {4, 1107}),
+                SendReport.allSent(9, 1, 2, 35),
+                new SendReport(MAX, MAX, 0, MAX, new long[] {3, MAX}, SendReport.FailReason.DATA_NOT_HELD));
+    }
+
+    static final long MAX = (1L << 62) - 1;
+    static final ConnectionId DCID = ConnectionId.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+
+    /** A packet of generation 3, key phase 1, to {@link #DCID}, on stream 4. */
+    static SendInstruction packet(long pn, int pnLength, long offset, int length, boolean fin, byte[] prefix) {
+        return new SendInstruction(pn, pnLength, true, 3, DCID, 4, offset, length, fin, prefix);
     }
 }
