@@ -50,6 +50,7 @@ final class LbConnection implements ConnectionHandler {
     private final Map<Integer, Long> creditGiven = new HashMap<>();
     /** Isolated streams whose backend asked for more credit than we could give yet. */
     private final java.util.LinkedHashSet<Long> creditWaiters = new java.util.LinkedHashSet<>();
+    private final InstructedDelivery instructed;
     private QuicConnection conn;
     private long now;
     private boolean closed;
@@ -83,6 +84,14 @@ final class LbConnection implements ConnectionHandler {
         this.key = key;
         this.session = new Http3ServerSession(this::dispatch);
         this.session.setEventTap(this::onEvent);
+        this.instructed = new InstructedDelivery(key, this::send, core.metrics());
+    }
+
+    /** Instructed mode: instructions and releases of this loop turn go to the backends. */
+    void flushInstructions(long now) {
+        if (conn != null && !closed) {
+            instructed.flush(conn, now);
+        }
     }
 
     @Override
@@ -153,7 +162,11 @@ final class LbConnection implements ConnectionHandler {
         long path = wantsIsolated() ? pathFor(b) : -1;
         RequestHead head = toHead(req, ctx.body());
         long id = ctx.streamId();
-        if (path >= 0) {
+        if (path < 0 && core.settings().mode() != LoadBalancerCore.Mode.PROXY) {
+            ctx.detach();
+            core.instructing(this);
+            instructed.handOff(conn, b, id, head, core.nextHandoffId());
+        } else if (path >= 0) {
             ctx.detach();
             ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
             creditGiven.merge(b.id(), snapshot.connectionCredit(), Long::sum);
@@ -172,7 +185,8 @@ final class LbConnection implements ConnectionHandler {
     }
 
     private boolean wantsIsolated() {
-        return core.settings().mode() != LoadBalancerCore.Mode.PROXY && conn.serverPathsEnabled();
+        LoadBalancerCore.Mode m = core.settings().mode();
+        return (m == LoadBalancerCore.Mode.AUTO || m == LoadBalancerCore.Mode.ISOLATED) && conn.serverPathsEnabled();
     }
 
     /** One path per backend per connection; -1 when the client issued no more path IDs. */
@@ -225,12 +239,16 @@ final class LbConnection implements ConnectionHandler {
             }
         } else if (e instanceof ConnectionEvent.HandedOffStopSending s) {
             forward(s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode());
+        } else if (e instanceof ConnectionEvent.StopSending s && instructed.owns(s.streamId())) {
+            instructed.onStopSending(s.streamId(), s.errorCode());
         } else if (e instanceof ConnectionEvent.StopSending s) {
             Handed h = handed.remove(s.streamId());
             if (h != null) {
                 send(h.backend, new StreamControl(key, s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode()));
                 h.backend.onStreamDone(0);
             }
+        } else if (e instanceof ConnectionEvent.StreamAcknowledged a && instructed.owns(a.streamId())) {
+            instructed.onAcknowledged(a.streamId());
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a) {
             Handed h = handed.get(a.streamId());
             if (h != null && !h.isolated()) {
@@ -274,6 +292,8 @@ final class LbConnection implements ConnectionHandler {
             h.backend.onStreamDone(0);
         }
         involved.addAll(backendOfPath.values());
+        involved.addAll(instructed.involvedBackends());
+        instructed.onClosed();
         for (Backend b : involved) {
             send(b, new ConnectionClosed(key, code));
         }
@@ -288,7 +308,13 @@ final class LbConnection implements ConnectionHandler {
         if (conn == null || closed) {
             return;
         }
-        if (m instanceof StreamReport r) {
+        if (m instanceof org.qdsr.control.message.StreamReady r) {
+            instructed.onStreamReady(conn, from, r);
+        } else if (m instanceof org.qdsr.control.message.SendReport r) {
+            instructed.onSendReport(conn, from, r, now);
+        } else if (m instanceof StreamReport r && instructed.owns(r.streamId())) {
+            instructed.onStreamReport(conn, from, r);
+        } else if (m instanceof StreamReport r) {
             onReport(from, r);
         } else if (m instanceof CreditRequest cr) {
             wantCredit(cr.streamId());
@@ -352,6 +378,7 @@ final class LbConnection implements ConnectionHandler {
         if (conn == null || closed) {
             return;
         }
+        instructed.onBackendDown(conn, b);
         List<Long> isolated = new ArrayList<>();
         List<Handed> isolatedHanded = new ArrayList<>();
         for (var it = handed.entrySet().iterator(); it.hasNext();) {

@@ -5,6 +5,10 @@ public final class LbMetrics {
     public long connections;
     public long handoffsIsolated;
     public long handoffsProxy;
+    public long handoffsInstructed;
+    /** Instructed mode: packets instructed to backends, and those they reported as not sent. */
+    public long instructionsSent;
+    public long instructionsFailed;
     public long acksForwarded;
     public long proxyBytes;
     public long noBackend;
@@ -23,7 +27,8 @@ public final class LbMetrics {
     @Override
     public String toString() {
         return "connections=" + connections + " handoffs(isolated=" + handoffsIsolated + " proxy=" + handoffsProxy
-                + ") acksForwarded=" + acksForwarded + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
+                + " instructed=" + handoffsInstructed + ") instructions=" + instructionsSent + "/failed="
+                + instructionsFailed + " acksForwarded=" + acksForwarded + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
                 + " streamsFailed=" + streamsFailed + " controlSendFailures=" + controlSendFailures;
     }
 }

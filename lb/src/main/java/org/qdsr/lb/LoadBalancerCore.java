@@ -29,8 +29,11 @@ import org.qdsr.quic.tls.ServerTlsContext;
  * {@link #backendUp}, {@link #backendDown} and {@link #onBackendMessage}. Single-threaded.
  */
 public final class LoadBalancerCore implements DatagramEndpoint {
-    /** Delivery mode (DESIGN.md): AUTO picks isolated when the client supports server paths. */
-    public enum Mode { AUTO, ISOLATED, PROXY }
+    /**
+     * Delivery mode (DESIGN.md): AUTO picks isolated when the client supports server paths and
+     * instructed otherwise; ISOLATED falls back to instructed for clients without server paths.
+     */
+    public enum Mode { AUTO, ISOLATED, INSTRUCTED, PROXY }
 
     /** Settings of the core. */
     public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths) {
@@ -53,6 +56,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private final Router router;
     private final List<Backend> backends = new ArrayList<>();
     private final Map<Long, LbConnection> connections = new HashMap<>();
+    /** Connections with instructed streams: their instructions are flushed after every drain. */
+    private final java.util.Set<LbConnection> instructing = new java.util.LinkedHashSet<>();
     private final QuicServerEndpoint endpoint;
     private final LbMetrics metrics = new LbMetrics();
     private long nextConnectionKey;
@@ -123,12 +128,21 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             return h.connectionKey();
         } else if (m instanceof AckForward a) {
             return a.connectionKey();
+        } else if (m instanceof org.qdsr.control.message.StreamReady r) {
+            return r.connectionKey();
+        } else if (m instanceof org.qdsr.control.message.SendReport r) {
+            return r.connectionKey();
         }
         return -1;
     }
 
     void forget(LbConnection c) {
         connections.remove(c.key);
+        instructing.remove(c);
+    }
+
+    void instructing(LbConnection c) {
+        instructing.add(c);
     }
 
     Router router() {
@@ -170,6 +184,9 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     @Override
     public void drainTransmit(long now, DatagramSink sink) {
         endpoint.drainTransmit(now, sink);
+        for (LbConnection c : instructing) {
+            c.flushInstructions(now);
+        }
     }
 
     @Override

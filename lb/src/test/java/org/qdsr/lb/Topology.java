@@ -45,9 +45,13 @@ final class Topology {
     long controlBytes;
 
     Topology(long seed, int serverCount, LoadBalancerCore.Mode mode) {
+        this(seed, serverCount, mode, org.qdsr.quic.connection.ConnectionConfig.defaults());
+    }
+
+    Topology(long seed, int serverCount, LoadBalancerCore.Mode mode, org.qdsr.quic.connection.ConnectionConfig lbConfig) {
         random = new SplittableRandom(seed);
         net = SimNetwork.seeded(seed);
-        lb = new LoadBalancerCore(LoadBalancerCore.Settings.defaults().withMode(mode), TLS,
+        lb = new LoadBalancerCore(LoadBalancerCore.Settings.defaults().withMode(mode).withConnectionConfig(lbConfig), TLS,
                 new Router(List.of(), Policy.roundRobin()), random.split());
         lbNode = net.attach(VIP, lb);
         net.attach(CLIENT, client);

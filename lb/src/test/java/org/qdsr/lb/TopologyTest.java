@@ -105,9 +105,61 @@ class TopologyTest {
         }
     }
 
+    /**
+     * An unmodified client (one packet-number space, no server paths): the LB numbers and
+     * recovers every packet, the real servers fill, seal and send them (instructed mode).
+     */
     @Test
-    void clientWithoutServerPathsIsProxied() throws Exception {
-        Topology t = new Topology(78, 2, LoadBalancerCore.Mode.AUTO);
+    void fiftyStreamsOfAnUnmodifiedClientAreInstructedByteExact() throws Exception {
+        Topology t = new Topology(78, 3, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000).withLoss(0.01).withReordering(0.01));
+        Http3ClientSession session = t.connect(false);
+        List<Fetch> fetches = fetchAll(t, session);
+
+        for (Fetch f : fetches) {
+            assertThat(f.result).isCompleted();
+            assertThat(f.result.get().response().status()).isEqualTo(200);
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).as("body of %d bytes", f.size).isTrue();
+        }
+        t.net.runFor(SECOND); // the client's last ACKs reach the LB
+        for (Backend b : t.lb.backends()) {
+            assertThat(b.handoffs()).as("handoffs to %s", b.name()).isPositive();
+            assertThat(b.outstanding()).as("streams still counted at %s", b.name()).isZero();
+        }
+        assertThat(t.lastClient.multipathNegotiated()).isFalse();
+        assertThat(t.lb.stats().handoffsInstructed).isEqualTo(STREAMS);
+        assertThat(t.lb.stats().handoffsProxy).isZero();
+        long total = totalBytes(fetches);
+        long lbBytes = t.lbNode.sentBytes();
+        long rsBytes = t.serverNodes.stream().mapToLong(n -> n.sentBytes()).sum();
+        assertThat(lbBytes).as("LB bytes vs %d response bytes", total).isLessThan(total / 50);
+        assertThat(rsBytes).isGreaterThan(total);
+        assertThat(t.lb.stats().instructionsSent).isGreaterThan(total / 1400);
+    }
+
+    @Test
+    void instructedRealServersFollowTheLoadBalancersKeyUpdates() throws Exception {
+        Topology t = new Topology(82, 2, LoadBalancerCore.Mode.AUTO,
+                org.qdsr.quic.connection.ConnectionConfig.defaults().withKeyUpdateInterval(200));
+        t.net.setDefaultConditions(LinkConditions.delay(3_000_000).withLoss(0.005));
+        Http3ClientSession session = t.connect(false);
+        List<Fetch> fetches = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            fetches.add(new Fetch(700_000, body, Topology.get(session, "/bytes/700000", body)));
+        }
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 60 * SECOND);
+        for (Fetch f : fetches) {
+            assertThat(f.result.get().response().status()).isEqualTo(200);
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
+        }
+        assertThat(t.lastClient.keyGeneration()).as("client followed the LB's key updates").isGreaterThan(1);
+        assertThat(t.lb.stats().handoffsInstructed).isEqualTo(6);
+    }
+
+    @Test
+    void proxyModeIsForcedForAnyClient() throws Exception {
+        Topology t = new Topology(83, 2, LoadBalancerCore.Mode.PROXY);
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
         Http3ClientSession session = t.connect(false);
         ByteArrayOutputStream body = new ByteArrayOutputStream();

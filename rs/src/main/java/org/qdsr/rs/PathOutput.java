@@ -10,24 +10,60 @@ import org.qdsr.rs.content.ResponseHead;
 
 /**
  * HTTP/3 response stream bytes (RFC 9114 §4.1: one HEADERS frame, then DATA frames) written into
- * a {@link PathSender}. A known content length becomes a single DATA frame whose header is sent
+ * a {@link Target}: a {@link PathSender} stream (isolated mode) or an {@link InstructedOutput}
+ * buffer (instructed mode). A known content length becomes a single DATA frame whose header is sent
  * with the HEADERS frame, so body bytes go in unframed; an unknown length frames every chunk.
  */
 final class PathOutput implements StreamOutput {
     /** Largest DATA frame header (type + 8-byte length varint). */
     private static final int MAX_DATA_HEADER = 9;
 
-    private final PathSender sender;
-    private final long streamId;
+    /** Where the stream bytes go. */
+    interface Target {
+        /** Accepts up to {@code len} bytes; returns how many it took. */
+        int write(byte[] b, int off, int len);
+
+        long writableBytes();
+
+        void finish();
+
+        void reset(long errorCode);
+    }
+
+    private final Target target;
     private final byte[] frameHeader = new byte[MAX_DATA_HEADER];
     private byte[] pending = new byte[0];
     private int pendingOffset;
     private boolean framePerChunk;
     private long written;
 
-    PathOutput(PathSender sender, long streamId) {
-        this.sender = sender;
-        this.streamId = streamId;
+    PathOutput(Target target) {
+        this.target = target;
+    }
+
+    /** Isolated mode: the stream of a path sender. */
+    static PathOutput onPath(PathSender sender, long streamId) {
+        return new PathOutput(new Target() {
+            @Override
+            public int write(byte[] b, int off, int len) {
+                return sender.write(streamId, b, off, len);
+            }
+
+            @Override
+            public long writableBytes() {
+                return sender.writableBytes(streamId);
+            }
+
+            @Override
+            public void finish() {
+                sender.finish(streamId);
+            }
+
+            @Override
+            public void reset(long errorCode) {
+                sender.resetStream(streamId, errorCode);
+            }
+        });
     }
 
     /** The HEADERS frame of {@code head} (RFC 9114 §4.3.2): :status, then content-length when known. */
@@ -62,7 +98,7 @@ final class PathOutput implements StreamOutput {
 
     private boolean flushPending() {
         if (pendingOffset < pending.length) {
-            int n = sender.write(streamId, pending, pendingOffset, pending.length - pendingOffset);
+            int n = target.write(pending, pendingOffset, pending.length - pendingOffset);
             pendingOffset += n;
             written += n;
         }
@@ -74,7 +110,7 @@ final class PathOutput implements StreamOutput {
         if (!flushPending()) {
             return 0;
         }
-        long room = sender.writableBytes(streamId);
+        long room = target.writableBytes();
         return framePerChunk ? Math.max(0, room - MAX_DATA_HEADER) : room;
     }
 
@@ -85,19 +121,19 @@ final class PathOutput implements StreamOutput {
                 return;
             }
             int h = FrameWriter.writeDataFrameHeader(new ByteWriter(frameHeader), len);
-            written += sender.write(streamId, frameHeader, 0, h);
+            written += target.write(frameHeader, 0, h);
         }
-        written += sender.write(streamId, b, off, len);
+        written += target.write(b, off, len);
     }
 
     @Override
     public void finish() {
-        sender.finish(streamId);
+        target.finish();
     }
 
     @Override
     public void reset(long errorCode) {
-        sender.resetStream(streamId, errorCode);
+        target.reset(errorCode);
     }
 
     @Override

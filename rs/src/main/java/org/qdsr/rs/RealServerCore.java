@@ -17,6 +17,7 @@ import org.qdsr.control.message.CreditGrant;
 import org.qdsr.control.message.Handoff;
 import org.qdsr.control.message.KeyUpdate;
 import org.qdsr.control.message.LoadReport;
+import org.qdsr.control.message.SendInstructions;
 import org.qdsr.control.message.StreamControl;
 import org.qdsr.quic.DatagramEndpoint;
 import org.qdsr.quic.DatagramSink;
@@ -68,6 +69,7 @@ public final class RealServerCore implements DatagramEndpoint {
     private final Config config;
     private final DoubleSupplier cpuLoad;
     private final StreamPump pump;
+    private final InstructedSender instructed;
     private final Map<Key, RsConnection> connections = new HashMap<>();
     private final Set<Long> links = new HashSet<>();
     private final ArrayDeque<RsConnection> ready = new ArrayDeque<>();
@@ -86,6 +88,7 @@ public final class RealServerCore implements DatagramEndpoint {
         this.config = config;
         this.cpuLoad = cpuLoad;
         this.pump = new StreamPump(source, sink, config, counters);
+        this.instructed = new InstructedSender(sink, counters);
     }
 
     public RealServerCore(ContentSource source, MessageSink sink) {
@@ -174,6 +177,10 @@ public final class RealServerCore implements DatagramEndpoint {
         } else if (m instanceof KeyUpdate k && c.sender != null) {
             c.sender.onKeyUpdate(k.newWriteSecret(), k.keyPhase());
             afterSenderCall(c);
+        } else if (m instanceof KeyUpdate k && c.sealer != null) {
+            c.sealer.updateKeys(k.generation(), k.keyPhase(), k.newWriteSecret());
+        } else if (m instanceof SendInstructions si) {
+            onInstructions(c, si, now);
         } else {
             counters.messagesIgnored++;
         }
@@ -190,6 +197,8 @@ public final class RealServerCore implements DatagramEndpoint {
             return k.connectionKey();
         } else if (m instanceof Handoff h) {
             return h.connectionKey();
+        } else if (m instanceof SendInstructions s) {
+            return s.connectionKey();
         }
         return null;
     }
@@ -224,6 +233,21 @@ public final class RealServerCore implements DatagramEndpoint {
             return;
         }
         afterSenderCall(c);
+    }
+
+    /** Instructed mode: releases apply now (they may free window for more content); packets go on the next turn. */
+    private void onInstructions(RsConnection c, SendInstructions m, long now) {
+        for (int i = 0; i < m.releaseCount(); i++) {
+            pump.onRelease(c, m.releasedStreamId(i), m.releasedOffset(i));
+        }
+        if (m.packetCount() > 0) {
+            if (c.sealer == null) {
+                counters.instructedFailures += m.packetCount();
+            }
+            c.instructions.add(new InstructedSender.Batch(m, now));
+        }
+        markReady(c);
+        markDirty(c);
     }
 
     private void afterSenderCall(RsConnection c) {
@@ -273,6 +297,10 @@ public final class RealServerCore implements DatagramEndpoint {
             }
             pump.pumpAll(c, now);
             markDirty(c);
+            if (c.sealer != null) {
+                instructed.send(c, now, out);
+                instructed.announce(c);
+            }
             if (c.sender == null) {
                 continue;
             }

@@ -29,6 +29,8 @@ final class ResponseStream {
     /** Highest MAX_STREAM_DATA seen before the stream joined the sender. */
     long maxStreamData = -1;
     StreamOutput output;
+    /** Instructed mode: the buffer behind {@link #output}. */
+    InstructedOutput instructed;
     private State state = State.WAITING_HEAD;
     private long bodyLength = -1;
     private long bodyWritten;

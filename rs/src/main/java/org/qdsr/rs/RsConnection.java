@@ -14,6 +14,11 @@ final class RsConnection {
     final long connectionKey;
     final Map<Long, ResponseStream> streams = new LinkedHashMap<>();
     PathSender sender;
+    /** Instructed mode: the connection's write keys and the client's address (from the first handoff). */
+    org.qdsr.quic.path.InstructedSealer sealer;
+    java.net.InetSocketAddress client;
+    /** Instructed mode: batches waiting for the next send turn. */
+    final java.util.ArrayDeque<InstructedSender.Batch> instructions = new java.util.ArrayDeque<>();
     boolean closed;
     /** In the ready queue (has something to pump or send). */
     boolean queued;

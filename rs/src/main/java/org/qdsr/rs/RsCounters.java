@@ -16,6 +16,7 @@ public final class RsCounters {
     public volatile long datagramsSent;
     public volatile long bytesSent;
     public volatile long datagramsDropped;
+    public volatile long instructedFailures;
 
     @Override
     public String toString() {

@@ -54,6 +54,7 @@ final class StreamPump {
             return reject(c, id, "overloaded");
         }
         boolean proxy = h.mode() == Handoff.Mode.PROXY;
+        boolean instructed = h.mode() == Handoff.Mode.INSTRUCTED;
         ConnectionSnapshot.StreamSnapshot stream = null;
         ConnectionSnapshot snapshot = null;
         if (!proxy) {
@@ -62,8 +63,14 @@ final class StreamPump {
             } catch (SnapshotFormatException | RuntimeException e) {
                 return reject(c, id, "bad snapshot: " + e.getMessage());
             }
-            stream = find(snapshot, id);
-            if (stream == null) {
+            stream = instructed ? null : find(snapshot, id);
+            if (instructed && c.sender != null) {
+                return reject(c, id, "instructed handoff on a connection this RS serves isolated");
+            }
+            if (!instructed && c.sealer != null) {
+                return reject(c, id, "isolated handoff on a connection this RS serves instructed");
+            }
+            if (stream == null && !instructed) {
                 return reject(c, id, "snapshot does not carry the stream");
             }
             if (c.sender != null && c.sender.pathId() != snapshot.pathId()) {
@@ -77,7 +84,9 @@ final class StreamPump {
         } catch (RuntimeException e) {
             return reject(c, id, "content source: " + e);
         }
-        if (!proxy) {
+        if (instructed) {
+            InstructedSender.attach(c, snapshot);
+        } else if (!proxy) {
             if (c.sender == null) {
                 c.sender = PathSender.fromSnapshot(snapshot.withStreams(List.of()),
                         config.congestion().create(snapshot.maxDatagramSize()), config.streamBufferBytes(), now);
@@ -88,6 +97,9 @@ final class StreamPump {
         ResponseStream s = new ResponseStream(id, proxy, content, "HEAD".equals(r.method()));
         if (proxy) {
             s.output = new ProxyOutput(sink, c.linkId, c.connectionKey, id, config.proxyWindow());
+        } else if (instructed) {
+            s.instructed = new InstructedOutput(id, config.streamBufferBytes());
+            s.output = new PathOutput(s.instructed);
         } else {
             s.pendingStream = stream;
         }
@@ -168,7 +180,7 @@ final class StreamPump {
             c.sender.onMaxStreamData(s.streamId, s.maxStreamData);
         }
         s.pendingStream = null;
-        s.output = new PathOutput(c.sender, s.streamId);
+        s.output = PathOutput.onPath(c.sender, s.streamId);
         return true;
     }
 
@@ -187,6 +199,16 @@ final class StreamPump {
     }
 
     // ---------------------------------------------------------------- feedback
+
+    /** Instructed mode: the LB released a stream's bytes below {@code ackedOffset}; all of them ends it. */
+    void onRelease(RsConnection c, long streamId, long ackedOffset) {
+        ResponseStream s = c.streams.get(streamId);
+        if (s != null && s.instructed != null && s.instructed.release(ackedOffset)) {
+            c.streams.remove(streamId);
+            s.end();
+            end(c, s, StreamReport.Outcome.FINISHED, 0);
+        }
+    }
 
     void onStreamControl(RsConnection c, StreamControl m) {
         ResponseStream s = c.streams.get(m.streamId());

@@ -1,0 +1,256 @@
+package org.qdsr.lb;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.qdsr.control.message.ControlMessage;
+import org.qdsr.control.message.Handoff;
+import org.qdsr.control.message.KeyUpdate;
+import org.qdsr.control.message.RequestHead;
+import org.qdsr.control.message.SendInstructions;
+import org.qdsr.control.message.SendReport;
+import org.qdsr.control.message.StreamControl;
+import org.qdsr.control.message.StreamReady;
+import org.qdsr.control.message.StreamReport;
+import org.qdsr.http3.Http3Error;
+import org.qdsr.quic.connection.QuicConnection;
+import org.qdsr.quic.path.ConnectionSnapshot;
+import org.qdsr.quic.path.SendInstruction;
+import org.qdsr.quic.path.WriteKeys;
+
+/**
+ * The instructed mode of one client connection (DESIGN.md "Delivery modes"), for clients with a
+ * single packet-number space: the LB numbers, paces and recovers every packet
+ * ({@link QuicConnection#delegateStream}); each backend holds its responses' bytes and fills,
+ * seals and sends the packets the LB instructs. Here: handoffs, StreamReady → ready offsets,
+ * instructions and acknowledged-prefix releases batched per backend per loop turn, SendReports →
+ * send times and never-sent packets, key updates ahead of the first packet of a new generation,
+ * and failure (a backend lost or a response failed: the LB resets the stream itself).
+ */
+final class InstructedDelivery {
+    /** A batch the backend has not reported yet. */
+    private record Outstanding(Backend backend, long[] packetNumbers) {
+    }
+
+    /** Sends to backends; counts failures. */
+    interface Sender {
+        void send(Backend b, ControlMessage m);
+    }
+
+    private final long key;
+    private final Sender out;
+    private final LbMetrics metrics;
+    private final Map<Long, Backend> streams = new HashMap<>();
+    private final Set<Long> acknowledged = new HashSet<>();
+    /** Key generation each backend holds for this connection. */
+    private final Map<Integer, Long> keyGeneration = new HashMap<>();
+    private final Map<Long, Outstanding> outstanding = new HashMap<>();
+    private final Set<Backend> involved = new HashSet<>();
+    private long nextBatchId;
+
+    InstructedDelivery(long key, Sender out, LbMetrics metrics) {
+        this.key = key;
+        this.out = out;
+        this.metrics = metrics;
+    }
+
+    boolean owns(long streamId) {
+        return streams.containsKey(streamId);
+    }
+
+    boolean isEmpty() {
+        return streams.isEmpty() && outstanding.isEmpty();
+    }
+
+    Set<Backend> involvedBackends() {
+        return involved;
+    }
+
+    /** Delegates the stream's response to {@code b}: the snapshot carries keys, client CID and address. */
+    void handOff(QuicConnection conn, Backend b, long streamId, RequestHead head, long handoffId) {
+        conn.delegateStream(streamId);
+        ConnectionSnapshot s = conn.exportInstructed();
+        keyGeneration.putIfAbsent(b.id(), s.keyGeneration()); // later snapshots do not replace the RS's keys
+        streams.put(streamId, b);
+        involved.add(b);
+        out.send(b, new Handoff(handoffId, key, streamId, s.encode(), head, Handoff.Mode.INSTRUCTED));
+        metrics.handoffsInstructed++;
+    }
+
+    void onStreamReady(QuicConnection conn, Backend from, StreamReady r) {
+        if (streams.get(r.streamId()) == from) {
+            try {
+                conn.remoteDataReady(r.streamId(), r.readyOffset(), r.fin());
+            } catch (IllegalArgumentException e) { // offsets moved back: the backend is broken for this stream
+                fail(conn, r.streamId());
+            }
+        }
+    }
+
+    /** Every byte and the FIN were acknowledged; the final release goes out with the next flush. */
+    void onAcknowledged(long streamId) {
+        Backend b = streams.get(streamId);
+        if (b != null) {
+            acknowledged.add(streamId);
+        }
+    }
+
+    /**
+     * Sends the instructions the connection produced since the last call, and releases, as one
+     * batch per backend (split where the key generation or destination CID changes).
+     */
+    void flush(QuicConnection conn, long now) {
+        Map<Backend, List<SendInstruction>> current = new LinkedHashMap<>();
+        SendInstruction ins;
+        while ((ins = conn.pollInstruction()) != null) {
+            Backend b = streams.get(ins.streamId());
+            if (b == null || !b.healthy()) {
+                conn.onInstructedNotSent(ins.packetNumber(), now);
+                continue;
+            }
+            List<SendInstruction> batch = current.get(b);
+            if (batch != null && !sameKeysAndCid(batch.get(0), ins)) {
+                sendBatch(conn, b, batch, new long[0]);
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new ArrayList<>();
+                current.put(b, batch);
+            }
+            batch.add(ins);
+        }
+        Map<Backend, long[]> releases = releasesByBackend(conn.takeRemoteReleases());
+        for (var e : current.entrySet()) {
+            long[] r = releases.remove(e.getKey());
+            sendBatch(conn, e.getKey(), e.getValue(), r == null ? new long[0] : r);
+        }
+        for (var e : releases.entrySet()) {
+            out.send(e.getKey(), SendInstructions.releasesOnly(key, nextBatchId++, e.getValue()));
+        }
+        for (long id : acknowledged) {
+            Backend b = streams.remove(id);
+            if (b != null) {
+                b.onStreamDone(0);
+            }
+        }
+        acknowledged.clear();
+    }
+
+    private static boolean sameKeysAndCid(SendInstruction a, SendInstruction b) {
+        return a.keyGeneration() == b.keyGeneration() && a.keyPhase() == b.keyPhase() && a.dcid().equals(b.dcid());
+    }
+
+    private Map<Backend, long[]> releasesByBackend(long[] pairs) {
+        Map<Backend, List<Long>> by = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            Backend b = streams.get(pairs[i]);
+            if (b != null) {
+                List<Long> l = by.computeIfAbsent(b, x -> new ArrayList<>());
+                l.add(pairs[i]);
+                l.add(pairs[i + 1]);
+            }
+        }
+        Map<Backend, long[]> result = new LinkedHashMap<>();
+        by.forEach((b, l) -> result.put(b, l.stream().mapToLong(Long::longValue).toArray()));
+        return result;
+    }
+
+    private void sendBatch(QuicConnection conn, Backend b, List<SendInstruction> packets, long[] releases) {
+        long generation = packets.get(0).keyGeneration();
+        if (keyGeneration.getOrDefault(b.id(), -1L) < generation) {
+            WriteKeys k = conn.writeKeys(); // RFC 9001 §6: the RS must hold the keys before the first packet of them
+            out.send(b, new KeyUpdate(key, k.secret(), k.keyPhase(), k.generation()));
+            keyGeneration.put(b.id(), k.generation());
+        }
+        long batchId = nextBatchId++;
+        long[] pns = new long[packets.size()];
+        for (int i = 0; i < pns.length; i++) {
+            pns[i] = packets.get(i).packetNumber();
+        }
+        outstanding.put(batchId, new Outstanding(b, pns));
+        out.send(b, SendInstructions.of(key, batchId, packets, releases));
+        metrics.instructionsSent += pns.length;
+    }
+
+    /** The backend's outcome of one batch: send delays for recovery, unsent packets go again. */
+    void onSendReport(QuicConnection conn, Backend from, SendReport r, long now) {
+        Outstanding o = outstanding.remove(r.batchId());
+        if (o == null || o.backend() != from) {
+            return;
+        }
+        long delay = r.queueDelayMicros() * 1000;
+        long[] failed = r.failedPacketNumbers();
+        int f = 0;
+        for (long pn : o.packetNumbers()) {
+            if (f < failed.length && failed[f] == pn) {
+                f++;
+                conn.onInstructedNotSent(pn, now);
+            } else {
+                conn.onInstructedSent(pn, delay);
+            }
+        }
+        metrics.instructionsFailed += failed.length;
+    }
+
+    /** The backend ended a response early (content failure, overload, client's STOP_SENDING). */
+    void onStreamReport(QuicConnection conn, Backend from, StreamReport r) {
+        if (streams.get(r.streamId()) != from) {
+            return;
+        }
+        if (r.outcome() == StreamReport.Outcome.FINISHED) {
+            return; // completion is known here from the client's ACKs
+        }
+        streams.remove(r.streamId());
+        conn.resetStream(r.streamId(), Http3Error.H3_INTERNAL_ERROR.code());
+        from.onStreamDone(0);
+        metrics.streamsFailed++;
+    }
+
+    /** The client sent STOP_SENDING: the connection reset the stream; the backend drops it. */
+    void onStopSending(long streamId, long errorCode) {
+        Backend b = streams.remove(streamId);
+        if (b != null) {
+            out.send(b, new StreamControl(key, streamId, StreamControl.Kind.STOP_SENDING, errorCode));
+            b.onStreamDone(0);
+        }
+    }
+
+    /** The backend is gone: its streams are reset here (this LB knows each one's exact final size). */
+    void onBackendDown(QuicConnection conn, Backend b) {
+        for (var it = streams.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (e.getValue() == b) {
+                it.remove();
+                conn.resetStream(e.getKey(), Http3Error.H3_INTERNAL_ERROR.code());
+                metrics.streamsFailed++;
+            }
+        }
+        outstanding.values().removeIf(o -> o.backend() == b);
+        keyGeneration.remove(b.id());
+        involved.remove(b);
+    }
+
+    private void fail(QuicConnection conn, long streamId) {
+        Backend b = streams.remove(streamId);
+        if (b != null) {
+            conn.resetStream(streamId, Http3Error.H3_INTERNAL_ERROR.code());
+            out.send(b, new StreamControl(key, streamId, StreamControl.Kind.STOP_SENDING,
+                    Http3Error.H3_INTERNAL_ERROR.code()));
+            b.onStreamDone(0);
+            metrics.streamsFailed++;
+        }
+    }
+
+    /** The connection closed: every stream ends. */
+    void onClosed() {
+        for (Backend b : streams.values()) {
+            b.onStreamDone(0);
+        }
+        streams.clear();
+        outstanding.clear();
+    }
+}
