@@ -142,4 +142,22 @@ class LinkModelTest {
         assertThat(m.queuedBytes(T0)).isZero();
         assertThat(drain(m)).hasSize(100);
     }
+
+    @Test
+    void saturatedRealTraceDeliversExactlyOnePacketPerOpportunity() throws Exception {
+        MahimahiTrace trace = MahimahiTrace.load(MahimahiTraceTest.TRACES.resolve("Verizon-LTE-short.down"));
+        LinkModel<Integer> m = model(0, 0, Long.MAX_VALUE, new TraceShaper(trace, T0));
+        long end = T0 + 10_000 * MS;
+        int delivered = 0;
+        for (long t = T0; t <= end; t += MS) {
+            for (int i = 0; i < 20; i++) { // 240 Mbit/s offered: always backlogged
+                m.offer(i, 1500, t);
+            }
+            while (m.poll(t) != null) {
+                delivered++;
+            }
+        }
+        long opportunities = trace.firstOpportunityAtOrAfter(10_001);
+        assertThat(delivered).isEqualTo((int) opportunities).isBetween(3_000, 8_000);
+    }
 }
