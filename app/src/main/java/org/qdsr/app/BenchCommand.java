@@ -79,6 +79,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "open-loop inter-arrival times: poisson or uniform (default: ${DEFAULT-VALUE})")
     private String arrivals;
 
+    @Option(names = "--warmup",
+            description = "first send one unrecorded request per connection (handshakes are not measured)")
+    private boolean warmup;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "seed for --sizes draws and Poisson arrivals (default: ${DEFAULT-VALUE})")
     private long seed;
@@ -113,6 +117,11 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSummary summary;
         try (Http3Client client = Http3Client.start("qdsr-bench")) {
             List<Http3Client.Connection> open = connect(client, server, tls, config);
+            String warmupError = warmup ? BenchDriver.warmUp(open, plan.target(0), timeoutNanos) : null;
+            if (warmupError != null) {
+                spec.commandLine().getErr().println("bench: warm-up request failed: " + warmupError);
+                return Main.FAILURE;
+            }
             if (rate == null) {
                 summary = new BenchDriver(open, plan, streams, requests, durationNanos, timeoutNanos).run();
             } else {

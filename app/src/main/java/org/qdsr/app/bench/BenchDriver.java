@@ -79,6 +79,29 @@ public final class BenchDriver {
                 });
     }
 
+    /**
+     * Sends one unrecorded GET of {@code t} on every connection and waits for all responses, so
+     * handshakes are not part of the measurement ({@code --warmup}).
+     *
+     * @return null when every connection answered, else why one did not
+     */
+    public static String warmUp(List<Http3Client.Connection> connections, Target t, long timeoutNanos)
+            throws InterruptedException {
+        List<java.util.concurrent.CompletableFuture<?>> all = new java.util.ArrayList<>();
+        for (Http3Client.Connection c : connections) {
+            all.add(c.request("GET", t.authority(), t.path(), List.of(), null, BodySink.DISCARD)
+                    .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS));
+        }
+        for (java.util.concurrent.CompletableFuture<?> f : all) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                return describe(e);
+            }
+        }
+        return null;
+    }
+
     static String describe(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof TimeoutException) {

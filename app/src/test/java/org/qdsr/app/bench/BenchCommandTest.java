@@ -40,7 +40,7 @@ class BenchCommandTest {
         Files.writeString(root.resolve("index.html"), "hello bench");
         Files.write(root.resolve("blob.bin"), new byte[20_000]);
         Path bytes = Files.createDirectories(root.resolve("bytes"));
-        for (int size : new int[] {1_000, 10_000, 100_000}) {
+        for (int size : new int[] {1_000, 10_000, 100_000, 1_000_000}) {
             Files.write(bytes.resolve(Integer.toString(size)), new byte[size]);
         }
         CommandLine cl = new CommandLine(server);
@@ -151,8 +151,8 @@ class BenchCommandTest {
 
     @Test
     void openLoopIssuesOnScheduleAndReportsLatencyFromTheScheduledTime() {
-        Run run = bench("--insecure", "--rate", "200", "--arrivals", "uniform", "--requests", "100", "--streams",
-                "16", "--connections", "2", "--sizes", "1k:3,10k:1", "--json", url("/"));
+        Run run = bench("--insecure", "--warmup", "--rate", "200", "--arrivals", "uniform", "--requests", "100",
+                "--streams", "16", "--connections", "2", "--sizes", "1k:3,10k:1", "--json", url("/"));
         assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
         String json = run.out().strip();
         System.out.println("open loop on loopback: " + json);
@@ -173,6 +173,21 @@ class BenchCommandTest {
         assertThat(human.exitCode()).as(human.err()).isZero();
         assertThat(human.out()).contains("open loop: 50.0 req/s offered");
         assertThat(bench("--rate", "0", url("/")).exitCode()).isEqualTo(2);
+        Run badWarmup = bench("--insecure", "--warmup", "--timeout", "0.5", "https://127.0.0.1:9/");
+        assertThat(badWarmup.exitCode()).isEqualTo(1);
+        assertThat(badWarmup.err()).contains("warm-up");
         assertThat(bench("--rate", "5", "--arrivals", "bursty", url("/")).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void openLoopCountsArrivalsFindingEveryStreamBusyAsDropped() {
+        // one stream, 1 MB objects, an arrival every 0.5 ms: most arrivals find the stream busy
+        Run run = bench("--insecure", "--warmup", "--rate", "2000", "--arrivals", "uniform", "--requests", "200",
+                "--streams", "1", "--sizes", "1m:1", "--json", url("/"));
+        assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+        String json = run.out().strip();
+        assertThat(number(json, "dropped")).isPositive();
+        assertThat(number(json, "requests") + number(json, "dropped")).isEqualTo(200);
+        assertThat(number(json, "body_bytes")).isEqualTo(1_000_000 * number(json, "succeeded"));
     }
 }
