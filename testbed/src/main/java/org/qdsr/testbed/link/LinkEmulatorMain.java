@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code java -cp ... org.qdsr.testbed.link.LinkEmulatorMain --listen H:P --target H:P ...}: runs a
  * {@link LinkEmulator} until SIGINT/SIGTERM, prints one line starting with {@code ready} once it
  * listens, and on exit writes {@link LinkEmulator.Stats#toJson()} to {@code --stats-file}.
- * Exit codes: 0 ok, 1 failure (e.g. bind), 2 usage.
+ * Exit codes: 0 after {@link #stop()}, 143 after SIGTERM (the JVM's), 1 failure (e.g. bind), 2 usage.
  */
 @Command(name = "link-emulator", mixinStandardHelpOptions = true,
         description = "User-space UDP link emulator: delay, random loss, rate or Mahimahi traces, per direction.")
@@ -58,6 +58,12 @@ public final class LinkEmulatorMain implements Callable<Integer> {
             description = "fixed rate of each direction without a trace, Mbit/s (default 0: unlimited)")
     private double rateMbit;
 
+    @Option(names = "--up-rate-mbit", paramLabel = "R", description = "client-to-server rate (overrides --rate-mbit)")
+    private Double upRateMbit;
+
+    @Option(names = "--down-rate-mbit", paramLabel = "R", description = "server-to-client rate (overrides --rate-mbit)")
+    private Double downRateMbit;
+
     @Option(names = "--down-trace", paramLabel = "FILE", description = "Mahimahi trace toward the client")
     private Path downTrace;
 
@@ -86,22 +92,23 @@ public final class LinkEmulatorMain implements Callable<Integer> {
         try {
             InetSocketAddress l = HostPort.parse(listen).resolve();
             InetSocketAddress t = HostPort.parse(target).resolve();
-            LinkSpec up = spec(upDelayMs, upLoss, upTrace);
-            LinkSpec down = spec(downDelayMs, downLoss, downTrace);
+            LinkSpec up = spec(upDelayMs, upLoss, upRateMbit, upTrace);
+            LinkSpec down = spec(downDelayMs, downLoss, downRateMbit, downTrace);
             return new LinkEmulator.Config(l, t, up, down, seed);
         } catch (IllegalArgumentException | IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
-    private LinkSpec spec(Double delayOverride, Double lossOverride, Path trace) throws IOException {
+    private LinkSpec spec(Double delayOverride, Double lossOverride, Double rateOverride, Path trace)
+            throws IOException {
         double d = delayOverride != null ? delayOverride : delayMs;
         double p = lossOverride != null ? lossOverride : loss;
         if (!(d >= 0)) {
             throw new IllegalArgumentException("delay must be >= 0 ms");
         }
         MahimahiTrace tr = trace == null ? null : MahimahiTrace.load(trace);
-        return new LinkSpec(Math.round(d * 1e6), p, rateMbit, tr, queueBytes);
+        return new LinkSpec(Math.round(d * 1e6), p, rateOverride != null ? rateOverride : rateMbit, tr, queueBytes);
     }
 
     @Override

@@ -15,6 +15,9 @@ public final class TraceShaper implements Shaper {
     /** The opportunity being used, and the bytes it still carries (0: the next one is fresh). */
     private long opportunity;
     private int credit;
+    /** Result of the last {@link #serve}: the opportunity carrying the last byte, bytes it has left. */
+    private long servedAt;
+    private int servedLeft;
 
     /** @param originNanos the caller's time of trace line "0" */
     public TraceShaper(MahimahiTrace trace, long originNanos) {
@@ -34,23 +37,23 @@ public final class TraceShaper implements Shaper {
 
     @Override
     public long departureTime(int bytes, long since) {
-        long[] end = serve(bytes, since);
-        return opportunityTime(end[0]);
+        serve(bytes, since);
+        return opportunityTime(servedAt);
     }
 
     @Override
     public void departed(int bytes, long since, long at) {
-        long[] end = serve(bytes, since);
-        opportunity = end[0];
-        credit = (int) end[1];
+        serve(bytes, since);
+        opportunity = servedAt;
+        credit = servedLeft;
         if (credit == 0) {
             opportunity++;
             credit = MahimahiTrace.MTU;
         }
     }
 
-    /** {opportunity carrying the last byte, bytes that opportunity has left}. */
-    private long[] serve(int bytes, long since) {
+    /** Sets {@code servedAt}/{@code servedLeft} for a packet whose service starts at {@code since}. */
+    private void serve(int bytes, long since) {
         long o = opportunity;
         int c = credit;
         if (c == 0 || opportunityTime(o) < since) {
@@ -63,7 +66,8 @@ public final class TraceShaper implements Shaper {
             o++;
             c = MahimahiTrace.MTU;
         }
-        return new long[] {o, c - need};
+        servedAt = o;
+        servedLeft = c - need;
     }
 
     @Override

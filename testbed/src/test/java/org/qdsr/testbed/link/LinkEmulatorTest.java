@@ -175,4 +175,23 @@ class LinkEmulatorTest {
         assertThat(cl.execute("--listen", "127.0.0.1:0", "--target", "127.0.0.1:9", "--up-trace",
                 tmp.resolve("missing").toString())).isEqualTo(2);
     }
+
+    @Test
+    void perDirectionFlagsOverrideTheSharedOnes() throws Exception {
+        LinkEmulatorMain main = new LinkEmulatorMain();
+        new CommandLine(main).parseArgs("--listen", "127.0.0.1:4433", "--target", "127.0.0.1:443", "--delay-ms",
+                "25", "--down-delay-ms", "10.5", "--loss", "0.01", "--up-loss", "0", "--rate-mbit", "50",
+                "--up-rate-mbit", "5", "--down-trace", MahimahiTraceTest.TRACES.resolve("ATT-LTE-driving-2016.down")
+                        .toString(), "--queue-bytes", "30000", "--seed", "3");
+        LinkEmulator.Config c = main.config();
+        assertThat(c.listen()).isEqualTo(new InetSocketAddress("127.0.0.1", 4433));
+        assertThat(c.target()).isEqualTo(new InetSocketAddress("127.0.0.1", 443));
+        assertThat(c.up()).isEqualTo(new LinkSpec(25_000_000, 0, 5, null, 30_000));
+        assertThat(c.down().delayNanos()).isEqualTo(10_500_000);
+        assertThat(c.down().loss()).isEqualTo(0.01);
+        assertThat(c.down().trace().size()).isEqualTo(45_604);
+        assertThat(c.down().shaper(0)).isInstanceOf(TraceShaper.class);
+        assertThat(c.up().shaper(0)).isInstanceOf(TokenBucketShaper.class);
+        assertThat(c.seed()).isEqualTo(3);
+    }
 }
