@@ -41,7 +41,7 @@ public final class LbCommand implements Callable<Integer> {
     private List<String> backends = new ArrayList<>();
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "auto (isolated when the client supports server paths, else proxy), isolated or proxy")
+            description = "auto (isolated when the client supports server paths, else instructed), isolated, instructed or proxy")
     private String mode;
 
     @Option(names = "--policy", paramLabel = "POLICY",

@@ -116,7 +116,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         try {
             return LoadBalancerCore.Mode.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            String problem = "unknown mode '" + text + "' (auto, isolated, proxy)";
+            String problem = "unknown mode '" + text + "' (auto, isolated, instructed, proxy)";
             throw node == null ? new ConfigException(key + ": " + problem) : node.error(key, problem);
         }
     }
