@@ -34,15 +34,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code qdsr dsr-bench}: the same download workload through a load balancer in isolated mode
- * (Direct Server Return) and in proxy mode, in one process on loopback, with the LB's CPU time
+ * (Direct Server Return, our client), instructed mode (DSR for an unmodified client) and proxy mode, in one process on loopback, with the LB's CPU time
  * (its event-loop and control threads, from {@link ThreadMXBean}) and the wall time of each run.
  * Method: docs/dsr-bench.md.
  */
 @Command(name = "dsr-bench", mixinStandardHelpOptions = true,
-        description = "Compare LB CPU and goodput of isolated (DSR) and proxy mode on loopback.")
+        description = "Compare LB CPU and goodput of isolated, instructed (both DSR) and proxy mode on loopback.")
 public final class DsrBenchCommand implements Callable<Integer> {
     private static final java.util.logging.Logger QDSR_LOGGER = java.util.logging.Logger.getLogger("org.qdsr");
-    private static final LoadBalancerCore.Mode[] MODES = {LoadBalancerCore.Mode.ISOLATED, LoadBalancerCore.Mode.PROXY};
+    private static final List<String> DEFAULT_MODES = List.of("isolated", "instructed", "proxy");
+    private LoadBalancerCore.Mode[] selected;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -55,6 +56,10 @@ public final class DsrBenchCommand implements Callable<Integer> {
 
     @Option(names = "--runs", defaultValue = "3", paramLabel = "R", description = "runs per mode; medians (default ${DEFAULT-VALUE})")
     private int runs;
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "modes to measure, in order (default: isolated,instructed,proxy)")
+    private List<String> modes;
 
     @Option(names = "--json", description = "one JSON object on stdout")
     private boolean json;
@@ -76,37 +81,75 @@ public final class DsrBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int size = (int) Math.round(sizeMb * 1_000_000);
         CertifiedKey ca = Certificates.generateCa("qdsr-bench-ca", Duration.ofDays(1));
-        double[][] goodput = new double[MODES.length][runs];
-        double[][] cpuPerGb = new double[MODES.length][runs];
+        selected = parseModes(modes == null ? DEFAULT_MODES : modes);
+        int n = selected.length;
+        double[][] goodput = new double[n][runs];
+        double[][] cpuPerGb = new double[n][runs];
         for (int r = 0; r < runs; r++) {
-            for (int m = 0; m < MODES.length; m++) {
-                Run run = runOnce(MODES[m], ca, size);
+            for (int m = 0; m < n; m++) {
+                Run run = runOnce(selected[m], ca, size);
                 goodput[m][r] = run.goodputMBps();
                 cpuPerGb[m][r] = run.cpuSecondsPerGB();
                 if (!json) {
-                    out.printf(Locale.ROOT, "run %d %-8s %8.1f MB/s  LB CPU %.3f s (%.2f s/GB)  wall %.2f s%n", r + 1,
-                            MODES[m].name().toLowerCase(Locale.ROOT), run.goodputMBps(), run.lbCpuSeconds(),
-                            run.cpuSecondsPerGB(), run.wallSeconds());
+                    out.printf(Locale.ROOT, "run %d %-10s %8.1f MB/s  LB CPU %.3f s (%.2f s/GB)  wall %.2f s%n", r + 1,
+                            modeName(m), run.goodputMBps(), run.lbCpuSeconds(), run.cpuSecondsPerGB(),
+                            run.wallSeconds());
                     out.flush();
                 }
             }
         }
-        double[] g = {median(goodput[0]), median(goodput[1])};
-        double[] c = {median(cpuPerGb[0]), median(cpuPerGb[1])};
+        double[] g = new double[n];
+        double[] c = new double[n];
+        for (int m = 0; m < n; m++) {
+            g[m] = median(goodput[m]);
+            c[m] = median(cpuPerGb[m]);
+        }
+        int proxy = List.of(selected).indexOf(LoadBalancerCore.Mode.PROXY);
         if (json) {
-            out.printf(Locale.ROOT, "{\"sizeBytes\":%d,\"files\":%d,\"runs\":%d,"
-                            + "\"isolated\":{\"goodputMBps\":%.2f,\"lbCpuSecondsPerGB\":%.4f},"
-                            + "\"proxy\":{\"goodputMBps\":%.2f,\"lbCpuSecondsPerGB\":%.4f},"
-                            + "\"cpuRatioProxyToIsolated\":%.2f,\"goodputRatioIsolatedToProxy\":%.2f}%n",
-                    size, files, runs, g[0], c[0], g[1], c[1], c[1] / c[0], g[0] / g[1]);
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "{\"sizeBytes\":%d,\"files\":%d,\"runs\":%d", size, files, runs));
+            for (int m = 0; m < n; m++) {
+                sb.append(String.format(Locale.ROOT, ",\"%s\":{\"goodputMBps\":%.2f,\"lbCpuSecondsPerGB\":%.4f}",
+                        modeName(m), g[m], c[m]));
+            }
+            for (int m = 0; m < n && proxy >= 0; m++) {
+                if (m != proxy) {
+                    String name = Character.toUpperCase(modeName(m).charAt(0)) + modeName(m).substring(1);
+                    sb.append(String.format(Locale.ROOT, ",\"cpuRatioProxyTo%s\":%.2f,\"goodputRatio%sToProxy\":%.2f",
+                            name, c[proxy] / c[m], name, g[m] / g[proxy]));
+                }
+            }
+            out.println(sb.append('}'));
         } else {
             out.printf(Locale.ROOT, "medians of %d runs, %d x %d bytes:%n", runs, files, size);
-            out.printf(Locale.ROOT, "isolated: %8.1f MB/s, LB %.3f CPU s/GB%n", g[0], c[0]);
-            out.printf(Locale.ROOT, "proxy:    %8.1f MB/s, LB %.3f CPU s/GB%n", g[1], c[1]);
-            out.printf(Locale.ROOT, "LB CPU per byte, proxy/isolated: %.1fx%n", c[1] / c[0]);
+            for (int m = 0; m < n; m++) {
+                out.printf(Locale.ROOT, "%-11s %8.1f MB/s, LB %.3f CPU s/GB%n", modeName(m) + ":", g[m], c[m]);
+            }
+            for (int m = 0; m < n && proxy >= 0; m++) {
+                if (m != proxy) {
+                    out.printf(Locale.ROOT, "LB CPU per byte, proxy/%s: %.1fx%n", modeName(m), c[proxy] / c[m]);
+                }
+            }
         }
         out.flush();
         return Main.OK;
+    }
+
+    private String modeName(int m) {
+        return selected[m].name().toLowerCase(Locale.ROOT);
+    }
+
+    private static LoadBalancerCore.Mode[] parseModes(List<String> names) {
+        LoadBalancerCore.Mode[] out = new LoadBalancerCore.Mode[names.size()];
+        for (int i = 0; i < out.length; i++) {
+            LoadBalancerCore.Mode m = LoadBalancerCore.Mode.valueOf(names.get(i).trim().toUpperCase(Locale.ROOT));
+            if (m == LoadBalancerCore.Mode.AUTO) {
+                throw new CommandLine.ParameterException(new CommandLine(new DsrBenchCommand()),
+                        "--modes: isolated, instructed or proxy");
+            }
+            out[i] = m;
+        }
+        return out;
     }
 
     private Run runOnce(LoadBalancerCore.Mode mode, CertifiedKey ca, int size) throws Exception {
@@ -136,7 +179,14 @@ public final class DsrBenchCommand implements Callable<Integer> {
                     lbThreads.add("qdsr-control-write-127.0.0.1:" + b.control().getPort());
                     lbThreads.add("qdsr-control-client-" + b.control().getPort());
                 }
-                return download(client, vip, size, lbThreads);
+                Run run = download(client, vip, size, lbThreads, mode != LoadBalancerCore.Mode.INSTRUCTED);
+                if (System.getenv("QDSR_BENCH_DEBUG") != null) {
+                    System.err.println(mode + ": " + lb.metrics() + " udp " + lb.counters());
+                    for (String t : lbThreads) {
+                        System.err.printf(Locale.ROOT, "  %-40s %.3f s CPU%n", t, cpuNanos(List.of(t)) / 1e9);
+                    }
+                }
+                return run;
             }
         } finally {
             for (RealServer rs : servers) {
@@ -145,10 +195,13 @@ public final class DsrBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Run download(Http3Client client, InetSocketAddress vip, int size, List<String> lbThreads)
-            throws Exception {
+    /** {@code serverPaths}: our client's extension; without it the client is like any QUIC v1 client. */
+    private Run download(Http3Client client, InetSocketAddress vip, int size, List<String> lbThreads,
+                         boolean serverPaths) throws Exception {
+        ConnectionConfig config = serverPaths ? ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true)
+                : ConnectionConfig.defaults();
         Http3Client.Connection c = client.connect(vip, ClientTlsConfig.of("localhost", ServerCommand.ALPN)
-                .withInsecure(true), ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true));
+                .withInsecure(true), config);
         String authority = "localhost:" + vip.getPort();
         // Warm-up: the handshake and one small request are not measured.
         c.request("GET", authority, "/bytes/1000", List.of(), null, null).get(30, TimeUnit.SECONDS);

@@ -49,6 +49,8 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private final EpollDriver epoll;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** A wake-up for queued tasks is on its way (NIO path): later tasks of the burst need none. */
+    private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
     private final UdpCounters counters = new UdpCounters();
     private final byte[] rxArray = new byte[65536];
     private final ByteBuffer rxBuffer = ByteBuffer.wrap(rxArray);
@@ -132,8 +134,8 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         }
         if (epoll != null) {
             epoll.wake(); // also from the loop thread: the task needs a turn to run in
-        } else if (!inLoop()) {
-            wakeup();
+        } else if (!inLoop() && wakePending.compareAndSet(false, true)) {
+            wakeup(); // one wake-up per burst: the loop clears the flag before it takes the tasks
         }
     }
 
@@ -395,6 +397,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     }
 
     private void runTasks() {
+        wakePending.set(false);
         Runnable task;
         while ((task = tasks.poll()) != null) {
             try {

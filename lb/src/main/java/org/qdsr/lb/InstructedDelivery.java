@@ -41,6 +41,7 @@ final class InstructedDelivery {
         void send(Backend b, ControlMessage m);
     }
 
+    static final int MAX_OUTSTANDING_BATCHES = 4096;
     private final long key;
     private final Sender out;
     private final LbMetrics metrics;
@@ -48,7 +49,13 @@ final class InstructedDelivery {
     private final Set<Long> acknowledged = new HashSet<>();
     /** Key generation each backend holds for this connection. */
     private final Map<Integer, Long> keyGeneration = new HashMap<>();
-    private final Map<Long, Outstanding> outstanding = new HashMap<>();
+    /** Batches a report may still name (reports are optional when all went out promptly). */
+    private final Map<Long, Outstanding> outstanding = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Outstanding> eldest) {
+            return size() > MAX_OUTSTANDING_BATCHES;
+        }
+    };
     private final Set<Backend> involved = new HashSet<>();
     private long nextBatchId;
 
@@ -60,10 +67,6 @@ final class InstructedDelivery {
 
     boolean owns(long streamId) {
         return streams.containsKey(streamId);
-    }
-
-    boolean isEmpty() {
-        return streams.isEmpty() && outstanding.isEmpty();
     }
 
     Set<Backend> involvedBackends() {
@@ -104,9 +107,13 @@ final class InstructedDelivery {
      * batch per backend (split where the key generation or destination CID changes).
      */
     void flush(QuicConnection conn, long now) {
+        SendInstruction ins = conn.pollInstruction();
+        long[] released = conn.takeRemoteReleases();
+        if (ins == null && released.length == 0 && acknowledged.isEmpty()) {
+            return;
+        }
         Map<Backend, List<SendInstruction>> current = new LinkedHashMap<>();
-        SendInstruction ins;
-        while ((ins = conn.pollInstruction()) != null) {
+        for (; ins != null; ins = conn.pollInstruction()) {
             Backend b = streams.get(ins.streamId());
             if (b == null || !b.healthy()) {
                 conn.onInstructedNotSent(ins.packetNumber(), now);
@@ -123,7 +130,7 @@ final class InstructedDelivery {
             }
             batch.add(ins);
         }
-        Map<Backend, long[]> releases = releasesByBackend(conn.takeRemoteReleases());
+        Map<Backend, long[]> releases = releasesByBackend(released);
         for (var e : current.entrySet()) {
             long[] r = releases.remove(e.getKey());
             sendBatch(conn, e.getKey(), e.getValue(), r == null ? new long[0] : r);
@@ -182,14 +189,15 @@ final class InstructedDelivery {
         if (o == null || o.backend() != from) {
             return;
         }
-        long delay = r.queueDelayMicros() * 1000;
+        // Queueing below the timer granularity (RFC 9002 §6.1.2) is noise: keep the recorded times.
+        long delay = r.queueDelayMicros() >= 1000 ? r.queueDelayMicros() * 1000 : 0;
         long[] failed = r.failedPacketNumbers();
         int f = 0;
         for (long pn : o.packetNumbers()) {
             if (f < failed.length && failed[f] == pn) {
                 f++;
                 conn.onInstructedNotSent(pn, now);
-            } else {
+            } else if (delay > 0) {
                 conn.onInstructedSent(pn, delay);
             }
         }

@@ -137,6 +137,9 @@ public final class LoadBalancer implements AutoCloseable {
             copy.connections = m.connections;
             copy.handoffsIsolated = m.handoffsIsolated;
             copy.handoffsProxy = m.handoffsProxy;
+            copy.handoffsInstructed = m.handoffsInstructed;
+            copy.instructionsSent = m.instructionsSent;
+            copy.instructionsFailed = m.instructionsFailed;
             copy.acksForwarded = m.acksForwarded;
             copy.proxyBytes = m.proxyBytes;
             copy.noBackend = m.noBackend;

@@ -10,6 +10,12 @@ import org.qdsr.quic.stream.SendStream;
  * written bytes at stream offsets, an acknowledged prefix, nothing scheduled here.
  */
 final class InstructedOutput implements PathOutput.Target {
+    /**
+     * Smallest growth worth a StreamReady while the LB still has at least this much announced
+     * and unreleased; below that every byte is announced at once so the LB never waits on us.
+     */
+    static final int ANNOUNCE_STEP = 32 * 1024;
+
     private final SendStream buffer;
     private long announced;
     private boolean finAnnounced;
@@ -48,6 +54,10 @@ final class InstructedOutput implements PathOutput.Target {
     boolean takeAnnouncement() {
         boolean fin = buffer.isFinished();
         if (reset || (buffer.writtenOffset() == announced && fin == finAnnounced)) {
+            return false;
+        }
+        boolean lbHasPlenty = announced - buffer.ackedOffset() >= ANNOUNCE_STEP;
+        if (!fin && lbHasPlenty && buffer.writtenOffset() - announced < ANNOUNCE_STEP) {
             return false;
         }
         announced = buffer.writtenOffset();

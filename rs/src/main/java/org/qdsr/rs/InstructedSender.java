@@ -2,6 +2,7 @@ package org.qdsr.rs;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import org.qdsr.control.message.KeyUpdate;
 import org.qdsr.control.message.SendInstructions;
 import org.qdsr.control.message.SendReport;
 import org.qdsr.control.message.StreamReady;
@@ -13,14 +14,21 @@ import org.qdsr.quic.path.SendInstruction;
 /**
  * The real server's instructed mode (DESIGN.md "Delivery modes"; docs/control-protocol.md): it
  * announces how far each response's bytes are buffered ({@link StreamReady}), fills, seals and
- * sends every packet the LB instructs ({@link SendInstructions}) from the VIP, answers each batch
- * with a {@link SendReport}, and frees bytes the LB releases. Packet numbers, recovery and
+ * sends every packet the LB instructs ({@link SendInstructions}) from the VIP, reports batches
+ * with failures or a queueing delay of 1 ms or more ({@link SendReport}), and frees bytes the LB
+ * releases. Packet numbers, recovery and
  * congestion control stay with the LB.
  */
 final class InstructedSender {
-    /** A batch of instructions waiting for the next send turn. */
-    record Batch(SendInstructions message, long receivedAt) {
+    /**
+     * A batch of instructions waiting for the next send turn, or (message null) a key update that
+     * arrived after batches still queued: it applies once they are sent (docs/control-protocol.md).
+     */
+    record Batch(SendInstructions message, long receivedAt, KeyUpdate keyUpdate) {
     }
+
+    /** Reports of batches sent within this delay and without failures are left out. */
+    static final long REPORT_DELAY_NANOS = 1_000_000;
 
     private final MessageSink sink;
     private final RsCounters counters;
@@ -55,7 +63,12 @@ final class InstructedSender {
         int sent = 0;
         Batch b;
         while ((b = c.instructions.poll()) != null) {
-            sent += sendBatch(c, b, now, out);
+            if (b.keyUpdate() != null) {
+                KeyUpdate k = b.keyUpdate();
+                c.sealer.updateKeys(k.generation(), k.keyPhase(), k.newWriteSecret());
+            } else {
+                sent += sendBatch(c, b, now, out);
+            }
         }
         return sent;
     }
@@ -81,9 +94,11 @@ final class InstructedSender {
             failed[failures++] = ins.packetNumber();
         }
         counters.instructedFailures += failures;
-        long delayMicros = Math.max(0, (now - b.receivedAt()) / 1000);
-        sink.send(c.linkId, new SendReport(c.connectionKey, m.batchId(), sent, delayMicros,
-                Arrays.copyOf(failed, failures), reason));
+        long delay = Math.max(0, now - b.receivedAt());
+        if (failures > 0 || delay >= REPORT_DELAY_NANOS) {
+            sink.send(c.linkId, new SendReport(c.connectionKey, m.batchId(), sent, delay / 1000,
+                    Arrays.copyOf(failed, failures), reason));
+        }
         return sent;
     }
 

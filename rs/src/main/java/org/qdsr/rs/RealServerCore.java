@@ -178,7 +178,11 @@ public final class RealServerCore implements DatagramEndpoint {
             c.sender.onKeyUpdate(k.newWriteSecret(), k.keyPhase());
             afterSenderCall(c);
         } else if (m instanceof KeyUpdate k && c.sealer != null) {
-            c.sealer.updateKeys(k.generation(), k.keyPhase(), k.newWriteSecret());
+            if (c.instructions.isEmpty()) {
+                c.sealer.updateKeys(k.generation(), k.keyPhase(), k.newWriteSecret());
+            } else { // after the batches that arrived before it
+                c.instructions.add(new InstructedSender.Batch(null, now, k));
+            }
         } else if (m instanceof SendInstructions si) {
             onInstructions(c, si, now);
         } else {
@@ -244,7 +248,7 @@ public final class RealServerCore implements DatagramEndpoint {
             if (c.sealer == null) {
                 counters.instructedFailures += m.packetCount();
             }
-            c.instructions.add(new InstructedSender.Batch(m, now));
+            c.instructions.add(new InstructedSender.Batch(m, now, null));
         }
         markReady(c);
         markDirty(c);

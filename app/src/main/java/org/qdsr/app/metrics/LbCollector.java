@@ -49,7 +49,11 @@ public final class LbCollector implements MultiCollector {
         f.counter("qdsr_lb_connections", "client connections accepted", m.connections);
         f.gauge("qdsr_lb_active_connections", "client connections open now", m.activeConnections);
         f.counter("qdsr_lb_handoffs", "request streams handed to real servers, by delivery mode", "mode",
-                Map.of("isolated", m.handoffsIsolated, "proxy", m.handoffsProxy));
+                Map.of("isolated", m.handoffsIsolated, "instructed", m.handoffsInstructed, "proxy", m.handoffsProxy));
+        f.counter("qdsr_lb_instructions", "instructed mode: packets the LB numbered for real servers to send",
+                m.instructionsSent);
+        f.counter("qdsr_lb_instructions_failed", "instructed mode: packets real servers reported as not sent",
+                m.instructionsFailed);
         f.counter("qdsr_lb_acks_forwarded", "client ACK frames forwarded to real servers", m.acksForwarded);
         f.counter("qdsr_lb_proxy_relayed_bytes", "response bytes relayed through the LB in proxy mode",
                 m.proxyBytes);

@@ -17,6 +17,7 @@ final class RemoteSending {
     private final QuicConnection c;
     private final ArrayDeque<SendInstruction> outbox = new ArrayDeque<>();
     private final LinkedHashMap<Long, Long> released = new LinkedHashMap<>();
+    private static final long[] NONE = new long[0];
     private long instructedBytes;
     private long instructedPackets;
 
@@ -65,6 +66,9 @@ final class RemoteSending {
 
     /** Pairs (stream ID, acknowledged offset) that advanced since the last call. */
     long[] takeReleases() {
+        if (released.isEmpty()) {
+            return NONE;
+        }
         long[] out = new long[released.size() * 2];
         int n = 0;
         for (var e : released.entrySet()) {

@@ -13,6 +13,44 @@ final class PacketSpace<T> {
     long timeOfLastAckEliciting;
     int ackElicitingInFlight;
     int probesWanted;
+    /** Packet numbers recently declared lost (ring, -1 = empty slot), to notice spurious losses. */
+    private long[] recentlyLost;
+    int recentlyLostNext;
+    /** Some packet was declared lost since the ring was last empty (skips the scan when false). */
+    boolean lostSinceCheck;
+
+    private static long[] newRing() {
+        long[] r = new long[128];
+        java.util.Arrays.fill(r, -1);
+        return r;
+    }
+
+    void rememberLost(long pn) {
+        if (recentlyLost == null) {
+            recentlyLost = newRing(); // only connections that lose packets pay for it
+        }
+        recentlyLost[recentlyLostNext] = pn;
+        recentlyLostNext = (recentlyLostNext + 1) & (recentlyLost.length - 1);
+    }
+
+    /** Forgets and counts the remembered lost packets in {@code [smallest, largest]}; returns the smallest found or -1. */
+    long takeLostIn(long smallest, long largest) {
+        long found = -1;
+        boolean any = false;
+        if (recentlyLost == null) {
+            return -1;
+        }
+        for (int i = 0; i < recentlyLost.length; i++) {
+            long pn = recentlyLost[i];
+            if (pn >= smallest && pn <= largest) {
+                recentlyLost[i] = -1;
+                found = found < 0 ? pn : Math.min(found, pn);
+            }
+            any |= recentlyLost[i] >= 0;
+        }
+        lostSinceCheck = any;
+        return found;
+    }
 
     boolean armable() {
         return enabled && !discarded;

@@ -18,6 +18,8 @@ import org.qdsr.quic.wire.AckRange;
 public final class Recovery<T> {
     /** kPacketThreshold, RFC 9002 §6.1.1. */
     public static final int PACKET_THRESHOLD = 3;
+    /** Upper bound of the adaptive packet threshold (see {@link #packetThreshold()}). */
+    public static final int MAX_PACKET_THRESHOLD = 64;
     /** kPersistentCongestionThreshold, RFC 9002 §7.6.1. */
     public static final int PERSISTENT_CONGESTION_THRESHOLD = 3;
     /** Space indices used by {@link #forPath0}. */
@@ -40,6 +42,8 @@ public final class Recovery<T> {
     private final Pacer pacer;
     private long maxAckDelay;
     private long bytesInFlight;
+    private int packetThreshold = PACKET_THRESHOLD;
+    private long spuriousLosses;
     private int ptoCount;
     private long timer = Long.MAX_VALUE;
     private long lastNow;
@@ -192,6 +196,12 @@ public final class Recovery<T> {
         AckSummary sum = new AckSummary();
         for (AckRange r : ranges) {
             ackRange(space, s, r, sum, l);
+            if (s.lostSinceCheck) {
+                long spurious = s.takeLostIn(r.smallest(), r.largest());
+                if (spurious >= 0) {
+                    onSpuriousLoss(s, spurious);
+                }
+            }
         }
         s.sent.compact();
         if (sum.count == 0) {
@@ -229,6 +239,28 @@ public final class Recovery<T> {
                 }
             }
         }
+    }
+
+    /**
+     * A packet declared lost was acknowledged after all: the path reorders more than the packet
+     * threshold allows. RFC 9002 §6.1.1 permits an adaptive threshold; it grows to cover the
+     * reordering seen (bounded), as TCP RACK does, so packets that take different routes (QDSR's
+     * real servers sending in one packet-number space) are not retransmitted needlessly.
+     */
+    private void onSpuriousLoss(PacketSpace<T> s, long pn) {
+        spuriousLosses++;
+        long distance = s.largestAcked - pn + 1;
+        packetThreshold = (int) Math.min(MAX_PACKET_THRESHOLD, Math.max(packetThreshold, distance));
+    }
+
+    /** Packets after a later-acknowledged one before it counts as lost (3, growing on spurious losses). */
+    public int packetThreshold() {
+        return packetThreshold;
+    }
+
+    /** Packets declared lost that the peer acknowledged later. */
+    public long spuriousLosses() {
+        return spuriousLosses;
     }
 
     /** Totals over the packets newly acknowledged by one ACK frame. */
@@ -297,9 +329,11 @@ public final class Recovery<T> {
                 continue;
             }
             SentPacket<T> p = q.packetAt(i);
-            if (p.timeSentNanos() <= lostSendTime || s.largestAcked >= p.pn() + PACKET_THRESHOLD) {
+            if (p.timeSentNanos() <= lostSendTime || s.largestAcked >= p.pn() + packetThreshold) {
                 q.remove(i, SentPacketQueue.LOST);
                 removeFromFlight(s, p);
+                s.rememberLost(p.pn());
+                s.lostSinceCheck = true;
                 loss.add(p, rtt, pcDuration);
                 l.onLost(space, p);
             } else {
