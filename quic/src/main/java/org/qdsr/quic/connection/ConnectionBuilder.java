@@ -34,7 +34,7 @@ final class ConnectionBuilder {
     private void fillClient(ClientOptions o) {
         isClient = true;
         client = o;
-        config = o.config();
+        config = o.config().resolvedFor(true);
         random = o.random();
         peer = o.server();
         localId = ConnectionId.random(random, config.connectionIdLength());
@@ -48,7 +48,7 @@ final class ConnectionBuilder {
     private void fillServer(ServerOptions o) {
         isClient = false;
         server = o;
-        config = o.config();
+        config = o.config().resolvedFor(false);
         random = o.random();
         peer = o.client();
         resetTokens = o.resetTokens();

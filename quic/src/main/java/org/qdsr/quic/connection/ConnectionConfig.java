@@ -25,48 +25,69 @@ public record ConnectionConfig(
         int streamSendBuffer,
         Duration initialRtt,
         long initialMaxPathId,
-        boolean serverPaths) {
+        boolean serverPaths,
+        AckDecimation ackDecimation) {
+
+    /**
+     * Whether this endpoint decimates its ACKs of application data (see
+     * {@link org.qdsr.quic.recovery.ReceivedPacketTracker}): after 100 ack-eliciting packets in a
+     * packet-number space (and in each multipath space), acknowledge every 10th one, or after
+     * min(max_ack_delay, smoothed_rtt / 4), but at once on reordering or a gap (RFC 9000 §13.2.1).
+     * RFC 9000 §13.2.2 only says SHOULD for every second packet; draft-ietf-quic-ack-frequency is
+     * how a sender may ask for it explicitly. Fewer ACKs save the sender (and, in DSR, the load
+     * balancer forwarding PATH_ACKs) CPU per byte.
+     */
+    public enum AckDecimation {
+        /** On for clients, off for servers (so a server still acknowledges client data promptly). */
+        DEFAULT,
+        ON,
+        OFF;
+
+        boolean enabledFor(boolean isClient) {
+            return this == ON || this == DEFAULT && isClient;
+        }
+    }
 
 
     public static ConnectionConfig defaults() {
         return new ConnectionConfig(Duration.ofSeconds(30), 16L << 20, 4L << 20, 4L << 20, 4L << 20,
                 128, 16, 4, 1350, 8, CongestionAlgorithm.CUBIC, Duration.ofMillis(25), 3, 0,
-                2 << 20, Duration.ofMillis(333), -1, false);
+                2 << 20, Duration.ofMillis(333), -1, false, AckDecimation.DEFAULT);
     }
 
     public ConnectionConfig withMaxIdleTimeout(Duration d) {
         return new ConnectionConfig(d, initialMaxData, initialMaxStreamDataBidiLocal, initialMaxStreamDataBidiRemote,
                 initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni, activeConnectionIdLimit,
                 maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
     }
 
     public ConnectionConfig withFlowControl(long maxData, long maxStreamData) {
         return new ConnectionConfig(maxIdleTimeout, maxData, maxStreamData, maxStreamData, maxStreamData,
                 initialMaxStreamsBidi, initialMaxStreamsUni, activeConnectionIdLimit, maxDatagramSize,
                 connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent, keyUpdateIntervalPackets,
-                streamSendBuffer, initialRtt, initialMaxPathId, serverPaths);
+                streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
     }
 
     public ConnectionConfig withMaxStreams(long bidi, long uni) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, bidi, uni, activeConnectionIdLimit,
                 maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
     }
 
     public ConnectionConfig withMaxDatagramSize(int size) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, size, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
     }
 
     public ConnectionConfig withCongestionControl(CongestionAlgorithm cc) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, cc, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
     }
 
     /** Initiate a key update every {@code packets} packets sent (0: never initiate; always respond). */
@@ -74,7 +95,7 @@ public record ConnectionConfig(
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
-                ackDelayExponent, packets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths);
+                ackDelayExponent, packets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
     }
 
     /** Multipath (draft-ietf-quic-multipath-21) and QDSR's server-paths announcement. */
@@ -82,6 +103,23 @@ public record ConnectionConfig(
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
-                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, maxPathId, allowServerPaths);
+                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, maxPathId, allowServerPaths, ackDecimation);
+    }
+
+    /** ACK decimation for application data; {@link AckDecimation#DEFAULT}: clients only. */
+    public ConnectionConfig withAckDecimation(AckDecimation mode) {
+        return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
+                initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
+                activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
+                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId,
+                serverPaths, mode);
+    }
+
+    /** This config with {@link AckDecimation#DEFAULT} resolved for the given role. */
+    ConnectionConfig resolvedFor(boolean isClient) {
+        if (ackDecimation != AckDecimation.DEFAULT) {
+            return this;
+        }
+        return withAckDecimation(ackDecimation.enabledFor(isClient) ? AckDecimation.ON : AckDecimation.OFF);
     }
 }

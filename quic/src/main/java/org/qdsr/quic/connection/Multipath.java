@@ -70,7 +70,7 @@ final class Multipath {
         for (long path = 1; path <= negotiatedMaxPathId; path++) {
             ConnectionId id = ConnectionId.random(random, config.connectionIdLength());
             localPathOf.put(id, path);
-            received.put(path, new ReceivedPacketTracker(config.maxAckDelay().toNanos()));
+            received.put(path, RecoveryParts.tracker(config, false));
             listener.onIssued(id);
             frames.add(new NewConnectionIdFrame(path, 0, 0, id, tokens.tokenFor(id)));
         }

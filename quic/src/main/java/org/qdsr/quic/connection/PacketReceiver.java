@@ -152,7 +152,7 @@ final class PacketReceiver {
                 return 1;
             }
         }
-        tracker.onPacketReceived(pn, ackEliciting, now);
+        tracker.onPacketReceived(pn, ackEliciting, now, c.recovery.rtt().smoothedRtt());
         if (h.type() == PacketType.ZERO_RTT) {
             c.zeroRttPacketsReceived++;
         }

@@ -18,12 +18,15 @@ final class RecoveryParts {
 
     /**
      * ACK tracking for one space. Initial and Handshake packets are acknowledged at once
-     * (RFC 9000 §13.2.1); application packets follow max_ack_delay and every second packet.
+     * (RFC 9000 §13.2.1); application packets follow max_ack_delay and every second packet, or
+     * are decimated if the (role-resolved) config says so.
      */
     static ReceivedPacketTracker tracker(ConnectionConfig config, boolean immediate) {
         if (immediate) {
             return new ReceivedPacketTracker(0, 1, ReceivedPacketTracker.DEFAULT_MAX_RANGES);
         }
-        return new ReceivedPacketTracker(config.maxAckDelay().toNanos());
+        long maxAckDelay = config.maxAckDelay().toNanos();
+        return config.ackDecimation() == ConnectionConfig.AckDecimation.ON
+                ? ReceivedPacketTracker.decimating(maxAckDelay) : new ReceivedPacketTracker(maxAckDelay);
     }
 }

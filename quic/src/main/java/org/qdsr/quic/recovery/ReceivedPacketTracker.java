@@ -14,14 +14,31 @@ import org.qdsr.quic.wire.AckRange;
  * {@code ackElicitingThreshold}-th ack-eliciting packet, for out-of-order arrival (§13.2.1), or
  * always when {@code maxAckDelay} is 0 (use 0 for Initial and Handshake spaces); otherwise within
  * max_ack_delay. Times are nanoseconds.
+ *
+ * <p>ACK decimation (optional, {@link #decimating}): RFC 9000 §13.2.2 only says a receiver SHOULD
+ * acknowledge every second ack-eliciting packet; draft-ietf-quic-ack-frequency is the standard way
+ * for a sender to ask for fewer ACKs, and production stacks decimate unilaterally. After
+ * {@code decimationWarmup} ack-eliciting packets (so slow start is not starved of ACKs), an ACK is
+ * wanted every {@code decimationThreshold}-th ack-eliciting packet, or once min(max_ack_delay,
+ * smoothed_rtt / {@value #DECIMATION_RTT_DIVISOR}) elapsed since the first unacknowledged one,
+ * whichever comes first; out-of-order arrivals are still acknowledged at once (§13.2.1).
  */
 public final class ReceivedPacketTracker {
     public static final int DEFAULT_ACK_ELICITING_THRESHOLD = 2;
     public static final int DEFAULT_MAX_RANGES = 256;
+    /** Ack-eliciting packets acknowledged normally before decimation starts. */
+    public static final long DECIMATION_WARMUP = 100;
+    /** With decimation: an ACK every this many ack-eliciting packets. */
+    public static final int DECIMATION_THRESHOLD = 10;
+    /** With decimation: the ACK timer is at most smoothed_rtt divided by this. */
+    public static final int DECIMATION_RTT_DIVISOR = 4;
 
     private final long maxAckDelay;
     private final int ackElicitingThreshold;
     private final int maxRanges;
+    private final long decimationWarmup;
+    private final int decimationThreshold;
+    private long ackElicitingReceived;
     private long[] lo = new long[8];
     private long[] hi = new long[8];
     private int n;
@@ -37,12 +54,34 @@ public final class ReceivedPacketTracker {
     }
 
     public ReceivedPacketTracker(long maxAckDelayNanos, int ackElicitingThreshold, int maxRanges) {
-        if (ackElicitingThreshold < 1 || maxRanges < 1) {
-            throw new IllegalArgumentException("threshold and maxRanges must be positive");
+        this(maxAckDelayNanos, ackElicitingThreshold, maxRanges, Long.MAX_VALUE, ackElicitingThreshold);
+    }
+
+    /**
+     * With ACK decimation: after {@code decimationWarmup} ack-eliciting packets the threshold
+     * becomes {@code decimationThreshold} and the timer is capped by a fraction of the smoothed RTT.
+     */
+    public ReceivedPacketTracker(long maxAckDelayNanos, int ackElicitingThreshold, int maxRanges,
+                                 long decimationWarmup, int decimationThreshold) {
+        if (ackElicitingThreshold < 1 || maxRanges < 1 || decimationThreshold < 1 || decimationWarmup < 0) {
+            throw new IllegalArgumentException("thresholds and maxRanges must be positive");
         }
         this.maxAckDelay = maxAckDelayNanos;
         this.ackElicitingThreshold = ackElicitingThreshold;
         this.maxRanges = maxRanges;
+        this.decimationWarmup = decimationWarmup;
+        this.decimationThreshold = decimationThreshold;
+    }
+
+    /** An application-space tracker with the standard decimation settings (see the class comment). */
+    public static ReceivedPacketTracker decimating(long maxAckDelayNanos) {
+        return new ReceivedPacketTracker(maxAckDelayNanos, DEFAULT_ACK_ELICITING_THRESHOLD, DEFAULT_MAX_RANGES,
+                DECIMATION_WARMUP, DECIMATION_THRESHOLD);
+    }
+
+    /** True once the warm-up is over and ACKs are decimated. */
+    public boolean decimationActive() {
+        return ackElicitingReceived >= decimationWarmup;
     }
 
     /** True if {@code pn} was already received or lies below the tracked window. */
@@ -56,6 +95,14 @@ public final class ReceivedPacketTracker {
 
     /** Records a successfully processed packet (duplicates are ignored) and updates the ACK timer. */
     public void onPacketReceived(long pn, boolean ackEliciting, long now) {
+        onPacketReceived(pn, ackEliciting, now, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #onPacketReceived(long, boolean, long)}, with the connection's smoothed RTT, which
+     * caps the ACK timer while decimating.
+     */
+    public void onPacketReceived(long pn, boolean ackEliciting, long now, long smoothedRttNanos) {
         if (isDuplicate(pn)) {
             return;
         }
@@ -68,11 +115,15 @@ public final class ReceivedPacketTracker {
         if (!ackEliciting) {
             return;
         }
+        boolean decimate = decimationActive();
+        ackElicitingReceived++;
         unackedAckEliciting++;
         if (ackDeadline == Long.MAX_VALUE) {
-            ackDeadline = now + maxAckDelay;
+            long delay = decimate ? Math.min(maxAckDelay, smoothedRttNanos / DECIMATION_RTT_DIVISOR) : maxAckDelay;
+            ackDeadline = now + delay;
         }
-        if (outOfOrder || unackedAckEliciting >= ackElicitingThreshold) {
+        int threshold = decimate ? decimationThreshold : ackElicitingThreshold;
+        if (outOfOrder || unackedAckEliciting >= threshold) {
             ackDeadline = Math.min(ackDeadline, now);
         }
     }
