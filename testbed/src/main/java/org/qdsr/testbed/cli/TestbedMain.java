@@ -79,15 +79,15 @@ public final class TestbedMain {
 
     private int up(Args a) throws IOException {
         noPositional(a);
+        ClusterSpec spec = new ClusterSpec(a.integer("--rs", 2), a.integer("--clients", 1),
+                a.number("--lb-cpu", 0), a.integer("--lb-rate", 0), a.integer("--rs-rate", 0),
+                a.string("--mode", "auto"));
         Path state = Path.of(a.string("--state", TestbedState.DEFAULT.toString()));
         if (Files.exists(state)) {
             err.println("qdsr testbed: already up (" + state + "); run 'qdsr testbed down' first");
             return FAILURE;
         }
         Commands.checkPrerequisites();
-        ClusterSpec spec = new ClusterSpec(a.integer("--rs", 2), a.integer("--clients", 1),
-                a.number("--lb-cpu", 0), a.integer("--lb-rate", 0), a.integer("--rs-rate", 0),
-                a.string("--mode", "auto"));
         Path dir = Path.of(a.string("--dir", state.toAbsolutePath().getParent().resolve("work").toString()));
         Cluster cluster = Cluster.start(dir, spec, out);
         try {

@@ -36,6 +36,8 @@ public final class Cluster implements AutoCloseable {
     private NsProcess lb;
     private CpuCap cap;
     private int lbStarts;
+    private String lbMode;
+    private int lbBackends;
     private int benchRuns;
 
     private Cluster(Topology topology, ClusterSpec spec, QdsrJar qdsr, Path certs, PrintStream log) {
@@ -57,6 +59,7 @@ public final class Cluster implements AutoCloseable {
         Topology topo = Topology.build(workDir, hosts(spec));
         Cluster c = new Cluster(topo, spec, qdsr, workDir.resolve("certs"), log);
         Runtime.getRuntime().addShutdownHook(c.cgroupHook);
+        log.println("testbed: namespaces " + topo.namespaces());
         try {
             c.startRealServers();
             c.restartLb(spec.mode(), spec.realServers());
@@ -101,14 +104,19 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Stops the running LB (if any) and starts one with {@code --mode mode} and backends rs1..rsN,
+     * Stops the running LB (if any; kept when it already runs this mode with these backends) and starts one with {@code --mode mode} and backends rs1..rsN,
      * then applies the CPU cap once it routes to all of them (so JVM start-up is not throttled).
      */
     public synchronized void restartLb(String mode, int backends) {
         if (backends < 1 || backends > spec.realServers()) {
             throw new IllegalArgumentException("backends must be 1.." + spec.realServers());
         }
+        if (lb != null && lb.isAlive() && mode.equals(lbMode) && backends == lbBackends) {
+            return;
+        }
         stopLb();
+        lbMode = mode;
+        lbBackends = backends;
         List<String> args = new ArrayList<>(List.of("lb", "--listen", VIP_TARGET, "--control-tls", certs.toString(),
                 "--mode", mode));
         for (int i = 1; i <= backends; i++) {

@@ -54,7 +54,7 @@ public final class LbCpu implements Experiment {
                 Point p = median(runs);
                 byMode.put(mode, p);
                 data.row(mode, p.bytes(), p.cpuSeconds(), p.perGb(), p.goodputMbit());
-                chart.point(mode, m, p.perGb());
+                chart.point("LB CPU s/GB", m, p.perGb());
                 o.log().println(String.format(Locale.ROOT, "lb-cpu %s: %.3f CPU s for %d bytes = %.2f s/GB", mode,
                         p.cpuSeconds(), p.bytes(), p.perGb()));
             }
