@@ -35,7 +35,7 @@ public final class Capacity implements Experiment {
         Map<String, Double> capacity = new LinkedHashMap<>();
         Chart chart = Chart.lines(String.format(Locale.ROOT, "p99 latency vs load (bound %.0f ms)", o.p99BoundMs()),
                 "requests/s", "p99 latency (ms)");
-        try (Cluster cluster = Cluster.start(o.workDir(), o.cluster(rs, cpu), o.log())) {
+        try (Cluster cluster = o.start(rs, cpu)) {
             for (String mode : o.modes()) {
                 cluster.restartLb(mode, rs);
                 double best = 0;
@@ -48,10 +48,11 @@ public final class Capacity implements Experiment {
                             r.latencyP99(), r.failed(), within);
                     chart.point(mode, r.requestsPerSecond(), r.latencyP99());
                     o.log().println("capacity " + mode + " concurrency=" + step + ": " + r);
-                    if (!within) {
+                    if (within) {
+                        best = Math.max(best, r.requestsPerSecond());
+                    } else if (best > 0) {
                         break;
                     }
-                    best = Math.max(best, r.requestsPerSecond());
                 }
                 capacity.put(mode, best);
             }

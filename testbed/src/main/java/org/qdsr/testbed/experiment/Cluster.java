@@ -40,7 +40,11 @@ public final class Cluster implements AutoCloseable {
     private int lbBackends;
     private int benchRuns;
 
-    private Cluster(Topology topology, ClusterSpec spec, QdsrJar qdsr, Path certs, PrintStream log) {
+    private final BenchLoad warmUp;
+
+    private Cluster(Topology topology, ClusterSpec spec, QdsrJar qdsr, Path certs, PrintStream log,
+            BenchLoad warmUp) {
+        this.warmUp = warmUp;
         this.topology = topology;
         this.spec = spec;
         this.qdsr = qdsr;
@@ -50,6 +54,15 @@ public final class Cluster implements AutoCloseable {
 
     /** Builds the topology, starts every RS and the LB (mode and backends from {@code spec}). */
     public static Cluster start(Path workDir, ClusterSpec spec, PrintStream log) {
+        return start(workDir, spec, log, null);
+    }
+
+    /**
+     * As {@link #start(Path, ClusterSpec, PrintStream)}; every LB start is followed by {@code warmUp}
+     * (if not null) from the first client before the CPU cap applies, so the JIT of the LB, the RSs
+     * and their handshake paths is not what the measurements see.
+     */
+    public static Cluster start(Path workDir, ClusterSpec spec, PrintStream log, BenchLoad warmUp) {
         QdsrJar qdsr = QdsrJar.locate();
         try {
             Files.createDirectories(workDir);
@@ -57,7 +70,7 @@ public final class Cluster implements AutoCloseable {
             throw new TestbedException("cannot create " + workDir + ": " + e.getMessage(), e);
         }
         Topology topo = Topology.build(workDir, hosts(spec));
-        Cluster c = new Cluster(topo, spec, qdsr, workDir.resolve("certs"), log);
+        Cluster c = new Cluster(topo, spec, qdsr, workDir.resolve("certs"), log, warmUp);
         Runtime.getRuntime().addShutdownHook(c.cgroupHook);
         log.println("testbed: namespaces " + topo.namespaces());
         try {
@@ -129,6 +142,10 @@ public final class Cluster implements AutoCloseable {
         for (int i = 1; i <= backends; i++) {
             lb.awaitOutput("backend rs" + i + " up", START_WAIT);
         }
+        if (warmUp != null) {
+            BenchResult w = benchFrom(clients().get(0), warmUp);
+            log.println("testbed: warm-up " + w);
+        }
         if (spec.lbCpu() > 0) {
             cap = CpuCap.apply(topology.namespace("lb"), lb.pid(), spec.lbCpu());
             log.println("testbed: LB CPU cap: " + cap.how());
@@ -155,18 +172,23 @@ public final class Cluster implements AutoCloseable {
     public BenchResult bench(BenchLoad load) {
         List<CompletableFuture<BenchResult>> runs = new ArrayList<>();
         for (String client : clients()) {
-            NsProcess p = topology.start(client, "bench-" + (++benchRuns) + "-" + client,
-                    qdsr.command(load.arguments().toArray(String[]::new)));
-            runs.add(CompletableFuture.supplyAsync(() -> {
-                p.waitFor(Duration.ofSeconds(load.timeoutSeconds()));
-                try {
-                    return BenchResult.parse(p.output());
-                } catch (IllegalArgumentException e) {
-                    throw new TestbedException("bench in " + client + " printed no result; log:\n" + p.output(), e);
-                }
-            }));
+            runs.add(CompletableFuture.supplyAsync(() -> benchFrom(client, load)));
         }
         return BenchResult.aggregate(runs.stream().map(CompletableFuture::join).toList());
+    }
+
+    private BenchResult benchFrom(String client, BenchLoad load) {
+        NsProcess p;
+        synchronized (this) {
+            p = topology.start(client, "bench-" + (++benchRuns) + "-" + client,
+                    qdsr.command(load.arguments().toArray(String[]::new)));
+        }
+        p.waitFor(Duration.ofSeconds(load.timeoutSeconds()));
+        try {
+            return BenchResult.parse(p.output());
+        } catch (IllegalArgumentException e) {
+            throw new TestbedException("bench in " + client + " printed no result; log:\n" + p.output(), e);
+        }
     }
 
     /** The client host names. */

@@ -58,6 +58,16 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
         return lbCpu != null ? lbCpu : fallback;
     }
 
+    /** Load run after every LB start, before its CPU cap: 1 s (smoke) or 3 s of mixed sizes. */
+    public BenchLoad warmUp() {
+        return BenchLoad.timed(2, 4, smoke ? 1 : 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000)));
+    }
+
+    /** Starts the cluster an experiment measures on (with {@link #warmUp()}). */
+    public Cluster start(int realServers, double cpu) {
+        return Cluster.start(workDir, cluster(realServers, cpu), log, warmUp());
+    }
+
     /** The cluster an experiment starts with. */
     public ClusterSpec cluster(int realServers, double cpu) {
         return new ClusterSpec(realServers, clients, cpu, lbRateMbit, rsRateMbit, modes.get(0));

@@ -50,7 +50,7 @@ public final class Latency implements Experiment {
             }
         }
         Chart chart = Chart.bars("Completion latency p50 by path and size", categories, "latency p50 (ms)");
-        try (Cluster cluster = Cluster.start(o.workDir(), o.cluster(rs, o.lbCpuOr(0)), o.log())) {
+        try (Cluster cluster = o.start(rs, o.lbCpuOr(0))) {
             for (String mode : o.modes()) {
                 cluster.restartLb(mode, rs);
                 int category = 0;

@@ -36,7 +36,7 @@ public final class LbBottleneck implements Experiment {
         Map<String, Map<Integer, BenchResult>> byMode = new LinkedHashMap<>();
         Chart chart = Chart.lines("Goodput vs real servers (LB " + limit(cpu, o) + ")", "real servers",
                 "goodput (Mbit/s)");
-        try (Cluster cluster = Cluster.start(o.workDir(), o.cluster(maxRs, cpu), o.log())) {
+        try (Cluster cluster = o.start(maxRs, cpu)) {
             for (String mode : o.modes()) {
                 for (int n = 1; n <= maxRs; n++) {
                     cluster.restartLb(mode, n);

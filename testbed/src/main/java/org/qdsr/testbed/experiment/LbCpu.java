@@ -35,15 +35,13 @@ public final class LbCpu implements Experiment {
         long size = o.objectBytesOrDefault();
         double seconds = o.secondsOr(10);
         BenchLoad load = BenchLoad.timed(2, 4, seconds, List.of(BenchLoad.bytes(size)));
-        BenchLoad warmUp = BenchLoad.timed(1, 4, o.smoke() ? 0.5 : 2, List.of(BenchLoad.bytes(size)));
         Map<String, Point> byMode = new LinkedHashMap<>();
         Table data = new Table("mode", "body_bytes", "lb_cpu_s", "cpu_s_per_gb", "goodput_mbit_s");
         Chart chart = Chart.bars("LB CPU per GB delivered", o.modes(), "LB CPU seconds per GB");
-        try (Cluster cluster = Cluster.start(o.workDir(), o.cluster(rs, o.lbCpuOr(0)), o.log())) {
+        try (Cluster cluster = o.start(rs, o.lbCpuOr(0))) {
             for (int m = 0; m < o.modes().size(); m++) {
                 String mode = o.modes().get(m);
                 cluster.restartLb(mode, rs);
-                cluster.bench(warmUp);
                 List<Point> runs = new ArrayList<>();
                 for (int i = 0; i < o.runs(); i++) {
                     long pid = cluster.lb().pid();
