@@ -7,8 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.qdsr.app.bench.ArrivalSchedule;
 import org.qdsr.app.bench.BenchDriver;
 import org.qdsr.app.bench.BenchSummary;
+import org.qdsr.app.bench.OpenLoopDriver;
+import org.qdsr.app.bench.RequestPlan;
+import org.qdsr.app.bench.SizeMix;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.app.net.Http3Client;
 import org.qdsr.quic.connection.ConnectionConfig;
@@ -23,6 +27,8 @@ import picocli.CommandLine.Parameters;
  * {@code qdsr bench}: an h2load-style HTTP/3 load generator. Opens N connections, keeps M GETs in
  * flight on each, cycles through the URLs until R requests completed or S seconds passed, and
  * prints throughput, status counts and latency percentiles. Exits 1 if any request failed.
+ * {@code --sizes} draws object sizes from a weighted mix ({@code /bytes/N}); {@code --rate} makes
+ * it open loop ({@link OpenLoopDriver}): R, N and M then bound arrivals and concurrency.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load-test HTTP/3 servers (h2load style): N connections x M concurrent streams.")
@@ -55,6 +61,32 @@ public final class BenchCommand implements Callable<Integer> {
             description = "do not offer per-server packet-number spaces (behave like an unmodified QUIC client)")
     private boolean noServerPaths;
 
+    @Option(names = "--sizes", paramLabel = "SPEC",
+            description = "object-size mix SIZE:WEIGHT,... (e.g. 1k:50,10k:30,100k:15,1m:5): request "
+                    + "PREFIX+SIZE on the first URL's host instead of the URLs' paths")
+    private String sizes;
+
+    @Option(names = "--sizes-path", paramLabel = "PREFIX", defaultValue = "/bytes/",
+            description = "path prefix for --sizes (default: ${DEFAULT-VALUE}, served by 'qdsr rs --synthetic')")
+    private String sizesPath;
+
+    @Option(names = "--rate", paramLabel = "R",
+            description = "open loop: R requests/s arrive on schedule whatever the completions; an arrival "
+                    + "finding all streams busy is dropped; latencies count from the scheduled time")
+    private Double rate;
+
+    @Option(names = "--arrivals", paramLabel = "KIND", defaultValue = "poisson",
+            description = "open-loop inter-arrival times: poisson or uniform (default: ${DEFAULT-VALUE})")
+    private String arrivals;
+
+    @Option(names = "--warmup",
+            description = "first send one unrecorded request per connection (handshakes are not measured)")
+    private boolean warmup;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "seed for --sizes draws and Poisson arrivals (default: ${DEFAULT-VALUE})")
+    private long seed;
+
     @Parameters(arity = "1..*", paramLabel = "URL", description = "https:// URLs, requested in turn")
     private List<String> urls;
 
@@ -81,18 +113,50 @@ public final class BenchCommand implements Callable<Integer> {
         if (!noServerPaths) {
             config = config.withPaths(GetCommand.CLIENT_PATHS, true);
         }
-        List<BenchDriver.Target> paths = new ArrayList<>();
-        for (GetTarget t : targets) {
-            paths.add(new BenchDriver.Target(t.authority(), t.path()));
-        }
+        RequestPlan plan = plan(targets);
         BenchSummary summary;
         try (Http3Client client = Http3Client.start("qdsr-bench")) {
             List<Http3Client.Connection> open = connect(client, server, tls, config);
-            summary = new BenchDriver(open, paths, streams, requests, durationNanos, timeoutNanos).run();
+            String warmupError = warmup ? BenchDriver.warmUp(open, plan.target(0), timeoutNanos) : null;
+            if (warmupError != null) {
+                spec.commandLine().getErr().println("bench: warm-up request failed: " + warmupError);
+                return Main.FAILURE;
+            }
+            if (rate == null) {
+                summary = new BenchDriver(open, plan, streams, requests, durationNanos, timeoutNanos).run();
+            } else {
+                ArrivalSchedule schedule = new ArrivalSchedule(rate, arrivalKind(), seed);
+                summary = new OpenLoopDriver(open, plan, streams, schedule, rate, requests, durationNanos,
+                        timeoutNanos).run();
+            }
             open.forEach(Http3Client.Connection::closeWhenIdle);
         }
         print(summary);
         return summary.failed() > 0 ? Main.FAILURE : Main.OK;
+    }
+
+    private ArrivalSchedule.Kind arrivalKind() {
+        try {
+            return ArrivalSchedule.Kind.valueOf(arrivals.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw usage("--arrivals must be poisson or uniform");
+        }
+    }
+
+    private RequestPlan plan(List<GetTarget> targets) {
+        if (sizes != null) {
+            try {
+                SizeMix mix = SizeMix.parse(sizes);
+                return RequestPlan.sizes(mix, targets.get(0).authority(), sizesPath, seed);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        List<BenchDriver.Target> paths = new ArrayList<>();
+        for (GetTarget t : targets) {
+            paths.add(new BenchDriver.Target(t.authority(), t.path()));
+        }
+        return RequestPlan.roundRobin(paths);
     }
 
     private List<Http3Client.Connection> connect(Http3Client client, InetSocketAddress server, ClientTlsConfig tls,
@@ -126,6 +190,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (timeoutSeconds <= 0) {
             throw usage("--timeout must be positive");
+        }
+        if (rate != null && !(rate > 0 && rate < 1e9)) {
+            throw usage("--rate must be positive");
+        }
+        arrivalKind();
+        if (!sizesPath.startsWith("/")) {
+            throw usage("--sizes-path must start with /");
         }
     }
 

@@ -20,7 +20,7 @@ public final class BenchDriver {
     }
 
     private final List<Http3Client.Connection> connections;
-    private final List<Target> targets;
+    private final RequestPlan plan;
     private final int streams;
     private final long maxRequests;
     private final long durationNanos;
@@ -34,10 +34,10 @@ public final class BenchDriver {
      * @param maxRequests   total requests to complete, or 0 to run for {@code durationNanos}
      * @param timeoutNanos  a request not finished after this long counts as failed
      */
-    public BenchDriver(List<Http3Client.Connection> connections, List<Target> targets, int streams,
+    public BenchDriver(List<Http3Client.Connection> connections, RequestPlan plan, int streams,
                        long maxRequests, long durationNanos, long timeoutNanos) {
         this.connections = List.copyOf(connections);
-        this.targets = List.copyOf(targets);
+        this.plan = plan;
         this.streams = streams;
         this.maxRequests = maxRequests;
         this.durationNanos = durationNanos;
@@ -55,7 +55,7 @@ public final class BenchDriver {
             }
         }
         slotsDone.await();
-        return stats.summary(System.nanoTime() - start);
+        return stats.summary(System.nanoTime() - start, 0);
     }
 
     /** Issues the next request on a slot of {@code c}, or retires the slot when the run is over. */
@@ -66,7 +66,7 @@ public final class BenchDriver {
             slotsDone.countDown();
             return;
         }
-        Target t = targets.get((int) (n % targets.size()));
+        Target t = plan.target(n);
         c.request("GET", t.authority(), t.path(), List.of(), null, BodySink.DISCARD)
                 .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((r, e) -> {
@@ -79,7 +79,30 @@ public final class BenchDriver {
                 });
     }
 
-    private static String describe(Throwable e) {
+    /**
+     * Sends one unrecorded GET of {@code t} on every connection and waits for all responses, so
+     * handshakes are not part of the measurement ({@code --warmup}).
+     *
+     * @return null when every connection answered, else why one did not
+     */
+    public static String warmUp(List<Http3Client.Connection> connections, Target t, long timeoutNanos)
+            throws InterruptedException {
+        List<java.util.concurrent.CompletableFuture<?>> all = new java.util.ArrayList<>();
+        for (Http3Client.Connection c : connections) {
+            all.add(c.request("GET", t.authority(), t.path(), List.of(), null, BodySink.DISCARD)
+                    .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS));
+        }
+        for (java.util.concurrent.CompletableFuture<?> f : all) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                return describe(e);
+            }
+        }
+        return null;
+    }
+
+    static String describe(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof TimeoutException) {
             return "timed out";

@@ -20,10 +20,19 @@ public final class BenchStats {
     private long succeeded;
     private long failed;
     private long bodyBytes;
+    private long dropped;
     private String firstError;
 
-    /** Records a request that ended with a response (any status). */
-    public synchronized void record(Http3Result r) {
+    /** Records a request that ended with a response (any status), timed from its issue. */
+    public void record(Http3Result r) {
+        record(r, r.ttfbNanos(), r.totalNanos());
+    }
+
+    /**
+     * Records a request that ended with a response, with its time to first byte and completion
+     * time measured from another origin (open loop: the scheduled arrival time).
+     */
+    public synchronized void record(Http3Result r, long ttfbNanos, long totalNanos) {
         requests++;
         int status = r.response().status();
         statuses.merge(status, 1L, Long::sum);
@@ -33,8 +42,8 @@ public final class BenchStats {
             failed++;
         }
         bodyBytes += r.bodyBytes();
-        ttfbMicros.recordValue(toMicros(r.ttfbNanos()));
-        latencyMicros.recordValue(toMicros(r.totalNanos()));
+        ttfbMicros.recordValue(toMicros(ttfbNanos));
+        latencyMicros.recordValue(toMicros(totalNanos));
     }
 
     /** Records a request that ended without a response (reset, timeout, connection failure). */
@@ -46,13 +55,22 @@ public final class BenchStats {
         }
     }
 
+    /** Records an arrival that was not issued because every stream was busy (open loop). */
+    public synchronized void recordDropped() {
+        dropped++;
+    }
+
     private static long toMicros(long nanos) {
         return Math.max(1, nanos / 1000);
     }
 
-    /** An immutable copy for reporting; {@code elapsedNanos} is the wall time of the run. */
-    public synchronized BenchSummary summary(long elapsedNanos) {
-        return new BenchSummary(requests, succeeded, failed, bodyBytes, elapsedNanos, new TreeMap<>(statuses),
-                BenchSummary.Percentiles.of(ttfbMicros), BenchSummary.Percentiles.of(latencyMicros), firstError);
+    /**
+     * An immutable copy for reporting; {@code elapsedNanos} is the wall time of the run,
+     * {@code offeredRate} the open-loop arrival rate (0: closed loop).
+     */
+    public synchronized BenchSummary summary(long elapsedNanos, double offeredRate) {
+        return new BenchSummary(requests, succeeded, failed, dropped, bodyBytes, elapsedNanos, offeredRate,
+                new TreeMap<>(statuses), BenchSummary.Percentiles.of(ttfbMicros),
+                BenchSummary.Percentiles.of(latencyMicros), firstError);
     }
 }

@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.StringJoiner;
 import org.HdrHistogram.Histogram;
 
-/** The result of a benchmark run and its two renderings: a human summary and one JSON object. */
-public record BenchSummary(long requests, long succeeded, long failed, long bodyBytes, long elapsedNanos,
-                           Map<Integer, Long> statuses, Percentiles ttfb, Percentiles latency, String firstError) {
+/**
+ * The result of a benchmark run and its two renderings: a human summary and one JSON object.
+ * {@code dropped} counts open-loop arrivals not issued because all streams were busy (never part
+ * of {@code requests}); {@code offeredRate} is the open-loop arrival rate, 0 for a closed loop.
+ */
+public record BenchSummary(long requests, long succeeded, long failed, long dropped, long bodyBytes,
+                           long elapsedNanos, double offeredRate, Map<Integer, Long> statuses, Percentiles ttfb,
+                           Percentiles latency, String firstError) {
 
     /** Latency percentiles in milliseconds (zeros when nothing was recorded). */
     public record Percentiles(double p50, double p90, double p99, double max) {
@@ -50,10 +55,11 @@ public record BenchSummary(long requests, long succeeded, long failed, long body
     public String toJson() {
         StringJoiner codes = new StringJoiner(",", "{", "}");
         statuses.forEach((code, n) -> codes.add("\"" + code + "\":" + n));
-        return String.format(Locale.ROOT, "{\"requests\":%d,\"succeeded\":%d,\"failed\":%d,\"elapsed_s\":%.3f,"
-                        + "\"req_per_s\":%.1f,\"body_bytes\":%d,\"goodput_bytes_per_s\":%.1f,\"ttfb_ms\":%s,"
-                        + "\"latency_ms\":%s,\"statuses\":%s}", requests, succeeded, failed, seconds(),
-                requestsPerSecond(), bodyBytes, goodputBytesPerSecond(), ttfb.json(), latency.json(), codes);
+        return String.format(Locale.ROOT, "{\"requests\":%d,\"succeeded\":%d,\"failed\":%d,\"dropped\":%d,"
+                        + "\"elapsed_s\":%.3f,\"req_per_s\":%.1f,\"offered_req_per_s\":%.1f,\"body_bytes\":%d,"
+                        + "\"goodput_bytes_per_s\":%.1f,\"ttfb_ms\":%s,\"latency_ms\":%s,\"statuses\":%s}",
+                requests, succeeded, failed, dropped, seconds(), requestsPerSecond(), offeredRate, bodyBytes,
+                goodputBytesPerSecond(), ttfb.json(), latency.json(), codes);
     }
 
     /** A few lines in the spirit of h2load's summary. */
@@ -62,6 +68,10 @@ public record BenchSummary(long requests, long succeeded, long failed, long body
                 failed, seconds());
         out.printf(Locale.ROOT, "rate:     %.1f req/s, goodput %.2f MB/s (%d body bytes)%n", requestsPerSecond(),
                 goodputBytesPerSecond() / 1e6, bodyBytes);
+        if (offeredRate > 0) {
+            out.printf(Locale.ROOT, "open loop: %.1f req/s offered, %d dropped (all streams busy); latency from "
+                    + "scheduled arrival%n", offeredRate, dropped);
+        }
         StringJoiner codes = new StringJoiner(", ");
         statuses.forEach((code, n) -> codes.add(code + ": " + n));
         out.println("statuses: " + (statuses.isEmpty() ? "none" : codes));

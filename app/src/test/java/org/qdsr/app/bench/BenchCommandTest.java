@@ -39,6 +39,10 @@ class BenchCommandTest {
         Path root = Files.createDirectories(tmp.resolve("www"));
         Files.writeString(root.resolve("index.html"), "hello bench");
         Files.write(root.resolve("blob.bin"), new byte[20_000]);
+        Path bytes = Files.createDirectories(root.resolve("bytes"));
+        for (int size : new int[] {1_000, 10_000, 100_000, 1_000_000}) {
+            Files.write(bytes.resolve(Integer.toString(size)), new byte[size]);
+        }
         CommandLine cl = new CommandLine(server);
         cl.setOut(new PrintWriter(serverOut, true));
         cl.setErr(new PrintWriter(serverOut, true));
@@ -124,5 +128,66 @@ class BenchCommandTest {
         assertThat(bench("--requests", "5", "--duration", "1", url("/")).exitCode()).isEqualTo(2);
         assertThat(bench("--streams", "0", url("/")).exitCode()).isEqualTo(2);
         assertThat(bench("http://127.0.0.1/").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void sizeMixRequestsBytesPathsWithReproducibleDraws() {
+        Run run = bench("--insecure", "--requests", "60", "--streams", "6", "--sizes", "1k:50,10k:30,100k:20",
+                "--seed", "9", "--json", url("/ignored"));
+        assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+        String json = run.out().strip();
+        SizeMix mix = SizeMix.parse("1k:50,10k:30,100k:20");
+        long expected = 0;
+        for (int n = 0; n < 60; n++) {
+            expected += mix.sizeFor(n, 9);
+        }
+        assertThat(number(json, "succeeded")).isEqualTo(60);
+        assertThat(number(json, "body_bytes")).isEqualTo(expected);
+        assertThat(number(json, "dropped")).isZero();
+        assertThat(number(json, "offered_req_per_s")).isZero();
+        assertThat(bench("--sizes", "1k", url("/")).exitCode()).isEqualTo(2);
+        assertThat(bench("--sizes", "1k:1", "--sizes-path", "bytes", url("/")).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void openLoopIssuesOnScheduleAndReportsLatencyFromTheScheduledTime() {
+        Run run = bench("--insecure", "--warmup", "--rate", "200", "--arrivals", "uniform", "--requests", "100",
+                "--streams", "16", "--connections", "2", "--sizes", "1k:3,10k:1", "--json", url("/"));
+        assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+        String json = run.out().strip();
+        System.out.println("open loop on loopback: " + json);
+        assertThat(number(json, "requests") + number(json, "dropped")).isEqualTo(100);
+        assertThat(number(json, "succeeded")).isEqualTo(number(json, "requests")).isPositive();
+        assertThat(number(json, "failed")).isZero();
+        assertThat(number(json, "offered_req_per_s")).isEqualTo(200);
+        assertThat(number(json, "elapsed_s")).as("99 gaps of 5 ms").isGreaterThanOrEqualTo(0.495);
+        assertThat(number(json, "req_per_s")).isPositive();
+        assertThat(number(json, "goodput_bytes_per_s")).isPositive();
+        for (String key : new String[] {"ttfb_ms", "latency_ms"}) {
+            String p = object(json, key);
+            assertThat(number(p, "p50")).as(key).isPositive().isLessThanOrEqualTo(number(p, "p90"));
+            assertThat(number(p, "p90")).as(key).isLessThanOrEqualTo(number(p, "p99"));
+            assertThat(number(p, "p99")).as(key).isLessThanOrEqualTo(number(p, "max"));
+        }
+        Run human = bench("--insecure", "--rate", "50", "--duration", "0.2", url("/index.html"));
+        assertThat(human.exitCode()).as(human.err()).isZero();
+        assertThat(human.out()).contains("open loop: 50.0 req/s offered");
+        assertThat(bench("--rate", "0", url("/")).exitCode()).isEqualTo(2);
+        Run badWarmup = bench("--insecure", "--warmup", "--timeout", "0.5", "https://127.0.0.1:9/");
+        assertThat(badWarmup.exitCode()).isEqualTo(1);
+        assertThat(badWarmup.err()).contains("warm-up");
+        assertThat(bench("--rate", "5", "--arrivals", "bursty", url("/")).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void openLoopCountsArrivalsFindingEveryStreamBusyAsDropped() {
+        // one stream, 1 MB objects, an arrival every 0.5 ms: most arrivals find the stream busy
+        Run run = bench("--insecure", "--warmup", "--rate", "2000", "--arrivals", "uniform", "--requests", "200",
+                "--streams", "1", "--sizes", "1m:1", "--json", url("/"));
+        assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+        String json = run.out().strip();
+        assertThat(number(json, "dropped")).isPositive();
+        assertThat(number(json, "requests") + number(json, "dropped")).isEqualTo(200);
+        assertThat(number(json, "body_bytes")).isEqualTo(1_000_000 * number(json, "succeeded"));
     }
 }
