@@ -6,16 +6,24 @@ import java.util.Locale;
 
 /**
  * One {@code qdsr bench} invocation per client: N connections x M streams for S seconds (or R
- * requests), cycling through {@code paths} on {@code target} (host:port).
+ * requests), cycling through {@code paths} on {@code target} (host:port), or drawing sizes from
+ * {@code sizes} ({@code bench --sizes}); open loop at {@code rate} requests/s when positive
+ * ({@code bench --rate}). Always {@code --warmup}: one unrecorded request per connection first, so
+ * handshakes and the client's cold start are not in the latencies.
  */
 public record BenchLoad(int connections, int streams, double seconds, long requests, List<String> paths,
-        String target) {
+        String target, String sizes, double rate) {
     public BenchLoad {
         if (connections < 1 || streams < 1 || (seconds <= 0) == (requests <= 0) || paths.isEmpty()) {
             throw new IllegalArgumentException("bench load needs connections, streams, paths and one of "
                     + "seconds/requests");
         }
         paths = List.copyOf(paths);
+    }
+
+    public BenchLoad(int connections, int streams, double seconds, long requests, List<String> paths,
+            String target) {
+        this(connections, streams, seconds, requests, paths, target, null, 0);
     }
 
     /** Timed load against the VIP. */
@@ -29,7 +37,17 @@ public record BenchLoad(int connections, int streams, double seconds, long reque
     }
 
     public BenchLoad withTarget(String hostPort) {
-        return new BenchLoad(connections, streams, seconds, requests, paths, hostPort);
+        return new BenchLoad(connections, streams, seconds, requests, paths, hostPort, sizes, rate);
+    }
+
+    /** Sizes drawn from a mix ({@code bench --sizes SPEC}) instead of cycling through the paths. */
+    public BenchLoad withSizes(String spec) {
+        return new BenchLoad(connections, streams, seconds, requests, paths, target, spec, rate);
+    }
+
+    /** Open loop: {@code r} arrivals per second ({@code bench --rate}). */
+    public BenchLoad withRate(double r) {
+        return new BenchLoad(connections, streams, seconds, requests, paths, target, sizes, r);
     }
 
     /** {@code /bytes/N} for a synthetic RS. */
@@ -39,8 +57,14 @@ public record BenchLoad(int connections, int streams, double seconds, long reque
 
     /** The bench arguments (after the jar). */
     public List<String> arguments() {
-        List<String> a = new ArrayList<>(List.of("bench", "--json", "--insecure", "--timeout", "30",
+        List<String> a = new ArrayList<>(List.of("bench", "--json", "--insecure", "--warmup", "--timeout", "30",
                 "-c", Integer.toString(connections), "-m", Integer.toString(streams)));
+        if (sizes != null) {
+            a.addAll(List.of("--sizes", sizes));
+        }
+        if (rate > 0) {
+            a.addAll(List.of("--rate", String.format(Locale.ROOT, "%.1f", rate)));
+        }
         if (seconds > 0) {
             a.addAll(List.of("-D", String.format(Locale.ROOT, "%.3f", seconds)));
         } else {

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * The numbers of one {@code qdsr bench --json} run (or several clients' runs aggregated).
  * Latencies in milliseconds; bytes are response body bytes.
  */
-public record BenchResult(long requests, long succeeded, long failed, double elapsedSeconds, long bodyBytes,
-        double ttfbP50, double ttfbP99, double latencyP50, double latencyP99) {
+public record BenchResult(long requests, long succeeded, long failed, long dropped, double elapsedSeconds,
+        long bodyBytes, double ttfbP50, double ttfbP99, double latencyP50, double latencyP99) {
 
     public double requestsPerSecond() {
         return requests / Math.max(elapsedSeconds, 1e-9);
@@ -32,7 +32,8 @@ public record BenchResult(long requests, long succeeded, long failed, double ela
             throw new IllegalArgumentException("no bench JSON in output:\n" + output);
         }
         return new BenchResult(num(json, "requests").longValue(), num(json, "succeeded").longValue(),
-                num(json, "failed").longValue(), num(json, "elapsed_s"), num(json, "body_bytes").longValue(),
+                num(json, "failed").longValue(), json.contains("\"dropped\"") ? num(json, "dropped").longValue() : 0,
+                num(json, "elapsed_s"), num(json, "body_bytes").longValue(),
                 nested(json, "ttfb_ms", "p50"), nested(json, "ttfb_ms", "p99"), nested(json, "latency_ms", "p50"),
                 nested(json, "latency_ms", "p99"));
     }
@@ -48,6 +49,7 @@ public record BenchResult(long requests, long succeeded, long failed, double ela
         return new BenchResult(parts.stream().mapToLong(BenchResult::requests).sum(),
                 parts.stream().mapToLong(BenchResult::succeeded).sum(),
                 parts.stream().mapToLong(BenchResult::failed).sum(),
+                parts.stream().mapToLong(BenchResult::dropped).sum(),
                 parts.stream().mapToDouble(BenchResult::elapsedSeconds).max().orElse(0),
                 parts.stream().mapToLong(BenchResult::bodyBytes).sum(),
                 Stats.median(parts.stream().mapToDouble(BenchResult::ttfbP50).toArray()),
@@ -62,7 +64,8 @@ public record BenchResult(long requests, long succeeded, long failed, double ela
             return runs.get(0);
         }
         return new BenchResult(Math.round(med(runs, r -> r.requests)), Math.round(med(runs, r -> r.succeeded)),
-                Math.round(med(runs, r -> r.failed)), med(runs, BenchResult::elapsedSeconds),
+                Math.round(med(runs, r -> r.failed)), Math.round(med(runs, r -> r.dropped)),
+                med(runs, BenchResult::elapsedSeconds),
                 Math.round(med(runs, r -> r.bodyBytes)), med(runs, BenchResult::ttfbP50),
                 med(runs, BenchResult::ttfbP99), med(runs, BenchResult::latencyP50), med(runs, BenchResult::latencyP99));
     }
@@ -89,8 +92,8 @@ public record BenchResult(long requests, long succeeded, long failed, double ela
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d req (%d failed) in %.2f s: %.1f req/s, %.1f Mbit/s, p50 %.1f ms, "
-                + "p99 %.1f ms", requests, failed, elapsedSeconds, requestsPerSecond(), goodputMbit(), latencyP50,
+        return String.format(Locale.ROOT, "%d req (%d failed, %d dropped) in %.2f s: %.1f req/s, %.1f Mbit/s, p50 %.1f ms, "
+                + "p99 %.1f ms", requests, failed, dropped, elapsedSeconds, requestsPerSecond(), goodputMbit(), latencyP50,
                 latencyP99);
     }
 }

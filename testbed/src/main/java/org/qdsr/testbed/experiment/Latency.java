@@ -36,7 +36,7 @@ public final class Latency implements Experiment {
     @Override
     public Report run(ExperimentOptions o) throws Exception {
         List<Long> sizes = o.smoke() ? List.of(10_000L, 1_000_000L) : List.of(10_000L, 1_000_000L, 10_000_000L);
-        List<LinkPath> wanted = o.smoke() ? List.of(LinkPath.DIRECT) : LinkPath.fullSet();
+        List<LinkPath> wanted = o.smoke() ? List.of(LinkPath.DIRECT, LinkPath.of(20, 0)) : LinkPath.fullSet();
         List<LinkPath> paths = wanted.stream().filter(emulator::supports).toList();
         List<LinkPath> skipped = wanted.stream().filter(p -> !emulator.supports(p)).toList();
         int rs = o.maxRs() > 0 ? o.maxRs() : 2;
@@ -71,8 +71,10 @@ public final class Latency implements Experiment {
             }
         }
         Report report = new Report(name(), "Latency by path and object size").data(data).chart(chart)
-                .paragraph(String.format(Locale.ROOT, "Each point: `qdsr bench -c 1 -m 1 -n R` (one request at a "
-                        + "time, R = %s), %d run(s), medians; %d RSs, LB %s. Paths: %s.",
+                .paragraph(String.format(Locale.ROOT, "Each point: `qdsr bench --warmup -c 1 -m 1 -n R` (one "
+                        + "request at a time after one unrecorded request, R = %s), %d run(s), medians; %d RSs, LB %s. Paths (user-space link "
+                        + "emulator in the client's namespace; delay RTT/2 each way, loss in each direction, "
+                        + "traces at 50 ms RTT): %s.",
                         o.smoke() ? "20 / 4" : "200 / 30 / 6 for 10 KB / 1 MB / 10 MB", o.runs(), rs,
                         LbBottleneck.limit(o.lbCpuOr(0), o), paths.stream().map(LinkPath::name).toList()))
                 .table("Ratios to " + o.modes().get(0) + " (same run)", ratios(results, paths, sizes, o.modes()));

@@ -62,8 +62,10 @@ public final class LinkEmulatorStep implements PathEmulator {
         }
         String listen = cluster.topology().host(client).address() + ":" + (nextPort++);
         Path stats = cluster.topology().workDir().resolve("link-" + path.name() + "-" + nextPort + ".stats");
-        List<String> cmd = new ArrayList<>(List.of(QdsrJar.locate().java().toString(), "-cp",
-                System.getProperty("java.class.path"), MAIN, "--listen", listen, "--target", Cluster.VIP_TARGET,
+        QdsrJar qdsr = QdsrJar.locate();
+        // the emulator's CLI uses picocli and app classes: the shaded qdsr.jar provides them
+        String classpath = System.getProperty("java.class.path") + java.io.File.pathSeparator + qdsr.jar();
+        List<String> cmd = new ArrayList<>(List.of(qdsr.java().toString(), "-cp", classpath, MAIN, "--listen", listen, "--target", Cluster.VIP_TARGET,
                 "--delay-ms", Integer.toString(path.rttMs() / 2),
                 "--loss", String.format(Locale.ROOT, "%.4f", path.lossPercent() / 100), "--stats-file",
                 stats.toString()));

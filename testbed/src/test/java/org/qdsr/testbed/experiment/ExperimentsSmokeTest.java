@@ -33,15 +33,15 @@ class ExperimentsSmokeTest {
     private static final Map<String, List<String>> COLUMNS = Map.of(
             "lb-bottleneck", List.of("mode", "rs", "req_per_s", "goodput_mbit_s", "latency_p50_ms", "latency_p99_ms",
                     "requests", "failed"),
-            "capacity", List.of("mode", "concurrency", "req_per_s", "goodput_mbit_s", "latency_p50_ms",
-                    "latency_p99_ms", "failed", "within_bound"),
+            "capacity", List.of("mode", "offered_req_per_s", "req_per_s", "goodput_mbit_s", "latency_p50_ms",
+                    "latency_p99_ms", "failed", "dropped", "within_bound"),
             "latency", List.of("path", "size_bytes", "mode", "requests", "ttfb_p50_ms", "ttfb_p99_ms",
                     "latency_p50_ms", "latency_p99_ms", "failed"),
             "lb-cpu", List.of("mode", "body_bytes", "lb_cpu_s", "cpu_s_per_gb", "goodput_mbit_s"));
     /** Columns that must be positive in every row. */
     private static final Map<String, List<String>> POSITIVE = Map.of(
             "lb-bottleneck", List.of("req_per_s", "goodput_mbit_s", "latency_p50_ms", "requests"),
-            "capacity", List.of("req_per_s", "goodput_mbit_s", "latency_p99_ms"),
+            "capacity", List.of("offered_req_per_s", "req_per_s", "goodput_mbit_s", "latency_p99_ms"),
             "latency", List.of("requests", "ttfb_p50_ms", "latency_p50_ms", "latency_p99_ms"),
             "lb-cpu", List.of("body_bytes", "lb_cpu_s", "cpu_s_per_gb", "goodput_mbit_s"));
     private static final Pattern NAMESPACES = Pattern.compile("testbed: namespaces \\[qdsr-([a-z0-9]{6})-");
@@ -69,7 +69,13 @@ class ExperimentsSmokeTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void latency() throws IOException {
-        runSmoke("latency", 4);
+        Path out = runSmoke("latency", 8);
+        List<String> rows = Files.readAllLines(out.resolve("latency.csv"));
+        assertThat(rows).as("the emulated 20 ms RTT path was measured").anyMatch(r -> r.startsWith("rtt20,"));
+        double direct = p50(rows, "direct,10000,isolated");
+        double emulated = p50(rows, "rtt20,10000,isolated");
+        assertThat(emulated).as("p50 over 20 ms RTT vs direct %s", direct).isGreaterThan(direct)
+                .isGreaterThanOrEqualTo(20);
     }
 
     @Test
@@ -77,6 +83,12 @@ class ExperimentsSmokeTest {
     void lbCpu() throws IOException {
         Path out = runSmoke("lb-cpu", 2);
         assertThat(Files.readString(out.resolve("lb-cpu.md"))).contains("isolated/proxy");
+    }
+
+    /** latency_p50_ms of the row starting with {@code key}. */
+    private static double p50(List<String> rows, String key) {
+        String row = rows.stream().filter(r -> r.startsWith(key + ",")).findFirst().orElseThrow();
+        return Double.parseDouble(row.split(",")[6]);
     }
 
     private Path runSmoke(String name, int minRows) throws IOException {
