@@ -213,6 +213,40 @@ public final class Topology implements AutoCloseable {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
+    /** The namespaces created so far, switch first (for a state file that outlives this JVM). */
+    public List<String> namespaces() {
+        return List.copyOf(namespaces);
+    }
+
+    /** The processes started so far. */
+    public synchronized List<NsProcess> processes() {
+        return List.copyOf(processes);
+    }
+
+    /**
+     * Leaves everything running after this JVM exits ({@code qdsr testbed up}): removes the shutdown
+     * hook and makes {@link #close()} a no-op. Whoever calls this owns the teardown (by namespace name).
+     */
+    public void detach() {
+        closed.set(true);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // nothing left to detach from
+        }
+    }
+
+    /**
+     * Deletes namespaces by name, ending every process still inside them first; for a teardown from
+     * a state file. Missing namespaces are ignored (idempotent).
+     */
+    public static void deleteNamespaces(List<String> names) {
+        for (int i = names.size() - 1; i >= 0; i--) {
+            killLeftovers(names.get(i));
+            Commands.run(List.of("ip", "netns", "delete", names.get(i)));
+        }
+    }
+
     /** Kills the processes, deletes the namespaces (with their veths and the bridge). Idempotent. */
     @Override
     public void close() {

@@ -1,0 +1,75 @@
+package org.qdsr.testbed.experiment;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Settings shared by the experiments ({@code qdsr testbed run NAME [options]}). A null or zero
+ * field means "the experiment's default" (which differs between smoke and full runs).
+ *
+ * @param smoke small sizes and a few seconds per point (the CI test)
+ * @param runs repetitions of every point; reports give medians
+ * @param modes LB modes compared side by side (first is the baseline of the ratios)
+ * @param clients client hosts generating load at once
+ * @param lbCpu LB CPU cap in cores (null: experiment default; 0: none)
+ * @param lbRateMbit LB egress rate limit (0: none)
+ * @param rsRateMbit RS egress rate limit (0: none)
+ * @param maxRs most real servers (lb-bottleneck sweeps 1..maxRs)
+ * @param seconds load duration of one point (0: default)
+ * @param p99BoundMs the capacity experiment's latency bound
+ * @param objectBytes object size for lb-bottleneck and lb-cpu (0: default 1 MB)
+ * @param workDir where logs and certificates go
+ * @param log progress output
+ */
+public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int clients, Double lbCpu,
+        int lbRateMbit, int rsRateMbit, int maxRs, double seconds, double p99BoundMs, long objectBytes,
+        Path workDir, PrintStream log) {
+    public ExperimentOptions {
+        modes = List.copyOf(modes);
+        if (runs < 1 || modes.isEmpty() || clients < 1) {
+            throw new IllegalArgumentException("--runs, --modes and --clients need at least one");
+        }
+    }
+
+    /** Defaults: one run, modes proxy then isolated, one client. */
+    public static ExperimentOptions defaults(Path workDir, PrintStream log) {
+        return new ExperimentOptions(false, 1, List.of("proxy", "isolated"), 1, null, 0, 0, 0, 0, 200, 0, workDir,
+                log);
+    }
+
+    public ExperimentOptions withSmoke(boolean s) {
+        return new ExperimentOptions(s, runs, modes, clients, lbCpu, lbRateMbit, rsRateMbit, maxRs, seconds,
+                p99BoundMs, objectBytes, workDir, log);
+    }
+
+    /** The load duration of one point: {@code seconds}, else 2 s for smoke and {@code full} otherwise. */
+    public double secondsOr(double full) {
+        return seconds > 0 ? seconds : smoke ? 2 : full;
+    }
+
+    /** The object size: {@code objectBytes}, else 100 KB for smoke and 1 MB otherwise. */
+    public long objectBytesOrDefault() {
+        return objectBytes > 0 ? objectBytes : smoke ? 100_000 : 1_000_000;
+    }
+
+    /** The LB CPU cap: {@code lbCpu} if given, else {@code fallback}. */
+    public double lbCpuOr(double fallback) {
+        return lbCpu != null ? lbCpu : fallback;
+    }
+
+    /** Load run after every LB start, before its CPU cap: 1 s (smoke) or 3 s of mixed sizes. */
+    public BenchLoad warmUp() {
+        return BenchLoad.timed(2, 4, smoke ? 1 : 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000)));
+    }
+
+    /** Starts the cluster an experiment measures on (with {@link #warmUp()}). */
+    public Cluster start(int realServers, double cpu) {
+        return Cluster.start(workDir, cluster(realServers, cpu), log, warmUp());
+    }
+
+    /** The cluster an experiment starts with. */
+    public ClusterSpec cluster(int realServers, double cpu) {
+        return new ClusterSpec(realServers, clients, cpu, lbRateMbit, rsRateMbit, modes.get(0));
+    }
+}

@@ -1,0 +1,39 @@
+package org.qdsr.testbed.experiment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.qdsr.testbed.Commands;
+import org.qdsr.testbed.TestbedException;
+
+/** CPU time of a process from {@code /proc/PID/stat} (utime + stime, all threads). */
+public final class ProcStat {
+    private static volatile long ticksPerSecond;
+
+    private ProcStat() {}
+
+    /** utime + stime of {@code pid} in seconds. */
+    public static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return parseTicks(stat) / (double) ticksPerSecond();
+        } catch (IOException e) {
+            throw new TestbedException("cannot read CPU time of pid " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** utime + stime in clock ticks from one {@code /proc/PID/stat} line (fields 14 and 15). */
+    static long parseTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private static long ticksPerSecond() {
+        if (ticksPerSecond == 0) {
+            Commands.Result r = Commands.run(List.of("getconf", "CLK_TCK"));
+            ticksPerSecond = r.ok() ? Long.parseLong(r.output().strip()) : 100;
+        }
+        return ticksPerSecond;
+    }
+}
