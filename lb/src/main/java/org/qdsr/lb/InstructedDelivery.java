@@ -47,6 +47,8 @@ final class InstructedDelivery {
     private final LbMetrics metrics;
     private final Map<Long, Backend> streams = new HashMap<>();
     private final Set<Long> acknowledged = new HashSet<>();
+    /** Final sizes the backends announced (StreamReady with fin), for the per-backend byte counts. */
+    private final Map<Long, Long> finalSizes = new HashMap<>();
     /** Key generation each backend holds for this connection. */
     private final Map<Integer, Long> keyGeneration = new HashMap<>();
     /** Batches a report may still name (reports are optional when all went out promptly). */
@@ -88,6 +90,9 @@ final class InstructedDelivery {
         if (streams.get(r.streamId()) == from) {
             try {
                 conn.remoteDataReady(r.streamId(), r.readyOffset(), r.fin());
+                if (r.fin()) {
+                    finalSizes.put(r.streamId(), r.readyOffset());
+                }
             } catch (IllegalArgumentException e) { // offsets moved back: the backend is broken for this stream
                 fail(conn, r.streamId());
             }
@@ -140,11 +145,20 @@ final class InstructedDelivery {
         }
         for (long id : acknowledged) {
             Backend b = streams.remove(id);
+            Long size = finalSizes.remove(id);
             if (b != null) {
-                b.onStreamDone(0);
+                b.onStreamDone(size == null ? 0 : size);
             }
         }
         acknowledged.clear();
+    }
+
+    /** Before the connection's state goes: the last releases, so backends count their streams finished. */
+    void flushReleases(QuicConnection conn) {
+        Map<Backend, long[]> releases = releasesByBackend(conn.takeRemoteReleases());
+        for (var e : releases.entrySet()) {
+            out.send(e.getKey(), SendInstructions.releasesOnly(key, nextBatchId++, e.getValue()));
+        }
     }
 
     private static boolean sameKeysAndCid(SendInstruction a, SendInstruction b) {
@@ -189,18 +203,12 @@ final class InstructedDelivery {
         if (o == null || o.backend() != from) {
             return;
         }
-        // Queueing below the timer granularity (RFC 9002 §6.1.2) is noise: keep the recorded times.
-        long delay = r.queueDelayMicros() >= 1000 ? r.queueDelayMicros() * 1000 : 0;
         long[] failed = r.failedPacketNumbers();
-        int f = 0;
-        for (long pn : o.packetNumbers()) {
-            if (f < failed.length && failed[f] == pn) {
-                f++;
-                conn.onInstructedNotSent(pn, now);
-            } else if (delay > 0) {
-                conn.onInstructedSent(pn, delay);
-            }
+        for (long pn : failed) {
+            conn.onInstructedNotSent(pn, now);
         }
+        long[] pns = o.packetNumbers();
+        conn.onInstructedQueueing(pns[pns.length - 1], r.queueDelayMicros() * 1000, now);
         metrics.instructionsFailed += failed.length;
     }
 
@@ -255,10 +263,13 @@ final class InstructedDelivery {
 
     /** The connection closed: every stream ends. */
     void onClosed() {
-        for (Backend b : streams.values()) {
-            b.onStreamDone(0);
+        for (var e : streams.entrySet()) {
+            Long size = acknowledged.contains(e.getKey()) ? finalSizes.get(e.getKey()) : null;
+            e.getValue().onStreamDone(size == null ? 0 : size);
         }
         streams.clear();
+        finalSizes.clear();
+        acknowledged.clear();
         outstanding.clear();
     }
 }

@@ -293,6 +293,7 @@ final class LbConnection implements ConnectionHandler {
         }
         involved.addAll(backendOfPath.values());
         involved.addAll(instructed.involvedBackends());
+        instructed.flushReleases(conn);
         instructed.onClosed();
         for (Backend b : involved) {
             send(b, new ConnectionClosed(key, code));

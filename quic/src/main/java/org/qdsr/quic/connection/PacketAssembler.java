@@ -363,6 +363,10 @@ final class PacketAssembler {
         boolean wrote = false;
         StreamManager.QuicStream st;
         List<StreamManager.QuicStream> skipped = null;
+        StreamManager.QuicStream run = remote == null ? null : c.remoteSending.continuingRun(c.streams);
+        if (run != null && limit - w.position() > 24) {
+            return writeRemoteChunk(w, limit, run, sent);
+        }
         while (limit - w.position() > 24 && (st = c.streams.nextSendable()) != null) {
             if (st.send.isRemote()) {
                 if (remote == null) {
@@ -408,6 +412,7 @@ final class PacketAssembler {
             c.streams.flow.onNewDataSent(chunk.length());
         }
         sent.addRange(st.id, chunk.offset(), chunk.length(), chunk.fin());
+        c.remoteSending.onRemoteChunk(st.id);
         remote.size[0] = c.remoteSending.instruct(w, remote.payloadStart, remote.pn, remote.pnLength, st.id, chunk);
         c.streams.requeueIfSendable(st);
         return true;

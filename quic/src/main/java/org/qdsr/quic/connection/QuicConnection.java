@@ -510,10 +510,21 @@ public final class QuicConnection {
         return remoteSending.takeReleases();
     }
 
-    /** The holder sent instructed packet {@code pn} {@code delayNanos} after it was instructed. */
-    public void onInstructedSent(long pn, long delayNanos) {
-        recovery.onSendDelayed(APPLICATION, pn, delayNanos);
+    /**
+     * The holder sent instructed packet {@code pn} only {@code delayNanos} after it was
+     * instructed. Packets keep the instruction time as their send time, so the holder's queue
+     * counts as part of the path (RTT and loss timers include it, no spurious losses); a queue of
+     * {@link #INSTRUCTED_QUEUE_SIGNAL_NANOS} or more is a congestion signal, so the window stops
+     * growing past what the holder can send.
+     */
+    public void onInstructedQueueing(long pn, long delayNanos, long now) {
+        if (delayNanos >= INSTRUCTED_QUEUE_SIGNAL_NANOS) {
+            recovery.onCongestionSignal(APPLICATION, pn, now);
+        }
     }
+
+    /** Holder queueing that counts as congestion (see {@link #onInstructedQueueing}). */
+    public static final long INSTRUCTED_QUEUE_SIGNAL_NANOS = 4_000_000;
 
     /** The holder could not send instructed packet {@code pn}: its frames are scheduled again. */
     public void onInstructedNotSent(long pn, long now) {

@@ -132,19 +132,16 @@ public final class Recovery<T> {
     }
 
     /**
-     * Another machine sent packet {@code pn} on this endpoint's behalf {@code delayNanos} after it
-     * was recorded (QDSR instructed mode): its send time moves forward so RTT samples and the
-     * time threshold measure from when it really left (RFC 9002 §5.1, §6.1.2).
+     * A congestion signal other than loss for packet {@code pn} (QDSR instructed mode: the real
+     * server that sends it for us reports a send queue building up). Handled like an ECN-CE mark
+     * (RFC 9002 §7.1, §B.7): one congestion event per recovery period, nothing is retransmitted.
      */
-    public void onSendDelayed(int space, long pn, long delayNanos) {
+    public void onCongestionSignal(int space, long pn, long now) {
         SentPacketQueue<T> q = spaces[space].sent;
         int i = q.lowerBound(pn);
-        if (delayNanos <= 0 || i >= q.size() || q.pnAt(i) != pn || q.stateAt(i) != SentPacketQueue.OUTSTANDING) {
-            return;
-        }
-        SentPacket<T> p = q.packetAt(i);
-        q.replace(i, new SentPacket<>(pn, p.timeSentNanos() + delayNanos, p.size(), p.ackEliciting(), p.inFlight(),
-                p.payload()));
+        long sent = i < q.size() && q.pnAt(i) == pn && q.stateAt(i) == SentPacketQueue.OUTSTANDING
+                ? q.packetAt(i).timeSentNanos() : now;
+        cc.onCongestionEvent(now, sent);
     }
 
     /**

@@ -85,7 +85,7 @@ class InstructedSendingTest {
                 int n = sealer.seal(ins, body, (int) ins.offset(), buf);
                 assertThat(n).isEqualTo(ins.datagramSize());
                 sink.send(buf, 0, n, lb.destination());
-                lb.onInstructedSent(ins.packetNumber(), 0);
+                lb.onInstructedQueueing(ins.packetNumber(), 0, now);
                 sent++;
             }
         }
