@@ -55,14 +55,23 @@ class InstructedInteropTest {
             Files.createDirectories(out);
             List<String> cmd = new ArrayList<>(List.of(GTLSCLIENT, "-q", "--exit-on-all-streams-close",
                     "--timeout=15s", "--download=" + out, Topology.VIP, String.valueOf(InteropRig.PORT)));
+            String qlog = System.getProperty("qdsr.interop.qlog");
+            if (qlog != null) {
+                cmd.add(1, "--qlog-file=" + qlog);
+            }
             files.keySet().forEach(n -> cmd.add("https://" + Topology.VIP + ":" + InteropRig.PORT + "/" + n));
             Map<String, LinkCounters> before = rig.counters();
+            long t0 = System.nanoTime();
             NsProcess client = rig.topo.start("client", "gtlsclient", cmd);
             int exit = client.waitFor(Duration.ofSeconds(60));
+            System.out.printf("gtlsclient ran %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             Map<String, LinkCounters> d = InteropRig.deltas(before, rig.counters());
             Map<String, Double> metrics = rig.lbMetrics();
             System.out.print(InteropRig.report("gtlsclient, lb --mode " + MODE, payload, d));
             System.out.println("lb metrics: " + handoffSummary(metrics));
+            System.out.println("rs metrics: " + rsSummary(rig));
+            sleepQuietly(2000);
+            System.out.println("rs metrics 2 s later: " + rsSummary(rig));
 
             String why = "gtlsclient log:\n" + client.output() + "\n" + rig.logs();
             assertThat(exit).as("gtlsclient exit code; %s", why).isZero();
@@ -86,12 +95,17 @@ class InstructedInteropTest {
         long payload = page.length + objects.values().stream().mapToLong(b -> b.length).sum();
         try (InteropRig rig = InteropRig.start(dir.resolve("run"), root, MODE)) {
             Map<String, LinkCounters> before = rig.counters();
+            long t0 = System.nanoTime();
             NsProcess chromium = rig.topo.start("client", "chromium", chromiumCommand(rig.spkiSha256()));
             int exit = chromium.waitFor(Duration.ofSeconds(60));
+            System.out.printf("chromium ran %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             Map<String, LinkCounters> d = InteropRig.deltas(before, rig.counters());
             Map<String, Double> metrics = rig.lbMetrics();
             System.out.print(InteropRig.report("chromium, lb --mode " + MODE, payload, d));
             System.out.println("lb metrics: " + handoffSummary(metrics));
+            System.out.println("rs metrics: " + rsSummary(rig));
+            sleepQuietly(2000);
+            System.out.println("rs metrics 2 s later: " + rsSummary(rig));
 
             String dom = chromium.output();
             String why = "chromium output:\n" + dom + "\n" + rig.logs();
@@ -129,6 +143,28 @@ class InstructedInteropTest {
         assertThat(rsTx).as("RS tx bytes vs payload %d", payload).isGreaterThanOrEqualTo(payload);
         assertThat(lbTx).as("LB tx bytes (instructions, ACKs, handshake) vs payload %d", payload)
                 .isLessThan(payload / 5);
+    }
+
+    /** The RSs' send-socket datagrams and errors (evidence when the byte counts look off). */
+    private static String rsSummary(InteropRig rig) {
+        StringBuilder b = new StringBuilder();
+        for (String rs : List.of("rs1", "rs2")) {
+            rig.metrics(rs).forEach((k, v) -> {
+                if ((k.startsWith("qdsr_rs_sent") || k.startsWith("qdsr_rs_errors") || k.startsWith("qdsr_rs_streams")
+                        || k.startsWith("qdsr_rs_handoffs")) && v != 0 || k.startsWith("qdsr_rs_active")) {
+                    b.append(rs).append(':').append(k).append('=').append(Math.round(v)).append(' ');
+                }
+            });
+        }
+        return b.toString();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String handoffSummary(Map<String, Double> m) {

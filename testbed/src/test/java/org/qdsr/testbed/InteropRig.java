@@ -56,7 +56,7 @@ final class InteropRig implements AutoCloseable {
                 String control = topo.host(rs).address() + ":" + CONTROL_PORT;
                 NsProcess p = topo.start(rs, rs, qdsr.command("rs", "--control", control, "--vip",
                         Topology.VIP + ":" + PORT, "--control-tls", certs.toString(), "--name", rs, "--root",
-                        root.toString(), "--bind", "EXACT"));
+                        root.toString(), "--bind", "EXACT", "--metrics", METRICS));
                 p.awaitOutput("rs " + rs + ": control on", START_WAIT);
                 rss.add(p);
             }
@@ -90,9 +90,14 @@ final class InteropRig implements AutoCloseable {
 
     /** One scrape of the LB's metrics: {@code name{labels}} to value. */
     Map<String, Double> lbMetrics() {
-        Commands.Result r = topo.exec("lb", "curl", "-sS", "--max-time", "5", "http://" + METRICS + "/metrics");
+        return metrics("lb");
+    }
+
+    /** One scrape of a host's ({@code lb}, {@code rs1}, {@code rs2}) metrics endpoint. */
+    Map<String, Double> metrics(String host) {
+        Commands.Result r = topo.exec(host, "curl", "-sS", "--max-time", "5", "http://" + METRICS + "/metrics");
         if (!r.ok()) {
-            throw new TestbedException("cannot scrape the LB's metrics (needs curl: apt-get install -y curl): "
+            throw new TestbedException("cannot scrape " + host + "'s metrics (needs curl: apt-get install -y curl): "
                     + r.output());
         }
         Map<String, Double> m = new LinkedHashMap<>();
