@@ -31,8 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the LB, and that the bodies left the RSs' interfaces rather than the LB's. Needs root, iproute2,
  * curl, {@code ngtcp2-client} and {@code chromium}; fails (never skips) without them.
  *
- * <p>{@code -Dqdsr.interop.mode=proxy} runs the same clients through proxy mode, to tell harness
- * problems from instructed-mode bugs (the instructed-only assertions are then replaced by proxy ones).
+ * <p>Diagnosis switches: {@code -Dqdsr.interop.mode=proxy} runs the same clients through proxy
+ * mode, to tell harness problems from instructed-mode bugs (the instructed-only assertions are then
+ * replaced by proxy ones); {@code -Dqdsr.interop.backends=rs1} gives the LB one backend;
+ * {@code -Dqdsr.interop.qlog=FILE} makes gtlsclient write a qlog (duplicate and reordered packets).
+ * Measured numbers (bytes per interface, LB egress / payload) go to standard output.
  */
 class InstructedInteropTest {
     private static final String MODE = System.getProperty("qdsr.interop.mode", "auto");

@@ -62,14 +62,16 @@ final class InteropRig implements AutoCloseable {
             }
             List<String> args = new ArrayList<>(List.of("lb", "--listen", Topology.VIP + ":" + PORT,
                     "--control-tls", certs.toString(), "--mode", mode, "--metrics", METRICS));
-            for (String rs : List.of("rs1", "rs2")) {
+            // -Dqdsr.interop.backends=rs1 gives the LB one backend (diagnosis: no cross-RS reordering)
+            for (String rs : System.getProperty("qdsr.interop.backends", "rs1,rs2").split(",")) {
                 args.add("--backend");
                 args.add(rs + "=" + topo.host(rs).address() + ":" + CONTROL_PORT);
             }
             NsProcess lb = topo.start("lb", "lb", qdsr.command(args.toArray(String[]::new)));
             lb.awaitOutput("lb lb: listening on", START_WAIT);
-            lb.awaitOutput("backend rs1 up", START_WAIT);
-            lb.awaitOutput("backend rs2 up", START_WAIT);
+            for (String rs : System.getProperty("qdsr.interop.backends", "rs1,rs2").split(",")) {
+                lb.awaitOutput("backend " + rs + " up", START_WAIT);
+            }
             InteropRig rig = new InteropRig(topo, lb);
             rig.realServers.addAll(rss);
             return rig;
