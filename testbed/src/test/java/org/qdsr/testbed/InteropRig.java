@@ -46,6 +46,9 @@ final class InteropRig implements AutoCloseable {
 
     /** Builds the topology and starts rs1, rs2 (serving {@code root}) and an LB in {@code mode}. */
     static InteropRig start(Path workDir, Path root, String mode) {
+        if (!Commands.run(List.of("curl", "--version")).ok()) {
+            throw new TestbedException("curl is missing (scrapes the metrics): as root, apt-get install -y curl");
+        }
         Topology topo = Topology.dsr(workDir, 2);
         try {
             QdsrJar qdsr = QdsrJar.locate();
