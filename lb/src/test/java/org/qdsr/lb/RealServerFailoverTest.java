@@ -27,7 +27,7 @@ class RealServerFailoverTest {
 
     /** Round robin: even requests go to rs0, odd to rs1. rs0 has one large response in flight. */
     @ParameterizedTest
-    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "PROXY"})
+    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "INSTRUCTED", "PROXY"})
     void controlLinkDropsMidResponse(LoadBalancerCore.Mode mode) throws Exception {
         int[] sizes = {LARGE, LARGE + 1, 20_000, LARGE + 3, 20_004, 20_005, 20_006, 20_007};
         dropMidResponse(mode, sizes, false);
@@ -39,7 +39,7 @@ class RealServerFailoverTest {
      * retired: draft-21 never reuses path IDs), and arrive byte-exact.
      */
     @ParameterizedTest
-    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO"})
+    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "INSTRUCTED"})
     void rejoinedRealServerServesTheSameConnectionAgain(LoadBalancerCore.Mode mode) throws Exception {
         int[] sizes = {LARGE, LARGE + 1, 20_000, LARGE + 3, 20_004, 20_005, 20_006, 20_007};
         dropMidResponse(mode, sizes, true);
@@ -53,7 +53,7 @@ class RealServerFailoverTest {
      * the whole connection with FLOW_CONTROL_ERROR.)
      */
     @ParameterizedTest
-    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO"})
+    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "INSTRUCTED"})
     void controlLinkDropsWithFourResponsesInFlight(LoadBalancerCore.Mode mode) throws Exception {
         int[] sizes = new int[8];
         for (int i = 0; i < 8; i++) {
@@ -92,7 +92,7 @@ class RealServerFailoverTest {
                 assertThat(f.byteExact()).as("body of stream %d", streamId).isTrue();
             }
         }
-        if (mode == LoadBalancerCore.Mode.AUTO) { // a proxying LB may already hold the whole body
+        if (mode != LoadBalancerCore.Mode.PROXY) { // a proxying LB may already hold the whole body
             assertThat(failed).as("streams of the lost real server that failed").isPositive();
         }
         assertThat(first.stream().filter(f -> f.result().isDone() && !f.result().isCompletedExceptionally()

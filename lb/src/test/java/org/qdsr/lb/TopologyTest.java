@@ -66,11 +66,13 @@ class TopologyTest {
         }
     }
 
-    @Test
-    void realServersFollowKeyUpdatesTheClientStarts() throws Exception {
+    /** Client-initiated key updates reach isolated (our client) and instructed (any client) real servers. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void realServersFollowKeyUpdatesTheClientStarts(boolean serverPaths) throws Exception {
         Topology t = new Topology(80, 2, LoadBalancerCore.Mode.AUTO);
         t.net.setDefaultConditions(LinkConditions.delay(3_000_000).withReordering(0.01));
-        Http3ClientSession session = t.connect(true, org.qdsr.quic.connection.ConnectionConfig.defaults()
+        Http3ClientSession session = t.connect(serverPaths, org.qdsr.quic.connection.ConnectionConfig.defaults()
                 .withKeyUpdateInterval(150));
         List<Fetch> fetches = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -83,7 +85,8 @@ class TopologyTest {
             assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
         }
         assertThat(t.lastClient.keyGeneration()).as("client key generation").isPositive();
-        assertThat(t.lb.stats().handoffsIsolated).isEqualTo(8);
+        assertThat(serverPaths ? t.lb.stats().handoffsIsolated : t.lb.stats().handoffsInstructed).isEqualTo(8);
+        assertThat(t.lb.stats().instructionsFailed).as("packets refused for lack of keys").isZero();
     }
 
     @Test
