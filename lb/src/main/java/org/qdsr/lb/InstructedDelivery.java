@@ -47,6 +47,17 @@ final class InstructedDelivery {
     private final LbMetrics metrics;
     private final Map<Long, Backend> streams = new HashMap<>();
     private final Set<Long> acknowledged = new HashSet<>();
+    /**
+     * Requests whose backend has not announced a byte yet: a REJECTED report (overload, content
+     * failure before the head) may still send them elsewhere, at most {@link #MAX_ATTEMPTS} times.
+     */
+    private final Map<Long, Retry> retryable = new HashMap<>();
+    static final int MAX_ATTEMPTS = 3;
+
+    /** What a retry needs. */
+    record Retry(org.qdsr.http3.Request request, RequestHead head, Set<Backend> tried) {
+    }
+
     /** Final sizes the backends announced (StreamReady with fin), for the per-backend byte counts. */
     private final Map<Long, Long> finalSizes = new HashMap<>();
     /** Key generation each backend holds for this connection. */
@@ -76,8 +87,13 @@ final class InstructedDelivery {
     }
 
     /** Delegates the stream's response to {@code b}: the snapshot carries keys, client CID and address. */
-    void handOff(QuicConnection conn, Backend b, long streamId, RequestHead head, long handoffId) {
-        conn.delegateStream(streamId);
+    void handOff(QuicConnection conn, Backend b, long streamId, org.qdsr.http3.Request request, RequestHead head,
+                 long handoffId) {
+        Retry r = retryable.computeIfAbsent(streamId, id -> new Retry(request, head, new HashSet<>()));
+        r.tried().add(b);
+        if (r.tried().size() == 1) {
+            conn.delegateStream(streamId);
+        }
         ConnectionSnapshot s = conn.exportInstructed();
         keyGeneration.putIfAbsent(b.id(), s.keyGeneration()); // later snapshots do not replace the RS's keys
         streams.put(streamId, b);
@@ -88,6 +104,7 @@ final class InstructedDelivery {
 
     void onStreamReady(QuicConnection conn, Backend from, StreamReady r) {
         if (streams.get(r.streamId()) == from) {
+            retryable.remove(r.streamId()); // bytes are coming: this backend owns the response now
             try {
                 conn.remoteDataReady(r.streamId(), r.readyOffset(), r.fin());
                 if (r.fin()) {
@@ -109,19 +126,22 @@ final class InstructedDelivery {
 
     /**
      * Sends the instructions the connection produced since the last call, and releases, as one
-     * batch per backend (split where the key generation or destination CID changes).
+     * batch per backend (split where the key generation or destination CID changes). Returns
+     * true if frames of packets that could not be instructed wait to be sent again.
      */
-    void flush(QuicConnection conn, long now) {
+    boolean flush(QuicConnection conn, long now) {
         SendInstruction ins = conn.pollInstruction();
         long[] released = conn.takeRemoteReleases();
         if (ins == null && released.length == 0 && acknowledged.isEmpty()) {
-            return;
+            return false;
         }
+        boolean requeued = false;
         Map<Backend, List<SendInstruction>> current = new LinkedHashMap<>();
         for (; ins != null; ins = conn.pollInstruction()) {
             Backend b = streams.get(ins.streamId());
             if (b == null || !b.healthy()) {
                 conn.onInstructedNotSent(ins.packetNumber(), now);
+                requeued = true;
                 continue;
             }
             List<SendInstruction> batch = current.get(b);
@@ -151,6 +171,7 @@ final class InstructedDelivery {
             }
         }
         acknowledged.clear();
+        return requeued;
     }
 
     /** Before the connection's state goes: the last releases, so backends count their streams finished. */
@@ -213,16 +234,30 @@ final class InstructedDelivery {
     }
 
     /** The backend ended a response early (content failure, overload, client's STOP_SENDING). */
-    void onStreamReport(QuicConnection conn, Backend from, StreamReport r) {
+    Retry onStreamReport(QuicConnection conn, Backend from, StreamReport r) {
         if (streams.get(r.streamId()) != from) {
-            return;
+            return null;
         }
         if (r.outcome() == StreamReport.Outcome.FINISHED) {
-            return; // completion is known here from the client's ACKs
+            return null; // completion is known here from the client's ACKs
         }
         streams.remove(r.streamId());
-        conn.resetStream(r.streamId(), Http3Error.H3_INTERNAL_ERROR.code());
         from.onStreamDone(0);
+        Retry retry = retryable.get(r.streamId());
+        if (r.outcome() == StreamReport.Outcome.REJECTED && retry != null && retry.tried().size() < MAX_ATTEMPTS) {
+            metrics.handoffRetries++;
+            return retry; // the caller routes it to another backend
+        }
+        retryable.remove(r.streamId());
+        conn.resetStream(r.streamId(), Http3Error.H3_INTERNAL_ERROR.code());
+        metrics.streamsFailed++;
+        return null;
+    }
+
+    /** A rejected request found no other backend: the stream is reset like any failure. */
+    void giveUp(QuicConnection conn, long streamId) {
+        retryable.remove(streamId);
+        conn.resetStream(streamId, Http3Error.H3_INTERNAL_ERROR.code());
         metrics.streamsFailed++;
     }
 
@@ -269,6 +304,7 @@ final class InstructedDelivery {
         }
         streams.clear();
         finalSizes.clear();
+        retryable.clear();
         acknowledged.clear();
         outstanding.clear();
     }

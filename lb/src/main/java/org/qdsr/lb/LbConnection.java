@@ -87,11 +87,13 @@ final class LbConnection implements ConnectionHandler {
         this.instructed = new InstructedDelivery(key, this::send, core.metrics());
     }
 
-    /** Instructed mode: instructions and releases of this loop turn go to the backends. */
-    void flushInstructions(long now) {
-        if (conn != null && !closed) {
-            instructed.flush(conn, now);
-        }
+    /** Instructed mode: instructions and releases of this loop turn go to the backends; true if more to send. */
+    boolean flushInstructions(long now) {
+        return conn != null && !closed && instructed.flush(conn, now);
+    }
+
+    QuicConnection connection() {
+        return conn;
     }
 
     @Override
@@ -162,10 +164,10 @@ final class LbConnection implements ConnectionHandler {
         long path = wantsIsolated() ? pathFor(b) : -1;
         RequestHead head = toHead(req, ctx.body());
         long id = ctx.streamId();
-        if (path < 0 && core.settings().mode() != LoadBalancerCore.Mode.PROXY) {
+        if (path < 0 && core.settings().mode() != LoadBalancerCore.Mode.PROXY && conn.isEstablished()) {
             ctx.detach();
             core.instructing(this);
-            instructed.handOff(conn, b, id, head, core.nextHandoffId());
+            instructed.handOff(conn, b, id, req, head, core.nextHandoffId());
         } else if (path >= 0) {
             ctx.detach();
             ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
@@ -309,12 +311,17 @@ final class LbConnection implements ConnectionHandler {
         if (conn == null || closed) {
             return;
         }
-        if (m instanceof org.qdsr.control.message.StreamReady r) {
+        if (m instanceof org.qdsr.control.message.KeyUpdateRequest) {
+            // RFC 9001 §6.6: the key phase is the LB's; the new keys reach every backend via KeyUpdate
+            if (!conn.initiateKeyUpdate()) {
+                core.metrics().keyUpdatesDeferred++;
+            }
+        } else if (m instanceof org.qdsr.control.message.StreamReady r) {
             instructed.onStreamReady(conn, from, r);
         } else if (m instanceof org.qdsr.control.message.SendReport r) {
             instructed.onSendReport(conn, from, r, now);
         } else if (m instanceof StreamReport r && instructed.owns(r.streamId())) {
-            instructed.onStreamReport(conn, from, r);
+            retryElsewhere(r.streamId(), instructed.onStreamReport(conn, from, r));
         } else if (m instanceof StreamReport r) {
             onReport(from, r);
         } else if (m instanceof CreditRequest cr) {
@@ -338,6 +345,26 @@ final class LbConnection implements ConnectionHandler {
         }
         session.resume();
         grantProxyWindows();
+    }
+
+    /** A backend rejected an instructed request before answering: another healthy one gets it. */
+    private void retryElsewhere(long streamId, InstructedDelivery.Retry retry) {
+        if (retry == null) {
+            return;
+        }
+        List<Backend> others = new ArrayList<>();
+        for (Backend b : core.backends()) {
+            if (!retry.tried().contains(b)) {
+                others.add(b);
+            }
+        }
+        Backend next = core.router().route(retry.request(), others);
+        if (next == null) {
+            instructed.giveUp(conn, streamId);
+            return;
+        }
+        instructed.handOff(conn, next, streamId, retry.request(), retry.head(), core.nextHandoffId());
+        next.onHandoff();
     }
 
     /** Raises each proxied stream's window at its backend as the session forwards its body. */

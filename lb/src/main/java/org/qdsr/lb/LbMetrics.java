@@ -9,6 +9,10 @@ public final class LbMetrics {
     /** Instructed mode: packets instructed to backends, and those they reported as not sent. */
     public long instructionsSent;
     public long instructionsFailed;
+    /** Handoffs sent to another backend after one rejected them (instructed mode). */
+    public long handoffRetries;
+    /** Key updates a backend asked for while the previous one was not yet acknowledged (it asks again later). */
+    public long keyUpdatesDeferred;
     public long acksForwarded;
     public long proxyBytes;
     public long noBackend;

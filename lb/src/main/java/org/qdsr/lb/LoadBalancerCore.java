@@ -108,6 +108,9 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             LbConnection c = connections.get(key);
             if (c != null) {
                 c.onBackendMessage(b, m, now);
+                if (c.connection() != null) {
+                    endpoint.activate(c.connection(), now); // it may have something to send now
+                }
             }
         } else if (m instanceof ControlError e) {
             metrics.backendErrors++;
@@ -131,6 +134,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         } else if (m instanceof org.qdsr.control.message.StreamReady r) {
             return r.connectionKey();
         } else if (m instanceof org.qdsr.control.message.SendReport r) {
+            return r.connectionKey();
+        } else if (m instanceof org.qdsr.control.message.KeyUpdateRequest r) {
             return r.connectionKey();
         }
         return -1;
@@ -185,7 +190,9 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     public void drainTransmit(long now, DatagramSink sink) {
         endpoint.drainTransmit(now, sink);
         for (LbConnection c : instructing) {
-            c.flushInstructions(now);
+            if (c.flushInstructions(now) && c.connection() != null) {
+                endpoint.activate(c.connection(), now);
+            }
         }
     }
 

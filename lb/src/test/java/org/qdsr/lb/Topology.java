@@ -49,6 +49,11 @@ final class Topology {
     }
 
     Topology(long seed, int serverCount, LoadBalancerCore.Mode mode, org.qdsr.quic.connection.ConnectionConfig lbConfig) {
+        this(seed, serverCount, mode, lbConfig, i -> RealServerCore.Config.defaults());
+    }
+
+    Topology(long seed, int serverCount, LoadBalancerCore.Mode mode, org.qdsr.quic.connection.ConnectionConfig lbConfig,
+             java.util.function.IntFunction<RealServerCore.Config> serverConfig) {
         random = new SplittableRandom(seed);
         net = SimNetwork.seeded(seed);
         lb = new LoadBalancerCore(LoadBalancerCore.Settings.defaults().withMode(mode).withConnectionConfig(lbConfig), TLS,
@@ -59,7 +64,7 @@ final class Topology {
             int id = i;
             Backend b = lb.addBackend("rs" + i, 1);
             MessageSink toLb = (link, m) -> deliver(m, msg -> lb.onBackendMessage(id, msg, net.now()));
-            RealServerCore rs = new RealServerCore(new SyntheticSource(), toLb);
+            RealServerCore rs = new RealServerCore(new SyntheticSource(), toLb, serverConfig.apply(i), () -> -1);
             servers.add(rs);
             serverNodes.add(net.attach("rs" + i, rs, VIP));
             lb.backendUp(b.id(), m -> {

@@ -160,6 +160,50 @@ class TopologyTest {
         assertThat(t.lb.stats().handoffsInstructed).isEqualTo(6);
     }
 
+    /** A real server that refuses (here: overloaded) does not fail the request: another one serves it. */
+    @Test
+    void instructedRequestsRejectedByOneRealServerAreServedByAnother() throws Exception {
+        var full = new org.qdsr.rs.RealServerCore.Config(0, org.qdsr.quic.recovery.CongestionAlgorithm.CUBIC, 1 << 20,
+                1 << 20, 1_000_000_000L);
+        Topology t = new Topology(85, 2, LoadBalancerCore.Mode.AUTO, org.qdsr.quic.connection.ConnectionConfig.defaults(),
+                i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
+        Http3ClientSession session = t.connect(false);
+        List<Fetch> fetches = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            fetches.add(new Fetch(50_000 + i, body, Topology.get(session, "/bytes/" + (50_000 + i), body)));
+        }
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 30 * SECOND);
+        for (Fetch f : fetches) {
+            assertThat(f.result.get().response().status()).isEqualTo(200);
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
+        }
+        t.net.runFor(SECOND); // the last ACKs reach the LB, the final releases reach rs1
+        assertThat(t.lb.stats().handoffRetries).as("rs0 refused its share").isEqualTo(3);
+        assertThat(t.lb.stats().streamsFailed).isZero();
+        assertThat(t.servers.get(1).counters().finished).isEqualTo(6);
+    }
+
+    /** A real server near its key's confidentiality limit asks the LB, which owns the key phase. */
+    @Test
+    void keyUpdateRequestedByARealServerIsCarriedOutByTheLoadBalancer() throws Exception {
+        Topology t = new Topology(86, 2, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
+        Http3ClientSession session = t.connect(true);
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        CompletableFuture<Http3Result> r1 = Topology.get(session, "/bytes/300000", first);
+        t.net.runUntil(r1::isDone, 30 * SECOND);
+        assertThat(t.lastClient.keyGeneration()).isZero();
+        t.lb.onBackendMessage(0, new org.qdsr.control.message.KeyUpdateRequest(0, 6_291_456), t.net.now());
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        CompletableFuture<Http3Result> r2 = Topology.get(session, "/bytes/300000", second);
+        t.net.runUntil(r2::isDone, 30 * SECOND);
+        assertThat(r2.get().response().status()).isEqualTo(200);
+        assertThat(Topology.matchesSynthetic(second.toByteArray(), 300_000)).isTrue();
+        assertThat(t.lastClient.keyGeneration()).as("the client followed the LB's key update").isEqualTo(1);
+    }
+
     @Test
     void proxyModeIsForcedForAnyClient() throws Exception {
         Topology t = new Topology(83, 2, LoadBalancerCore.Mode.PROXY);

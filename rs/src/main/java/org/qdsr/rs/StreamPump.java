@@ -254,8 +254,9 @@ final class StreamPump {
                 sink.send(c.linkId, new org.qdsr.control.message.CreditRequest(c.connectionKey, b.streamId(),
                         b.limit()));
             } else if (e instanceof PathEvent.KeyUpdateNeeded k) {
-                LOG.log(System.Logger.Level.INFO, "rs: {0} sent {1} packets under one key; the LB should update keys",
+                LOG.log(System.Logger.Level.INFO, "rs: {0} sent {1} packets under one key; asking the LB to update keys",
                         c, k.packets());
+                sink.send(c.linkId, new org.qdsr.control.message.KeyUpdateRequest(c.connectionKey, k.packets()));
             }
         }
     }

@@ -88,6 +88,9 @@ public final class ControlEncoder {
             out.varint(c.connectionKey());
             out.varint(c.streamId());
             out.varint(c.used());
+        } else if (m instanceof KeyUpdateRequest k) {
+            out.varint(k.connectionKey());
+            out.varint(k.packetsProtected());
         } else if (m instanceof StreamReport r) {
             streamReport(r);
         } else if (m instanceof Handoff h) {

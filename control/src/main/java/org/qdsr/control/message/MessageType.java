@@ -29,6 +29,7 @@ public final class MessageType {
     public static final int STREAM_READY = 0x1b;
     public static final int SEND_INSTRUCTIONS = 0x1c;
     public static final int SEND_REPORT = 0x1d;
+    public static final int KEY_UPDATE_REQUEST = 0x1e;
 
     /** First code of the optional-extension range. */
     public static final long FIRST_OPTIONAL = 0x40;

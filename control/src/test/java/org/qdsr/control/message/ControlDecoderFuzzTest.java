@@ -117,7 +117,7 @@ class ControlDecoderFuzzTest {
         byte[] b = new byte[rnd.nextInt(64)];
         rnd.nextBytes(b);
         if (b.length > 0) {
-            b[0] = (byte) rnd.nextInt(MessageType.SEND_REPORT + 1); // mostly known types
+            b[0] = (byte) rnd.nextInt(MessageType.KEY_UPDATE_REQUEST + 1); // mostly known types
         }
         return b;
     }

@@ -279,7 +279,7 @@ public final class Http3ServerSession implements ConnectionHandler {
 
     /**
      * Continues responses whose {@link BodySource} returned 0 earlier. Call on the connection's
-     * thread; the endpoint must then be told to transmit (e.g. its wake-up or poke).
+     * thread; then let the endpoint drain the connection ({@code QuicServerEndpoint.activate}).
      */
     public void resume() {
         if (conn != null && !closed) {
@@ -290,7 +290,7 @@ public final class Http3ServerSession implements ConnectionHandler {
     /**
      * Graceful shutdown (§5.2): sends GOAWAY with the first request stream ID not yet seen,
      * rejects later requests with H3_REQUEST_REJECTED, lets in-flight ones finish, then closes
-     * with H3_NO_ERROR. Call on the connection's thread.
+     * with H3_NO_ERROR. Call on the connection's thread, then let the endpoint drain the connection.
      */
     public void shutdown() {
         shutdownRequested = true;

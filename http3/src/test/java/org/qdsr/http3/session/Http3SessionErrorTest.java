@@ -129,6 +129,7 @@ class Http3SessionErrorTest {
         assertThat(first.size()).isPositive();
 
         sim.serverSession().shutdown();
+        sim.server.poke(sim.net.now()); // outside the endpoint's callbacks: let it drain
         var raced = client.request("GET", "https", "localhost", "/big", List.of(), null, null); // crosses the GOAWAY
         sim.runUntil(() -> client.goawayId() >= 0 && raced.isDone(), 30);
         var late = client.request("GET", "https", "localhost", "/big", List.of(), null, null);

@@ -52,7 +52,10 @@ class Http3SessionLifecycleTest {
         assertThat(f).isNotDone();
 
         ready[0] = true;
-        sim.net.schedule(sim.net.now(), () -> sim.serverSession().resume());
+        sim.net.schedule(sim.net.now(), () -> {
+            sim.serverSession().resume();
+            sim.server.poke(sim.net.now()); // resume() runs outside the endpoint's callbacks: let it drain
+        });
         sim.runUntil(f::isDone, 10);
         assertThat(f.get().response().status()).isEqualTo(200);
         assertThat(out.toString()).isEqualTo("abc");
@@ -162,7 +165,10 @@ class Http3SessionLifecycleTest {
         sim.runUntil(f::isDone, 10);
         assertThat(f.get().response().status()).isEqualTo(200);
 
-        sim.net.schedule(sim.net.now(), () -> sim.serverSession().shutdown());
+        sim.net.schedule(sim.net.now(), () -> {
+            sim.serverSession().shutdown();
+            sim.server.poke(sim.net.now());
+        });
         sim.runUntil(() -> c.closeReason() != null, 10);
         assertThat(sim.serverSession().goawayId()).isEqualTo(4);
         assertThat(c.closeReason()).isNotNull();

@@ -80,7 +80,9 @@ final class PacketAssembler {
         maybeInitiateKeyUpdate();
         int limit = Math.max(c.maxDatagramSize, c.isClient && !c.handshakeConfirmed ? MIN_INITIAL_DATAGRAM : 0);
         if (!c.isClient && !c.addressValidated) {
-            long allowance = PacketReceiver.AMPLIFICATION_FACTOR * c.bytesReceived - c.bytesSent;
+            // RFC 9000 §8.1: datagrams other machines send for us (instructed mode) count too
+            long allowance = PacketReceiver.AMPLIFICATION_FACTOR * c.bytesReceived - c.bytesSent
+                    - c.remoteSending.instructedBytes();
             limit = (int) Math.min(limit, allowance);
             if (limit < 64) {
                 return 0;

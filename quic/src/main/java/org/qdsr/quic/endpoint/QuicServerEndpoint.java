@@ -54,6 +54,10 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         QuicConnection connection;
         ConnectionHandler handler;
         final List<ConnectionId> ids = new ArrayList<>();
+        /** In the active queue: something happened since it last drained. */
+        boolean active;
+        /** The deadline the timer heap holds for it, or {@link Long#MAX_VALUE}. */
+        long timerAt = Long.MAX_VALUE;
 
         @Override
         public void onIssued(ConnectionId id) {
@@ -71,6 +75,9 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private record Outgoing(byte[] data, InetSocketAddress to) {
     }
 
+    private record Timer(long at, Entry entry) {
+    }
+
     private final Settings settings;
     private final Function<QuicConnection, ConnectionHandler> handlers;
     private final RandomGenerator random;
@@ -78,6 +85,16 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private final AddressTokens addressTokens;
     private final Map<ConnectionId, Entry> byCid = new HashMap<>();
     private final Map<Entry, Boolean> entries = new IdentityHashMap<>();
+    private final Map<QuicConnection, Entry> byConnection = new IdentityHashMap<>();
+    /**
+     * Scheduling is incremental so that per-datagram work does not grow with the number of
+     * connections: connections touched since they last drained wait in {@code active}; deadlines
+     * live in a heap with lazy invalidation ({@link Entry#timerAt} says which heap entry is current).
+     */
+    private final ArrayDeque<Entry> active = new ArrayDeque<>();
+    private final java.util.PriorityQueue<Timer> timers = new java.util.PriorityQueue<>(
+            (a, b) -> Long.compare(a.at, b.at));
+    private long lastNow;
     private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
     private final byte[] sendBuffer = new byte[65536];
     private long statelessResetsSent;
@@ -105,11 +122,12 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             datagramsDropped++;
             return;
         }
+        lastNow = now;
         Entry e = byCid.get(dcid);
         if (e != null) {
             e.connection.receive(data, off, len, from, now);
             notifyHandler(e, now);
-            reapIfClosed(e);
+            markActive(e);
             return;
         }
         if (!PacketHeaders.isLongHeader(data[off])) {
@@ -161,6 +179,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
         e.handler = handlers.apply(e.connection);
         entries.put(e, Boolean.TRUE);
+        byConnection.put(e.connection, e);
         e.onIssued(localId);
         e.onIssued(h.dcid());
         e.connection.receive(data, off, len, from, now);
@@ -171,7 +190,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
         connectionsAccepted++;
         notifyHandler(e, now);
-        reapIfClosed(e);
+        markActive(e);
     }
 
     private void sendRetry(ParsedHeader h, InetSocketAddress from, long now) {
@@ -221,44 +240,85 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
     }
 
+    private void markActive(Entry e) {
+        if (!e.active) {
+            e.active = true;
+            active.add(e);
+        }
+    }
+
     @Override
     public void drainTransmit(long now, DatagramSink sink) {
+        lastNow = now;
         while (!outgoing.isEmpty()) {
             Outgoing o = outgoing.poll();
             if (!sink.send(o.data, 0, o.data.length, o.to)) {
                 return;
             }
         }
-        for (Entry e : entries.keySet()) {
-            if (!e.connection.drainTo(sendBuffer, sink, now)) {
+        for (int n = active.size(); n > 0 && !active.isEmpty(); n--) {
+            Entry e = active.poll();
+            e.active = false;
+            if (!entries.containsKey(e)) {
+                continue;
+            }
+            boolean drained = e.connection.drainTo(sendBuffer, sink, now);
+            reschedule(e);
+            reapIfClosed(e);
+            if (!drained) {
+                markActive(e); // the sink is full: this one goes again first next time
+                active.addFirst(active.pollLast());
                 return;
+            }
+        }
+    }
+
+    /** Puts the connection's current deadline into the heap (the old heap entry goes stale). */
+    private void reschedule(Entry e) {
+        long t = e.connection.nextTimeout();
+        if (t != e.timerAt) {
+            e.timerAt = t;
+            if (t != Long.MAX_VALUE) {
+                timers.add(new Timer(t, e));
             }
         }
     }
 
     @Override
     public long nextDeadline() {
-        long t = Long.MAX_VALUE;
-        for (Entry e : entries.keySet()) {
-            t = Math.min(t, e.connection.nextTimeout());
+        Timer top;
+        while ((top = timers.peek()) != null && (top.entry.timerAt != top.at || !entries.containsKey(top.entry))) {
+            timers.poll();
         }
-        return t;
+        if (timers.size() > 2 * entries.size() + 64) {
+            timers.clear();
+            for (Entry e : entries.keySet()) {
+                if (e.timerAt != Long.MAX_VALUE) {
+                    timers.add(new Timer(e.timerAt, e));
+                }
+            }
+            top = timers.peek();
+        }
+        long t = top == null ? Long.MAX_VALUE : top.at;
+        return active.isEmpty() ? t : Math.min(t, lastNow);
     }
 
     @Override
     public void onDeadline(long now) {
-        List<Entry> due = new ArrayList<>();
-        for (Entry e : entries.keySet()) {
-            if (e.connection.nextTimeout() <= now || e.connection.isClosed()) {
-                due.add(e);
+        lastNow = now;
+        Timer t;
+        while ((t = timers.peek()) != null && t.at - now <= 0) {
+            timers.poll();
+            Entry e = t.entry;
+            if (e.timerAt != t.at || !entries.containsKey(e)) {
+                continue;
             }
-        }
-        for (Entry e : due) {
+            e.timerAt = Long.MAX_VALUE;
             if (!e.connection.isClosed()) {
                 e.connection.onTimeout(now);
                 notifyHandler(e, now);
             }
-            reapIfClosed(e);
+            markActive(e);
         }
     }
 
@@ -271,15 +331,32 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     private void forget(Entry e) {
         entries.remove(e);
+        byConnection.remove(e.connection);
         for (ConnectionId id : e.ids) {
             byCid.remove(id);
         }
     }
 
-    /** Lets applications act outside network activity (e.g. after {@code resume}); call on the endpoint's thread. */
+    /** Lets every application act outside network activity (e.g. after {@code resume}); call on the endpoint's thread. */
     public void poke(long now) {
+        lastNow = now;
         for (Entry e : List.copyOf(entries.keySet())) {
             notifyHandler(e, now);
+            markActive(e);
+        }
+    }
+
+    /**
+     * Lets one connection's application act, and sends what it has, after something outside the
+     * network changed its state (a call on the connection from elsewhere, e.g. control traffic of
+     * a load balancer). Without this, such a connection waits for its next packet or timer.
+     */
+    public void activate(QuicConnection c, long now) {
+        lastNow = now;
+        Entry e = byConnection.get(c);
+        if (e != null) {
+            notifyHandler(e, now);
+            markActive(e);
         }
     }
 

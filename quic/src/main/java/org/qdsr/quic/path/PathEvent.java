@@ -28,7 +28,8 @@ public sealed interface PathEvent {
 
     /**
      * The current 1-RTT keys protected {@code packets} packets, 3/4 of their confidentiality limit
-     * (RFC 9001 §6.6): the LB should update keys. At the limit the sender stops sending.
+     * (RFC 9001 §6.6), and again every 1/64 of the limit after that: the LB should update keys.
+     * At the limit the sender stops sending.
      */
     record KeyUpdateNeeded(long packets) implements PathEvent {
     }

@@ -239,7 +239,7 @@ public final class PathSender {
         recovery.setAppLimited(!hasWork() && recovery.canSend(maxDatagramSize));
         checkCreditBlocked();
         checkStreamsBlocked();
-        if (keys.packetsProtected() == PacketProtection.confidentialityLimit(keys.suite()) / 4 * 3) {
+        if (keyUpdateDue(keys.packetsProtected(), PacketProtection.confidentialityLimit(keys.suite()))) {
             events.add(new PathEvent.KeyUpdateNeeded(keys.packetsProtected()));
         }
         return end;
@@ -498,5 +498,12 @@ public final class PathSender {
             order.remove(streamId);
             writeBlocked.remove(streamId);
         }
+    }
+
+    /** At 3/4 of the confidentiality limit, then every 1/64 of it again until the LB updates keys. */
+    static boolean keyUpdateDue(long protectedPackets, long limit) {
+        long threshold = limit / 4 * 3;
+        long step = Math.max(1, limit / 64);
+        return protectedPackets >= threshold && (protectedPackets - threshold) % step == 0;
     }
 }

@@ -397,4 +397,14 @@ class PathSenderTest {
                 new PathEvent.StreamAcknowledged(4));
         assertThat(s.streamCount()).isZero();
     }
+
+    @Test
+    void asksForAKeyUpdateAtThreeQuartersOfTheLimitAndAgainUntilItHappens() {
+        long limit = 1L << 23; // AES-GCM (RFC 9001 §6.6)
+        long threshold = limit / 4 * 3;
+        assertThat(PathSender.keyUpdateDue(threshold - 1, limit)).isFalse();
+        assertThat(PathSender.keyUpdateDue(threshold, limit)).isTrue();
+        assertThat(PathSender.keyUpdateDue(threshold + 1, limit)).isFalse();
+        assertThat(PathSender.keyUpdateDue(threshold + limit / 64, limit)).isTrue();
+    }
 }
