@@ -43,6 +43,8 @@ public final class Recovery<T> {
     private long maxAckDelay;
     private long bytesInFlight;
     private int packetThreshold = PACKET_THRESHOLD;
+    /** Time threshold above 1 RTT in eighths: 1 (9/8, RFC 9002 §6.1.2), doubled per spurious loss up to 8 (2x). */
+    private int timeThresholdEighths = 1;
     private long spuriousLosses;
     private int ptoCount;
     private long timer = Long.MAX_VALUE;
@@ -240,14 +242,15 @@ public final class Recovery<T> {
 
     /**
      * A packet declared lost was acknowledged after all: the path reorders more than the packet
-     * threshold allows. RFC 9002 §6.1.1 permits an adaptive threshold; it grows to cover the
-     * reordering seen (bounded), as TCP RACK does, so packets that take different routes (QDSR's
+     * threshold allows. RFC 9002 §6.1.1 and §6.1.2 permit adaptive thresholds; the packet threshold
+     * grows to cover the reordering seen and the time threshold widens (both bounded), as TCP RACK does, so packets that take different routes (QDSR's
      * real servers sending in one packet-number space) are not retransmitted needlessly.
      */
     private void onSpuriousLoss(PacketSpace<T> s, long pn) {
         spuriousLosses++;
         long distance = s.largestAcked - pn + 1;
         packetThreshold = (int) Math.min(MAX_PACKET_THRESHOLD, Math.max(packetThreshold, distance));
+        timeThresholdEighths = Math.min(8, timeThresholdEighths * 2); // the late packet may also have beaten the timer
     }
 
     /** Packets after a later-acknowledged one before it counts as lost (3, growing on spurious losses). */
@@ -311,7 +314,8 @@ public final class Recovery<T> {
         PacketSpace<T> s = spaces[space];
         SentPacketQueue<T> q = s.sent;
         long lossDelay = Math.max(rtt.latestRtt(), rtt.smoothedRtt());
-        lossDelay = Math.max(lossDelay + (lossDelay >> 3), RttEstimator.GRANULARITY_NANOS); // 9/8
+        // 9/8 (RFC 9002 §6.1.2), widened up to 2x after spurious losses
+        lossDelay = Math.max(lossDelay + (lossDelay * timeThresholdEighths >> 3), RttEstimator.GRANULARITY_NANOS);
         long lostSendTime = now - lossDelay;
         long pcDuration = PERSISTENT_CONGESTION_THRESHOLD * rtt.pto(maxAckDelay, true);
         s.lossTime = Long.MAX_VALUE;
