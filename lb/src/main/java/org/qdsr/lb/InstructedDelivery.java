@@ -82,6 +82,11 @@ final class InstructedDelivery {
         return streams.containsKey(streamId);
     }
 
+    /** Streams to instruct or release, or completions to account for. */
+    boolean active() {
+        return !streams.isEmpty() || !acknowledged.isEmpty();
+    }
+
     Set<Backend> involvedBackends() {
         return involved;
     }

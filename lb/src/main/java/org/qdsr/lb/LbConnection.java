@@ -101,6 +101,9 @@ final class LbConnection implements ConnectionHandler {
         this.conn = c;
         this.now = now;
         session.onActivity(c, now);
+        if (instructed.active()) {
+            core.instructing(this); // flush what the coming drain instructs
+        }
         grantProxyWindows();
         grantWaitingCredit();
     }

@@ -56,7 +56,10 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private final Router router;
     private final List<Backend> backends = new ArrayList<>();
     private final Map<Long, LbConnection> connections = new HashMap<>();
-    /** Connections with instructed streams: their instructions are flushed after every drain. */
+    /**
+     * Connections with instructed streams that had activity this turn (every drain of a
+     * connection follows its onActivity): their instructions are flushed after the drain.
+     */
     private final java.util.Set<LbConnection> instructing = new java.util.LinkedHashSet<>();
     private final QuicServerEndpoint endpoint;
     private final LbMetrics metrics = new LbMetrics();
@@ -189,9 +192,14 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     @Override
     public void drainTransmit(long now, DatagramSink sink) {
         endpoint.drainTransmit(now, sink);
-        for (LbConnection c : instructing) {
+        if (instructing.isEmpty()) {
+            return;
+        }
+        List<LbConnection> flush = new ArrayList<>(instructing);
+        instructing.clear();
+        for (LbConnection c : flush) {
             if (c.flushInstructions(now) && c.connection() != null) {
-                endpoint.activate(c.connection(), now);
+                endpoint.activate(c.connection(), now); // comes back into the set through onActivity
             }
         }
     }
