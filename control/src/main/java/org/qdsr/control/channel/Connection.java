@@ -200,7 +200,8 @@ final class Connection implements ControlChannel {
                     + " for " + options.missedHeartbeats() + " heartbeat intervals"));
         } else {
             // Both ends send: a peer's heartbeat must not wait behind our own deep send queue.
-            out.sendInternal(new Heartbeat(heartbeatSeq.incrementAndGet(), now));
+            // Written by the I/O thread: the timer thread gets interrupted when its owner closes.
+            out.post(new Heartbeat(heartbeatSeq.incrementAndGet(), now));
         }
     }
 
@@ -214,6 +215,11 @@ final class Connection implements ControlChannel {
         return out.backlogEvents();
     }
 
+    /** Records without caller bytes sealed after the handshake: KeyUpdates sent and answered (tests). */
+    long ownRecords() {
+        return out.ownRecords();
+    }
+
     /** TLS 1.3: seals a KeyUpdate (the engine's beginHandshake on an established session); tests. */
     void requestKeyUpdate() throws IOException {
         layer.requestKeyUpdate();
@@ -224,6 +230,7 @@ final class Connection implements ControlChannel {
 
     private void run() {
         Throwable cause = null;
+        out.ioThread(Thread.currentThread());
         try {
             long handshakeDeadline = System.nanoTime() + options.handshakeTimeout().toNanos();
             decoder = new ControlDecoder(options.maxMessageSize());
@@ -247,6 +254,7 @@ final class Connection implements ControlChannel {
         ByteBuffer app = ByteBuffer.allocate(Math.max(64 * 1024, layer.packetSize() + 1024));
         int ops = SelectionKey.OP_READ;
         while (!aborted) {
+            out.flushPosted();
             if (closing.get() && out.finished()) {
                 out.closeNotify();
                 return null;
@@ -303,6 +311,7 @@ final class Connection implements ControlChannel {
             try {
                 progress = layer.unwrap(netIn, app);
             } catch (EOFException closeNotify) {
+                deliver(app); // the records before close_notify
                 return false;
             }
             deliver(app);

@@ -57,8 +57,10 @@ final class Outbound {
     private boolean shut;
     private boolean dropped;
     private volatile boolean dirty;
+    private volatile boolean posted;
     private volatile boolean backlog;
     private volatile Thread batchingThread;
+    private volatile Thread ioThread;
     private long backlogEvents;
 
     /**
@@ -75,6 +77,43 @@ final class Outbound {
 
     void batchOn(Thread thread) {
         batchingThread = thread;
+    }
+
+    /** The connection's I/O thread: it writes the backlog, and never gets interrupted. */
+    void ioThread(Thread thread) {
+        ioThread = thread;
+    }
+
+    /**
+     * Appends a message of the channel itself for the I/O thread to write (for threads that may
+     * be interrupted, like a timer being shut down: an interrupt during a write closes a
+     * SocketChannel). False once shut.
+     */
+    boolean post(ControlMessage m) {
+        lock.lock();
+        try {
+            if (shut) {
+                return false;
+            }
+            encoder.append(m);
+            posted = true;
+        } finally {
+            lock.unlock();
+        }
+        wakeIo.run();
+        return true;
+    }
+
+    /** I/O thread: writes what {@link #post} appended (and whatever was buffered before it). */
+    void flushPosted() {
+        if (posted) {
+            lock.lock();
+            try {
+                flushLocked();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** Appends a caller message (holds a unit of capacity until written); false if refused. */
@@ -148,6 +187,7 @@ final class Outbound {
 
     private void flushLocked() {
         dirty = false;
+        posted = false;
         if (encoder.size() == 0 || dropped) {
             return;
         }
@@ -188,6 +228,11 @@ final class Outbound {
         if (dropped || net.position() == 0) {
             return;
         }
+        Thread self = Thread.currentThread();
+        if (self != ioThread && self.isInterrupted()) {
+            markBacklog(); // writing would close the channel (InterruptibleChannel): the I/O thread writes
+            return;
+        }
         net.flip();
         try {
             writtenBytes += channel.write(net);
@@ -205,15 +250,21 @@ final class Outbound {
             }
         }
         boolean more = net.position() > 0;
-        if (more && !backlog) {
-            backlogEvents++;
-            backlog = true;
-            wakeIo.run();
-        } else if (!more) {
+        if (more) {
+            markBacklog();
+        } else {
             backlog = false;
             if (net.capacity() > KEEP_NET) {
                 net = ByteBuffer.allocateDirect(INITIAL_NET);
             }
+        }
+    }
+
+    private void markBacklog() {
+        if (!backlog) {
+            backlogEvents++;
+            backlog = true;
+            wakeIo.run();
         }
     }
 
@@ -324,6 +375,16 @@ final class Outbound {
         lock.lock();
         try {
             return encoder.size() + net.position();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link RecordLayer#ownRecords()} (for tests). */
+    long ownRecords() {
+        lock.lock();
+        try {
+            return layer.ownRecords();
         } finally {
             lock.unlock();
         }

@@ -52,6 +52,11 @@ abstract class RecordLayer {
     /** TLS 1.3: makes the engine send a KeyUpdate (RFC 8446 §4.6.3) with its next wrap. */
     abstract void requestKeyUpdate() throws IOException;
 
+    /** Records sealed after the handshake that carried no caller bytes (KeyUpdate, close_notify; tests). */
+    long ownRecords() {
+        return 0;
+    }
+
     /** Largest record the layer emits, for sizing buffers. */
     abstract int packetSize();
 
@@ -123,6 +128,7 @@ abstract class RecordLayer {
         private final SSLEngine engine;
         private volatile boolean begun;
         private volatile boolean established;
+        private long ownRecords;
 
         Tls(SSLEngine engine) {
             this.engine = engine;
@@ -152,6 +158,9 @@ abstract class RecordLayer {
             int packet = packetSize();
             do {
                 SSLEngineResult r = engine.wrap(src, out.room(packet));
+                if (r.bytesConsumed() == 0 && r.bytesProduced() > 0 && established) {
+                    ownRecords++;
+                }
                 switch (r.getStatus()) {
                     case OK -> {
                         if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && !progress(r)) {
@@ -220,6 +229,11 @@ abstract class RecordLayer {
         @Override
         void closeOutbound() {
             engine.closeOutbound();
+        }
+
+        @Override
+        long ownRecords() {
+            return ownRecords;
         }
 
         /** On an established TLS 1.3 session the JDK answers beginHandshake with a KeyUpdate. */
