@@ -27,6 +27,8 @@ final class Outbound {
     static final int BATCH_BYTES = 64 * 1024;
     private static final int INITIAL_NET = 128 * 1024;
     private static final int KEEP_NET = 1024 * 1024;
+    /** Largest slice per write call: the JDK copies a heap buffer into a per-thread direct buffer of that size. */
+    private static final int WRITE_SLICE = 256 * 1024;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
@@ -49,7 +51,8 @@ final class Outbound {
             seal(ByteBuffer.wrap(b, off, len));
         }
     };
-    private ByteBuffer net = ByteBuffer.allocateDirect(INITIAL_NET); // write mode: [0, position) unwritten
+    /** Heap, not direct: the JDK's AES-GCM seals small records into a heap buffer about twice as fast. */
+    private ByteBuffer net = ByteBuffer.allocate(INITIAL_NET); // write mode: [0, position) unwritten
     private long sealedBytes;
     private long writtenBytes;
     private int unflushed;
@@ -215,7 +218,7 @@ final class Outbound {
 
     private ByteBuffer room(int bytes) {
         if (net.remaining() < bytes) {
-            ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(net.capacity() * 2, net.position() + bytes));
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(net.capacity() * 2, net.position() + bytes));
             net.flip();
             bigger.put(net);
             net = bigger;
@@ -235,7 +238,7 @@ final class Outbound {
         }
         net.flip();
         try {
-            writtenBytes += channel.write(net);
+            writeSlices();
         } catch (IOException e) {
             net.compact();
             fail(e);
@@ -255,8 +258,26 @@ final class Outbound {
         } else {
             backlog = false;
             if (net.capacity() > KEEP_NET) {
-                net = ByteBuffer.allocateDirect(INITIAL_NET);
+                net = ByteBuffer.allocate(INITIAL_NET);
             }
+        }
+    }
+
+    /** Writes {@code net} (read mode) in slices until done or the socket takes less than offered. */
+    private void writeSlices() throws IOException {
+        int end = net.limit();
+        try {
+            while (net.position() < end) {
+                int offered = Math.min(end - net.position(), WRITE_SLICE);
+                net.limit(net.position() + offered);
+                int n = channel.write(net);
+                writtenBytes += n;
+                if (n < offered) {
+                    return;
+                }
+            }
+        } finally {
+            net.limit(end);
         }
     }
 
