@@ -20,7 +20,8 @@ import org.qdsr.control.message.ControlMessage;
  * <p>Flushing: sends from the batching thread ({@link #batchOn}) stay buffered until
  * {@link #flush()} or until {@value #BATCH_BYTES} bytes are buffered; sends from any other thread
  * flush at once. Backpressure: at most {@code capacity} caller messages may be buffered or in the
- * backlog; {@code send(m, true)} waits for room, {@code send(m, false)} refuses. Internal messages
+ * backlog; {@code send(m, true)} waits for room (except on the I/O thread, which writes the
+ * backlog itself: there it goes over capacity), {@code send(m, false)} refuses. Internal messages
  * (Hello, heartbeats, Error) do not count.
  */
 final class Outbound {
@@ -30,7 +31,11 @@ final class Outbound {
     /** Largest slice per write call: the JDK copies a heap buffer into a per-thread direct buffer of that size. */
     private static final int WRITE_SLICE = 256 * 1024;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Fair: a sender writing back to back must not starve the I/O thread (its HeartbeatAck or
+     * backlog write waits here; starved for three heartbeat intervals, the peer declares us dead).
+     */
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition drained = lock.newCondition();
     private final ControlEncoder encoder = new ControlEncoder(BATCH_BYTES + 1024);
     private final WrittenMarks marks = new WrittenMarks();
@@ -166,6 +171,9 @@ final class Outbound {
 
     private boolean makeRoom(boolean block) {
         flushLocked();
+        if (block && Thread.currentThread() == ioThread) {
+            return !shut; // a listener callback: only this thread writes the backlog, waiting would deadlock
+        }
         while (held >= capacity && !shut) {
             if (!block) {
                 return false;

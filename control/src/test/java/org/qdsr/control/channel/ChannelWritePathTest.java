@@ -129,6 +129,34 @@ class ChannelWritePathTest {
     }
 
     @Test
+    void listenerCallbackSendingOverCapacityDoesNotDeadlock() throws Exception {
+        int count = 2_000; // 32 MB: past the socket buffers and the capacity of 64, to an LB not reading for now
+        Recorder rs = new Recorder() {
+            @Override
+            public void onMessage(ControlChannel channel, ControlMessage m) {
+                for (int i = 0; i < count; i++) {
+                    if (!channel.send(new ProxyData(i, 0, 0, CHUNK, false))) {
+                        throw new AssertionError("send " + i + " refused");
+                    }
+                }
+                super.onMessage(channel, m);
+            }
+        };
+        GatedPeer lb = new GatedPeer();
+        try (ControlServer server = ControlServer.start(ControlChannelTest.LOOPBACK, pki.rsTls(), "rs", SMALL_QUEUE,
+                ch -> rs);
+             ControlClient client = ControlClient.connect(server.localAddress(), pki.lbTls(), "lb", SMALL_QUEUE, lb)) {
+            lb.awaitOpen();
+            assertThat(client.send(new CreditGrant(1, 1))).isTrue();
+            assertThat(rs.awaitMessage()).isEqualTo(new CreditGrant(1, 1)); // the RS reader came back
+            lb.gate.countDown();
+            lb.awaitKeys(count);
+            assertThat(lb.keys).hasSize(count);
+            assertThat(lb.keys.get(count - 1)).isEqualTo(count - 1);
+        }
+    }
+
+    @Test
     void twoSendingThreadsInterleaveWholeMessages() throws Exception {
         int perThread = 5_000;
         AtomicReference<String> error = new AtomicReference<>();

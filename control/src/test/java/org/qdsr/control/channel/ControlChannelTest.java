@@ -64,8 +64,9 @@ class ControlChannelTest {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 long base = 10L * i;
-                assertThat(client.send(new AckForward(i, 1, 25, new long[] {base + 5, base + 9, base, base + 2})))
-                        .as("send %d; lb closes %s; %s", i, lb.closed, lbChannel).isTrue();
+                if (!client.send(new AckForward(i, 1, 25, new long[] {base + 5, base + 9, base, base + 2}))) {
+                    throw new AssertionError("send " + i + " failed: " + lbChannel + " closed by " + lb.awaitClose());
+                }
             }
             assertThat(all.await(30, TimeUnit.SECONDS)).as("received %s, lb closes %s", next, lb.closed).isTrue();
             double seconds = (System.nanoTime() - start) / 1e9;
