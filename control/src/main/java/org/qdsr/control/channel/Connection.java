@@ -201,7 +201,7 @@ final class Connection implements ControlChannel {
         } else {
             // Both ends send: a peer's heartbeat must not wait behind our own deep send queue.
             // Written by the I/O thread: the timer thread gets interrupted when its owner closes.
-            out.post(new Heartbeat(heartbeatSeq.incrementAndGet(), now));
+            out.sendInternal(new Heartbeat(heartbeatSeq.incrementAndGet(), now));
         }
     }
 

@@ -5,11 +5,11 @@ import org.qdsr.control.message.ControlMessage;
 /** One end of an LB-RS control channel (docs/control-protocol.md). Thread-safe. */
 public interface ControlChannel extends AutoCloseable {
     /**
-     * Sends {@code message} on the calling thread: messages go out in send order. From the
-     * {@linkplain #batchOn batching thread} the message is only buffered until {@link #flush()}
-     * (or until 64 KiB are buffered); from any other thread it is written at once. A write never
-     * blocks: what the socket does not take waits in a backlog that the channel's I/O thread
-     * writes. Blocks while {@code queueCapacity} messages are buffered or in the backlog
+     * Sends {@code message}: messages go out in send order, never torn. From the
+     * {@linkplain #batchOn batching thread} the message is buffered until {@link #flush()} (or
+     * until 64 KiB are buffered), which writes on the calling thread; messages of any other thread
+     * are written by the channel's I/O thread, woken once per burst. A write never blocks: what
+     * the socket does not take waits in a backlog that the I/O thread writes. Blocks while {@code queueCapacity} messages are buffered or in the backlog
      * (backpressure). Returns false, dropping the message, when the channel is not open (before
      * the Hello exchange, after close or failure) or the thread was interrupted.
      */
@@ -25,8 +25,8 @@ public interface ControlChannel extends AutoCloseable {
     void flush();
 
     /**
-     * Makes sends from {@code thread} buffer until {@link #flush()} (an event loop that flushes
-     * after each turn); null, the default: every send writes at once.
+     * Makes sends from {@code thread} buffer until {@link #flush()} and write on that thread (an
+     * event loop that flushes after each turn); null, the default: the I/O thread writes them all.
      */
     void batchOn(Thread thread);
 

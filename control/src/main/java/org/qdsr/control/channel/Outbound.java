@@ -18,8 +18,8 @@ import org.qdsr.control.message.ControlMessage;
  * only append to it (order is kept: everything is sealed and written under one lock).
  *
  * <p>Flushing: sends from the batching thread ({@link #batchOn}) stay buffered until
- * {@link #flush()} or until {@value #BATCH_BYTES} bytes are buffered; sends from any other thread
- * flush at once. Backpressure: at most {@code capacity} caller messages may be buffered or in the
+ * {@link #flush()} or until {@value #BATCH_BYTES} bytes are buffered; sends from other threads are
+ * written by the I/O thread (see {@link #afterAppend}): the hand-off is kept off the hot path. Backpressure: at most {@code capacity} caller messages may be buffered or in the
  * backlog; {@code send(m, true)} waits for room (except on the I/O thread, which writes the
  * backlog itself: there it goes over capacity), {@code send(m, false)} refuses. Internal messages
  * (Hello, heartbeats, Error) do not count.
@@ -92,27 +92,7 @@ final class Outbound {
         ioThread = thread;
     }
 
-    /**
-     * Appends a message of the channel itself for the I/O thread to write (for threads that may
-     * be interrupted, like a timer being shut down: an interrupt during a write closes a
-     * SocketChannel). False once shut.
-     */
-    boolean post(ControlMessage m) {
-        lock.lock();
-        try {
-            if (shut) {
-                return false;
-            }
-            encoder.append(m);
-            posted = true;
-        } finally {
-            lock.unlock();
-        }
-        wakeIo.run();
-        return true;
-    }
-
-    /** I/O thread: writes what {@link #post} appended (and whatever was buffered before it). */
+    /** I/O thread, before it waits: writes what it and other threads handed to it. */
     void flushPosted() {
         if (posted) {
             lock.lock();
@@ -141,7 +121,7 @@ final class Outbound {
         }
     }
 
-    /** Appends a message of the channel itself and flushes; false once shut. */
+    /** Appends a message of the channel itself (Hello, heartbeats; no capacity); false once shut. */
     boolean sendInternal(ControlMessage m) {
         lock.lock();
         try {
@@ -149,7 +129,7 @@ final class Outbound {
                 return false;
             }
             encoder.append(m);
-            flushLocked();
+            afterAppend();
             return !dropped;
         } finally {
             lock.unlock();
@@ -188,11 +168,27 @@ final class Outbound {
         return !shut;
     }
 
+    /**
+     * Who writes: past {@value #BATCH_BYTES} the appending thread; else the batching thread at its
+     * {@link #flush()}; else the I/O thread before it next waits (its own sends: after the read
+     * that caused them; other threads': woken once per burst, so their messages coalesce too, and
+     * a thread that may be interrupted never writes: an interrupt during a write closes the channel).
+     */
     private void afterAppend() {
-        if (encoder.size() >= BATCH_BYTES || Thread.currentThread() != batchingThread) {
+        if (encoder.size() >= BATCH_BYTES) {
             flushLocked();
-        } else if (!dirty) {
-            dirty = true;
+            return;
+        }
+        Thread self = Thread.currentThread();
+        if (self == batchingThread) {
+            if (!dirty) {
+                dirty = true;
+            }
+        } else if (!posted) {
+            posted = true;
+            if (self != ioThread) {
+                wakeIo.run();
+            }
         }
     }
 
