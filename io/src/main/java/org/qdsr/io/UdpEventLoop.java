@@ -59,6 +59,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private final Map<DatagramEndpoint, int[]> endpointRefs = new IdentityHashMap<>();
     private final List<DatagramEndpoint> endpoints = new ArrayList<>();
     private final Map<DatagramEndpoint, UdpRegistration> senders = new IdentityHashMap<>();
+    private volatile Runnable[] afterTurn = new Runnable[0];
     private volatile boolean closing;
     private volatile boolean terminated;
     private long failuresLogged;
@@ -167,6 +168,16 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         } catch (Exception e) {
             throw rethrow(e);
         }
+    }
+
+    /**
+     * Adds {@code hook} to run on the loop thread at the end of every turn, after the endpoints
+     * drained (e.g. flushing what the turn buffered for other sockets). Hooks must not block.
+     */
+    public synchronized void afterTurn(Runnable hook) {
+        Runnable[] hooks = java.util.Arrays.copyOf(afterTurn, afterTurn.length + 1);
+        hooks[hooks.length - 1] = Objects.requireNonNull(hook);
+        afterTurn = hooks;
     }
 
     /** Makes the loop re-check deadlines and drain endpoints soon (e.g. after state changed elsewhere). */
@@ -324,6 +335,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
                 long now = System.nanoTime();
                 fireDeadlines(now);
                 drainAll(now);
+                runAfterTurn();
             }
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(Level.ERROR, name + ": event loop failed", e);
@@ -351,6 +363,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             for (int i = 0; i < registrations.size(); i++) {
                 registrations.get(i).flushOut();
             }
+            runAfterTurn();
         } catch (RuntimeException e) {
             endpointFailed("loop turn", e);
         }
@@ -442,6 +455,17 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     endpointFailed("drainTransmit", e);
                 }
+            }
+        }
+    }
+
+    private void runAfterTurn() {
+        Runnable[] hooks = afterTurn;
+        for (Runnable hook : hooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException | Error e) {
+                endpointFailed("afterTurn", e);
             }
         }
     }

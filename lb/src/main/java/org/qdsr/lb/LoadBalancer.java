@@ -21,7 +21,8 @@ import org.qdsr.quic.tls.ServerTlsContext;
 /**
  * The load balancer process: one event-loop thread owns the {@link LoadBalancerCore} and the VIP
  * socket; one mutually authenticated control channel per backend delivers its messages onto
- * that thread. Single host: the VIP socket is bound with SO_REUSEADDR so real servers can bind
+ * that thread. The loop sends on the channels itself: its messages are buffered during a turn
+ * and written after it, one write per backend (no writer-thread hand-off). Single host: the VIP socket is bound with SO_REUSEADDR so real servers can bind
  * the wildcard address on the same port and send from the VIP (DESIGN.md).
  */
 public final class LoadBalancer implements AutoCloseable {
@@ -74,11 +75,21 @@ public final class LoadBalancer implements AutoCloseable {
             LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom());
             UdpRegistration socket = loop.register(vip, core, UdpOptions.defaults().withReuseAddress(true));
             LoadBalancer lb = new LoadBalancer(loop, core, socket);
+            Thread loopThread = loop.call(Thread::currentThread);
             for (BackendSpec spec : backends) {
                 Backend b = loop.call(() -> core.addBackend(spec.name(), spec.weight()));
-                lb.clients.add(ControlClient.connect(spec.control(), controlTls, name, ControlOptions.defaults(),
-                        lb.listenerFor(b)));
+                ControlClient client = ControlClient.connect(spec.control(), controlTls, name,
+                        ControlOptions.defaults(), lb.listenerFor(b));
+                client.batchOn(loopThread);
+                lb.clients.add(client);
             }
+            // What a turn sent to each backend leaves in one write per backend (ControlChannel.flush).
+            ControlClient[] all = lb.clients.toArray(new ControlClient[0]);
+            loop.afterTurn(() -> {
+                for (ControlClient c : all) {
+                    c.flush();
+                }
+            });
             return lb;
         } catch (IOException | RuntimeException e) {
             loop.close();

@@ -61,8 +61,9 @@ public final class RealServer implements AutoCloseable {
             ControlTls tls, String name, Function<Executor, ContentSource> sources, RealServerCore.Config config)
             throws IOException {
         UdpEventLoop loop = UdpEventLoop.start("qdsr-rs-" + name);
-        Links links = new Links(loop);
         try {
+            Links links = new Links(loop, loop.call(Thread::currentThread));
+            loop.afterTurn(links::flush);
             ContentSource source = sources.apply(loop);
             RealServerCore core = new RealServerCore(source, links::send, config, cpuLoad());
             links.core = core;
@@ -76,15 +77,32 @@ public final class RealServer implements AutoCloseable {
         }
     }
 
-    /** LB links: the core's message sink and the control server's acceptor (events hop onto the loop). */
+    /**
+     * LB links: the core's message sink and the control server's acceptor (events hop onto the
+     * loop). The loop's sends are buffered per channel and written after each turn ({@link #flush}).
+     */
     private static final class Links {
         final Map<Long, ControlChannel> channels = new ConcurrentHashMap<>();
         final AtomicLong nextLink = new AtomicLong(1);
         final UdpEventLoop loop;
+        final Thread loopThread;
+        volatile ControlChannel[] flushing = new ControlChannel[0];
         volatile RealServerCore core;
 
-        Links(UdpEventLoop loop) {
+        Links(UdpEventLoop loop, Thread loopThread) {
             this.loop = loop;
+            this.loopThread = loopThread;
+        }
+
+        /** After each loop turn: one write per LB link for what the turn sent. */
+        void flush() {
+            for (ControlChannel ch : flushing) {
+                ch.flush();
+            }
+        }
+
+        private synchronized void track() {
+            flushing = channels.values().toArray(new ControlChannel[0]);
         }
 
         void send(long linkId, ControlMessage m) {
@@ -96,10 +114,12 @@ public final class RealServer implements AutoCloseable {
 
         ControlListener accept(ControlChannel channel) {
             long link = nextLink.getAndIncrement();
+            channel.batchOn(loopThread);
             return new ControlListener() {
                 @Override
                 public void onOpen(ControlChannel ch) {
                     channels.put(link, ch);
+                    track();
                     onLoop(() -> core.onLinkOpened(link, System.nanoTime()));
                 }
 
@@ -111,6 +131,7 @@ public final class RealServer implements AutoCloseable {
                 @Override
                 public void onClose(ControlChannel ch, Throwable cause) {
                     channels.remove(link);
+                    track();
                     onLoop(() -> core.onLinkClosed(link));
                 }
             };

@@ -2,20 +2,19 @@ package org.qdsr.control.channel;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLException;
 import org.qdsr.control.message.ControlCodec;
 import org.qdsr.control.message.ControlDecoder;
-import org.qdsr.control.message.ControlEncoder;
 import org.qdsr.control.message.ControlError;
 import org.qdsr.control.message.ControlMessage;
 import org.qdsr.control.message.ControlProtocolException;
@@ -26,15 +25,15 @@ import org.qdsr.control.message.HelloAck;
 import org.qdsr.control.message.Role;
 
 /**
- * One TCP (+TLS) connection: a reader thread (handshake, Hello exchange, decoding, listener
- * callbacks) and a writer thread (drains the queue, coalesces messages into one write per wake).
- * Closing: {@link #close()} flushes then closes; {@link #abort} closes the raw socket at once.
- * Either way the reader thread ends with exactly one onClose.
+ * One TCP (+TLS) connection over a non-blocking {@link SocketChannel}. Senders write on their own
+ * thread through {@link Outbound} (no hand-off); one I/O thread ({@code qdsr-control-read-PEER})
+ * runs the handshake, reads, decodes and calls the listener, and writes the backlog when the
+ * socket would have blocked. Closing: {@link #close()} writes what is buffered then closes;
+ * {@link #abort} drops it and closes the socket at once. Either way the I/O thread ends with
+ * exactly one onClose.
  */
 final class Connection implements ControlChannel {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
-    private static final Object CLOSE = new Object();
-    private static final int BATCH_BYTES = 64 * 1024;
 
     /** Callbacks to the client or server that owns the connection. */
     interface Owner {
@@ -43,83 +42,73 @@ final class Connection implements ControlChannel {
         void closed(Connection c, Throwable cause);
     }
 
-    /** Queued by the channel itself; does not hold a send permit. */
-    private record Internal(ControlMessage message) {
-    }
-
-    private final Socket raw;
+    private final SocketChannel channel;
     private final Role role;
     private final String nodeName;
-    private final ControlTls tls;
     private final ControlOptions options;
     private final Owner owner;
     private final String peerLabel;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final Semaphore permits;
+    private final RecordLayer layer;
+    private final Outbound out;
+    private volatile Selector selector;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong heartbeatSeq = new AtomicLong();
+    private final java.util.function.Consumer<SelectionKey> onReady = k -> readyOps = k.readyOps();
+    private ControlDecoder decoder;
+    private int readyOps;
     private volatile ControlListener listener;
-    private volatile Socket socket;
     private volatile boolean open;
+    private volatile boolean established;
+    private volatile boolean aborted;
+    private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile Throwable closeCause;
     private volatile String peerName;
     private volatile String peerIdentity;
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long rttNanos = -1;
-    private volatile boolean writerStarted;
 
-    Connection(Socket raw, Role role, String nodeName, ControlTls tls, ControlOptions options, Owner owner,
-               ControlListener listener) {
-        this.raw = raw;
+    Connection(SocketChannel channel, Role role, String nodeName, ControlTls tls, ControlOptions options, Owner owner,
+               ControlListener listener) throws IOException {
+        this.channel = channel;
         this.role = role;
         this.nodeName = nodeName;
-        this.tls = tls;
         this.options = options;
         this.owner = owner;
         this.listener = listener;
-        this.permits = new Semaphore(options.queueCapacity());
-        InetSocketAddress peer = (InetSocketAddress) raw.getRemoteSocketAddress();
+        InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
         this.peerLabel = peer.getAddress().getHostAddress() + ":" + peer.getPort();
+        this.layer = tls.layer(peer, role == Role.REAL_SERVER);
+        this.out = new Outbound(layer, channel, options.queueCapacity(), this::wakeIo, this::abort);
     }
 
-    void start() {
-        Thread reader = new Thread(this::readLoop, "qdsr-control-read-" + peerLabel);
-        reader.setDaemon(true);
-        reader.start();
+    /** Starts the I/O thread. */
+    void start() throws IOException {
+        channel.configureBlocking(false);
+        selector = Selector.open();
+        channel.register(selector, SelectionKey.OP_READ);
+        Thread io = new Thread(this::run, "qdsr-control-read-" + peerLabel);
+        io.setDaemon(true);
+        io.start();
     }
 
     @Override
     public boolean send(ControlMessage message) {
-        if (!open) {
-            return false;
-        }
-        try {
-            permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return enqueueWithPermit(message);
+        return open && out.send(message, true);
     }
 
     @Override
     public boolean trySend(ControlMessage message) {
-        return open && permits.tryAcquire() && enqueueWithPermit(message);
+        return open && out.send(message, false);
     }
 
-    private boolean enqueueWithPermit(ControlMessage message) {
-        if (!open || closing.get()) {
-            permits.release();
-            return false;
-        }
-        queue.add(message);
-        return true;
+    @Override
+    public void flush() {
+        out.flush();
     }
 
-    private void enqueueInternal(ControlMessage message) {
-        if (!closing.get()) {
-            queue.add(new Internal(message));
-        }
+    @Override
+    public void batchOn(Thread thread) {
+        out.batchOn(thread);
     }
 
     @Override
@@ -149,39 +138,56 @@ final class Connection implements ControlChannel {
 
     @Override
     public void close() {
-        if (closing.compareAndSet(false, true)) {
-            open = false;
-            queue.add(CLOSE);
-            closeIfNoWriter();
-        }
-    }
-
-    /** Before the handshake finished there is no writer to flush and close: close the socket now. */
-    private void closeIfNoWriter() {
-        if (!writerStarted) {
-            closeQuietly(raw);
-        }
+        shutDown(null, null);
     }
 
     /** Sends Error(code, reason) if possible, then closes; onClose gets {@code cause}. */
     void closeWithError(int code, String reason, Throwable cause) {
+        shutDown(new ControlError(code, reason), cause);
+    }
+
+    private void shutDown(ControlError last, Throwable cause) {
         if (closing.compareAndSet(false, true)) {
             open = false;
             closeCause = cause;
-            queue.add(new Internal(new ControlError(code, reason)));
-            queue.add(CLOSE);
-            closeIfNoWriter();
+            if (!established) {
+                aborted = true; // nothing can be sent before the handshake finished
+                out.drop();
+                closeSocket();
+                return;
+            }
+            closeDeadline = System.nanoTime() + options.handshakeTimeout().toNanos();
+            out.shut(last);
+            wakeIo();
         }
     }
 
-    /** Closes the socket now (unblocks both threads); onClose gets {@code cause}. */
+    /** Drops unwritten bytes and closes the socket now; onClose gets {@code cause}. */
     void abort(Throwable cause) {
         if (closeCause == null) {
             closeCause = cause;
         }
         closing.set(true);
         open = false;
-        closeQuietly(raw);
+        aborted = true;
+        out.drop();
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        try {
+            channel.close(); // also shuts the output down, so the peer reads EOF
+        } catch (IOException ignored) {
+            // already broken
+        }
+        wakeIo();
+    }
+
+    private void wakeIo() {
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        }
     }
 
     /** Heartbeat tick from the owner's timer. */
@@ -194,32 +200,46 @@ final class Connection implements ControlChannel {
                     + " for " + options.missedHeartbeats() + " heartbeat intervals"));
         } else {
             // Both ends send: a peer's heartbeat must not wait behind our own deep send queue.
-            enqueueInternal(new Heartbeat(heartbeatSeq.incrementAndGet(), now));
+            // Written by the I/O thread: the timer thread gets interrupted when its owner closes.
+            out.sendInternal(new Heartbeat(heartbeatSeq.incrementAndGet(), now));
         }
     }
 
-    // ---- reader thread ----
+    /** Unwritten bytes (tests). */
+    int pendingBytes() {
+        return out.pendingBytes();
+    }
 
-    private void readLoop() {
+    /** How often a write would have blocked (tests). */
+    long backlogEvents() {
+        return out.backlogEvents();
+    }
+
+    /** Records without caller bytes sealed after the handshake: KeyUpdates sent and answered (tests). */
+    long ownRecords() {
+        return out.ownRecords();
+    }
+
+    /** TLS 1.3: seals a KeyUpdate (the engine's beginHandshake on an established session); tests. */
+    void requestKeyUpdate() throws IOException {
+        layer.requestKeyUpdate();
+        out.wrapOwn();
+    }
+
+    // ---- the I/O thread ----
+
+    private void run() {
         Throwable cause = null;
+        out.ioThread(Thread.currentThread());
         try {
-            raw.setSoTimeout((int) options.handshakeTimeout().toMillis());
-            socket = tls.wrap(raw, role == Role.REAL_SERVER);
-            if (socket instanceof SSLSocket ssl) {
-                ssl.startHandshake();
-                peerIdentity = ssl.getSession().getPeerPrincipal().getName();
-            } else {
-                peerIdentity = "insecure";
-            }
-            startWriter();
-            if (role == Role.LOAD_BALANCER) {
-                enqueueInternal(new Hello(ControlCodec.PROTOCOL_VERSION, nodeName, role));
-            }
-            read(socket.getInputStream());
-            cause = closing.get() ? null : new EOFException("control channel closed by " + peerLabel);
-        } catch (ControlProtocolException e) {
-            LOG.log(Level.FINE, "control protocol error from {0}: {1}", new Object[] {peerLabel, e.getMessage()});
-            closeWithError(e.errorCode(), e.getMessage(), e);
+            long handshakeDeadline = System.nanoTime() + options.handshakeTimeout().toNanos();
+            decoder = new ControlDecoder(options.maxMessageSize());
+            layer.begin();
+            handshakeStep();
+            cause = loop(handshakeDeadline);
+        } catch (SSLException e) {
+            sendAlertQuietly();
+            cause = closing.get() ? null : e;
         } catch (IOException | RuntimeException e) {
             cause = closing.get() ? null : e;
         } finally {
@@ -227,16 +247,127 @@ final class Connection implements ControlChannel {
         }
     }
 
-    private void read(InputStream in) throws IOException, ControlProtocolException {
-        ControlDecoder decoder = new ControlDecoder(options.maxMessageSize());
-        byte[] buf = new byte[32 * 1024];
-        while (!closing.get()) {
-            int n = in.read(buf);
-            if (n < 0) {
-                return;
+    /** Returns the close cause: EOF from the peer (null if we were closing), or null after our close. */
+    private Throwable loop(long handshakeDeadline) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        ByteBuffer netIn = ByteBuffer.allocateDirect(Math.max(64 * 1024, layer.packetSize() + 1024));
+        ByteBuffer app = ByteBuffer.allocate(Math.max(64 * 1024, layer.packetSize() + 1024));
+        int ops = SelectionKey.OP_READ;
+        while (!aborted) {
+            out.flushPosted();
+            if (closing.get() && out.finished()) {
+                out.closeNotify();
+                return null;
             }
-            lastReceivedNanos = System.nanoTime();
-            decoder.feed(buf, 0, n, this::dispatch);
+            int want = SelectionKey.OP_READ | (out.hasBacklog() ? SelectionKey.OP_WRITE : 0);
+            if (want != ops) {
+                key.interestOps(want);
+                ops = want;
+            }
+            readyOps = 0;
+            selector.select(onReady, waitMillis(handshakeDeadline));
+            if (!key.isValid()) {
+                break;
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0 && !readOnce(netIn, app)) {
+                return closing.get() ? null : new EOFException("control channel closed by " + peerLabel);
+            }
+            if ((readyOps & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+                out.onWritable();
+            }
+        }
+        return null;
+    }
+
+    private long waitMillis(long handshakeDeadline) throws SocketTimeoutException {
+        long now = System.nanoTime();
+        if (closing.get()) {
+            if (now >= closeDeadline) {
+                LOG.log(Level.FINE, "control channel {0}: backlog not written in time, dropped", peerLabel);
+                out.drop();
+                return 1;
+            }
+            return Math.max(1, (closeDeadline - now) / 1_000_000);
+        }
+        if (!open) {
+            if (now >= handshakeDeadline) {
+                throw new SocketTimeoutException("control handshake with " + peerLabel + " timed out");
+            }
+            return Math.max(1, (handshakeDeadline - now) / 1_000_000);
+        }
+        return 0;
+    }
+
+    /** Reads once and handles everything that arrived; false at end of stream. */
+    private boolean readOnce(ByteBuffer netIn, ByteBuffer app) throws IOException {
+        int n = channel.read(netIn);
+        if (n < 0) {
+            return false;
+        }
+        lastReceivedNanos = System.nanoTime();
+        netIn.flip();
+        boolean progress;
+        do {
+            try {
+                progress = layer.unwrap(netIn, app);
+            } catch (EOFException closeNotify) {
+                deliver(app); // the records before close_notify
+                return false;
+            }
+            deliver(app);
+            if (layer.needsWrap()) {
+                out.wrapOwn();
+                progress = true;
+            }
+            handshakeStep();
+        } while (progress && netIn.hasRemaining());
+        netIn.compact();
+        if (!netIn.hasRemaining()) {
+            throw new SSLException("record larger than the receive buffer from " + peerLabel);
+        }
+        return true;
+    }
+
+    private void deliver(ByteBuffer app) {
+        if (app.position() == 0) {
+            return;
+        }
+        try {
+            if (!closing.get()) {
+                decoder.feed(app.array(), 0, app.position(), this::dispatch);
+            }
+        } catch (ControlProtocolException e) {
+            LOG.log(Level.FINE, "control protocol error from {0}: {1}", new Object[] {peerLabel, e.getMessage()});
+            closeWithError(e.errorCode(), e.getMessage(), e);
+        } finally {
+            app.clear();
+        }
+    }
+
+    /** Sends what the engine wants to; once the handshake finished, starts the Hello exchange. */
+    private void handshakeStep() throws IOException {
+        if (!established) {
+            layer.runTasks();
+        }
+        if (layer.needsWrap()) {
+            out.wrapOwn();
+        }
+        if (!established && layer.established()) {
+            peerIdentity = layer.peerIdentity();
+            established = true;
+            if (role == Role.LOAD_BALANCER) {
+                out.sendInternal(new Hello(ControlCodec.PROTOCOL_VERSION, nodeName, role));
+            }
+        }
+    }
+
+    private void sendAlertQuietly() {
+        try {
+            if (layer.needsWrap()) {
+                out.wrapOwn();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the handshake failed anyway
         }
     }
 
@@ -245,7 +376,7 @@ final class Connection implements ControlChannel {
             return;
         }
         if (m instanceof Heartbeat h) {
-            enqueueInternal(new HeartbeatAck(h.seq(), h.sentNanos()));
+            out.sendInternal(new HeartbeatAck(h.seq(), h.sentNanos()));
         } else if (m instanceof HeartbeatAck a) {
             rttNanos = System.nanoTime() - a.echoedNanos();
         } else if (m instanceof ControlError e) {
@@ -270,7 +401,7 @@ final class Connection implements ControlChannel {
                     new ControlChannelException(ControlError.VERSION_MISMATCH, "peer speaks version "
                             + h.protocolVersion()));
         } else {
-            enqueueInternal(new HelloAck(ControlCodec.PROTOCOL_VERSION, nodeName, role));
+            out.sendInternal(new HelloAck(ControlCodec.PROTOCOL_VERSION, nodeName, role));
             opened(h.nodeName());
         }
     }
@@ -289,12 +420,6 @@ final class Connection implements ControlChannel {
 
     private void opened(String name) {
         peerName = name;
-        try {
-            raw.setSoTimeout(0);
-        } catch (IOException e) {
-            abort(e);
-            return;
-        }
         open = true;
         LOG.log(Level.FINE, "control channel open: {0} ({1}, {2})", new Object[] {peerLabel, name, peerIdentity});
         owner.opened(this);
@@ -309,71 +434,19 @@ final class Connection implements ControlChannel {
     private void finish(Throwable cause) {
         open = false;
         closing.set(true);
-        queue.add(CLOSE);
-        permits.release(options.queueCapacity() + 1_000_000);
-        closeIfNoWriter();
+        out.drop();
+        closeSocket();
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         try {
             listener.onClose(this, cause);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "control listener failed in onClose", e);
         }
         owner.closed(this, cause);
-    }
-
-    // ---- writer thread ----
-
-    private void startWriter() {
-        writerStarted = true;
-        Thread writer = new Thread(this::writeLoop, "qdsr-control-write-" + peerLabel);
-        writer.setDaemon(true);
-        writer.start();
-    }
-
-    private void writeLoop() {
-        ControlEncoder encoder = new ControlEncoder(BATCH_BYTES + 1024);
-        try {
-            OutputStream out = socket.getOutputStream();
-            boolean done = false;
-            while (!done) {
-                Object item = queue.take();
-                while (item != null && item != CLOSE) {
-                    append(encoder, item);
-                    item = encoder.size() < BATCH_BYTES ? queue.poll() : null;
-                }
-                done = item == CLOSE;
-                if (encoder.size() > 0) {
-                    encoder.writeTo(out);
-                    out.flush();
-                }
-            }
-        } catch (IOException e) {
-            abort(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            closeQuietly(socket);
-            closeQuietly(raw);
-        }
-    }
-
-    private void append(ControlEncoder encoder, Object item) {
-        if (item instanceof Internal i) {
-            encoder.append(i.message());
-        } else {
-            permits.release();
-            encoder.append((ControlMessage) item);
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s == null) {
-            return;
-        }
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already broken
-        }
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.qdsr.control.channel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +32,7 @@ public final class ControlClient implements ControlChannel {
     private final Random jitter = new Random();
     private volatile ControlListener listener;
     private volatile Connection current;
+    private volatile Thread batchingThread;
     private volatile boolean closed;
     private int failures;
 
@@ -68,12 +69,14 @@ public final class ControlClient implements ControlChannel {
         if (closed) {
             return;
         }
-        Socket s = new Socket();
+        SocketChannel s = null;
         try {
-            s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
-            s.connect(address, (int) options.handshakeTimeout().toMillis());
+            s = SocketChannel.open();
+            s.socket().setTcpNoDelay(true);
+            s.socket().setKeepAlive(true);
+            s.socket().connect(address, (int) options.handshakeTimeout().toMillis());
             Connection c = new Connection(s, Role.LOAD_BALANCER, nodeName, tls, options, new Owner(), listener);
+            c.batchOn(batchingThread);
             current = c;
             c.start();
         } catch (IOException | RuntimeException e) {
@@ -123,6 +126,24 @@ public final class ControlClient implements ControlChannel {
     }
 
     @Override
+    public void flush() {
+        Connection c = current;
+        if (c != null) {
+            c.flush();
+        }
+    }
+
+    /** Applies to the current connection and to every later one. */
+    @Override
+    public void batchOn(Thread thread) {
+        batchingThread = thread;
+        Connection c = current;
+        if (c != null) {
+            c.batchOn(thread);
+        }
+    }
+
+    @Override
     public void setListener(ControlListener listener) {
         this.listener = listener;
         Connection c = current;
@@ -155,7 +176,7 @@ public final class ControlClient implements ControlChannel {
         return c == null ? -1 : c.lastRttNanos();
     }
 
-    /** Stops reconnecting and closes the current connection (queued messages are flushed). */
+    /** Stops reconnecting and closes the current connection (buffered messages are written first). */
     @Override
     public void close() {
         closed = true;
@@ -166,7 +187,10 @@ public final class ControlClient implements ControlChannel {
         }
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(SocketChannel s) {
+        if (s == null) {
+            return;
+        }
         try {
             s.close();
         } catch (IOException ignored) {

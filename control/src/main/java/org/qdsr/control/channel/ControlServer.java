@@ -2,9 +2,9 @@ package org.qdsr.control.channel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -18,7 +18,7 @@ import org.qdsr.control.message.Role;
 /**
  * The RS end ({@code --control HOST:PORT}): accepts LB connections, runs the TLS handshake with
  * client authentication and answers the LB's Hello. One acceptor thread, a heartbeat timer, and
- * per connection a reader and a writer thread.
+ * per connection one I/O thread (senders write on their own thread, see {@link ControlChannel#send}).
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
@@ -29,7 +29,7 @@ public final class ControlServer implements AutoCloseable {
         ControlListener accept(ControlChannel channel);
     }
 
-    private final ServerSocket serverSocket;
+    private final ServerSocketChannel serverSocket;
     private final ControlTls tls;
     private final String nodeName;
     private final ControlOptions options;
@@ -38,7 +38,7 @@ public final class ControlServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
-    private ControlServer(ServerSocket serverSocket, ControlTls tls, String nodeName, ControlOptions options,
+    private ControlServer(ServerSocketChannel serverSocket, ControlTls tls, String nodeName, ControlOptions options,
                           Acceptor acceptor) {
         this.serverSocket = serverSocket;
         this.tls = tls;
@@ -55,8 +55,8 @@ public final class ControlServer implements AutoCloseable {
     public static ControlServer start(InetSocketAddress address, ControlTls tls, String nodeName,
                                       ControlOptions options, Acceptor acceptor) throws IOException {
         tls.checkAddress(address);
-        ServerSocket ss = new ServerSocket();
-        ss.setReuseAddress(true);
+        ServerSocketChannel ss = ServerSocketChannel.open();
+        ss.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         try {
             ss.bind(address, 64);
         } catch (IOException e) {
@@ -66,12 +66,12 @@ public final class ControlServer implements AutoCloseable {
         ControlServer server = new ControlServer(ss, tls, nodeName, options, acceptor);
         long tick = options.heartbeatInterval().toNanos();
         server.timer.scheduleAtFixedRate(server::tick, tick, tick, TimeUnit.NANOSECONDS);
-        daemon(server::acceptLoop, "qdsr-control-accept-" + ss.getLocalPort()).start();
+        daemon(server::acceptLoop, "qdsr-control-accept-" + server.localAddress().getPort()).start();
         return server;
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+        return (InetSocketAddress) serverSocket.socket().getLocalSocketAddress();
     }
 
     /** Channels currently connected (open or still in their handshake). */
@@ -81,10 +81,11 @@ public final class ControlServer implements AutoCloseable {
 
     private void acceptLoop() {
         while (!closed) {
+            SocketChannel s = null;
             try {
-                Socket s = serverSocket.accept();
-                s.setTcpNoDelay(true);
-                s.setKeepAlive(true);
+                s = serverSocket.accept();
+                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                s.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 Connection c = new Connection(s, Role.REAL_SERVER, nodeName, tls, options, new Owner(), null);
                 ControlListener l = acceptor.accept(c);
                 if (l == null) {
@@ -94,12 +95,11 @@ public final class ControlServer implements AutoCloseable {
                 c.setListener(l);
                 connections.add(c);
                 c.start();
-            } catch (SocketException e) {
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(s);
                 if (!closed) {
                     LOG.log(Level.WARNING, "control accept failed", e);
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "control accept failed", e);
             }
         }
     }
@@ -134,6 +134,16 @@ public final class ControlServer implements AutoCloseable {
         @Override
         public void closed(Connection c, Throwable cause) {
             connections.remove(c);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
         }
     }
 

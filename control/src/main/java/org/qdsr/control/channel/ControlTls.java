@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.qdsr.quic.tls.Certificates;
@@ -101,7 +102,7 @@ public final class ControlTls {
         }
     }
 
-    /** Wraps a connected TCP socket; the caller runs the handshake. Returns {@code raw} when insecure. */
+    /** Wraps a connected blocking TCP socket (tests, tools); returns {@code raw} when insecure. */
     Socket wrap(Socket raw, boolean server) throws IOException {
         if (context == null) {
             return raw;
@@ -115,6 +116,20 @@ public final class ControlTls {
             s.setNeedClientAuth(true);
         }
         return s;
+    }
+
+    /** The record layer for a connection to {@code peer}: an SSLEngine, or plain bytes when insecure. */
+    RecordLayer layer(InetSocketAddress peer, boolean server) {
+        if (context == null) {
+            return RecordLayer.plain();
+        }
+        SSLEngine e = context.createSSLEngine(peer.getHostString(), peer.getPort());
+        e.setEnabledProtocols(new String[] {PROTOCOL});
+        e.setUseClientMode(!server);
+        if (server) {
+            e.setNeedClientAuth(true);
+        }
+        return RecordLayer.tls(e);
     }
 
     private static SSLContext context(CertifiedKey own, List<X509Certificate> trustedCas) {

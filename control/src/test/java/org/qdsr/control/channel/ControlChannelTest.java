@@ -40,6 +40,11 @@ class ControlChannelTest {
             }
 
             @Override
+            public void onClose(ControlChannel channel, Throwable cause) {
+                rsEvents.onClose(channel, cause);
+            }
+
+            @Override
             public void onMessage(ControlChannel channel, ControlMessage m) {
                 long expected = next.getAndIncrement();
                 if (!(m instanceof AckForward a) || a.connectionKey() != expected) {
@@ -64,8 +69,10 @@ class ControlChannelTest {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 long base = 10L * i;
-                assertThat(client.send(new AckForward(i, 1, 25, new long[] {base + 5, base + 9, base, base + 2})))
-                        .isTrue();
+                if (!client.send(new AckForward(i, 1, 25, new long[] {base + 5, base + 9, base, base + 2}))) {
+                    throw new AssertionError("send " + i + " failed: " + lbChannel + " closed by " + lb.awaitClose()
+                            + ", RS side by " + rsEvents.awaitClose());
+                }
             }
             assertThat(all.await(30, TimeUnit.SECONDS)).as("received %s, lb closes %s", next, lb.closed).isTrue();
             double seconds = (System.nanoTime() - start) / 1e9;

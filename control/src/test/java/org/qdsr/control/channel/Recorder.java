@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.qdsr.control.message.ControlMessage;
 
 /** A listener that records events for assertions. */
-final class Recorder implements ControlListener {
+class Recorder implements ControlListener {
     final LinkedBlockingQueue<ControlChannel> opened = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<Object> closed = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<ControlMessage> messages = new LinkedBlockingQueue<>();
