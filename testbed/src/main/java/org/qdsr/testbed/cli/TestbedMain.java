@@ -167,7 +167,7 @@ public final class TestbedMain {
         Commands.checkPrerequisites();
         Path outDir = Path.of(a.string("--out", Experiments.defaultOut(name).toString())).toAbsolutePath();
         ExperimentOptions o = new ExperimentOptions(a.flag("--smoke"), a.integer("--runs", 1),
-                List.of(a.string("--modes", "proxy,isolated").split(",")), a.integer("--clients", 1),
+                List.of(a.string("--modes", String.join(",", ExperimentOptions.DEFAULT_MODES)).split(",")), a.integer("--clients", 1),
                 a.has("--lb-cpu") ? a.number("--lb-cpu", 0) : null, a.integer("--lb-rate", 0),
                 a.integer("--rs-rate", 0), a.integer("--max-rs", 0), a.number("--seconds", 0),
                 a.number("--bound-ms", 200), a.integer("--size", 0), outDir.resolve("logs"), out);
@@ -187,7 +187,7 @@ public final class TestbedMain {
                 Usage: qdsr testbed up [--rs N] [--clients C] [--lb-cpu CORES] [--lb-rate MBIT] [--rs-rate MBIT]
                                        [--mode auto|isolated|instructed|proxy] [--state FILE] [--dir DIR]
                        qdsr testbed down [--state FILE]
-                       qdsr testbed run NAME [--out DIR] [--smoke] [--runs R] [--modes proxy,isolated]
+                       qdsr testbed run NAME [--out DIR] [--smoke] [--runs R] [--modes proxy,isolated,instructed]
                                        [--clients C] [--lb-cpu CORES] [--lb-rate MBIT] [--rs-rate MBIT]
                                        [--max-rs N] [--seconds S] [--bound-ms MS] [--size BYTES]
                 Multi-host QDSR in network namespaces (needs root and iproute2). Addresses 198.18.0.0/15,
