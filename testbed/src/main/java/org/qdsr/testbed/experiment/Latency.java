@@ -35,8 +35,10 @@ public final class Latency implements Experiment {
 
     @Override
     public Report run(ExperimentOptions o) throws Exception {
-        List<Long> sizes = o.smoke() ? List.of(10_000L) : List.of(10_000L, 1_000_000L, 10_000_000L);
-        List<LinkPath> wanted = o.smoke() ? List.of(LinkPath.DIRECT, LinkPath.of(20, 0)) : LinkPath.fullSet();
+        List<Long> sizes = !o.sizes().isEmpty() ? o.sizes()
+                : o.smoke() ? List.of(10_000L) : List.of(10_000L, 1_000_000L, 10_000_000L);
+        List<LinkPath> wanted = !o.paths().isEmpty() ? selected(o.paths())
+                : o.smoke() ? List.of(LinkPath.DIRECT, LinkPath.of(20, 0)) : LinkPath.fullSet();
         List<LinkPath> paths = wanted.stream().filter(emulator::supports).toList();
         List<LinkPath> skipped = wanted.stream().filter(p -> !emulator.supports(p)).toList();
         int rs = o.maxRs() > 0 ? o.maxRs() : 2;
@@ -75,7 +77,7 @@ public final class Latency implements Experiment {
                         + "request at a time after one unrecorded request, R = %s), %d run(s), medians; %d RSs, LB %s. Paths (user-space link "
                         + "emulator in the client's namespace; delay RTT/2 each way, loss in each direction, "
                         + "traces at 50 ms RTT): %s.",
-                        o.smoke() ? "20" : "200 / 30 / 6 for 10 KB / 1 MB / 10 MB", o.runs(), rs,
+                        o.smoke() ? "20" : "200 / 30 / 6 for up to 10 KB / 1 MB / more", o.runs(), rs,
                         LbBottleneck.limit(o.lbCpuOr(0), o), paths.stream().map(LinkPath::name).toList()));
         if (o.modes().size() > 1) {
             report.table(Ratios.heading(o.modes()), ratios(results, paths, sizes, o.modes()));
@@ -102,6 +104,17 @@ public final class Latency implements Experiment {
                 .metric("latency p50", (mode, p) -> results.get(p.key(mode)).latencyP50())
                 .metric("latency p99", (mode, p) -> results.get(p.key(mode)).latencyP99())
                 .table(points, modes);
+    }
+
+    /** The paths of {@link LinkPath#fullSet()} named in {@code names} ({@code --paths}), in that order. */
+    static List<LinkPath> selected(List<String> names) {
+        List<LinkPath> out = new ArrayList<>();
+        for (String n : names) {
+            out.add(LinkPath.fullSet().stream().filter(p -> p.name().equals(n)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown path " + n + "; known: "
+                            + LinkPath.fullSet().stream().map(LinkPath::name).toList())));
+        }
+        return out;
     }
 
     private static long requests(long size, boolean smoke) {
