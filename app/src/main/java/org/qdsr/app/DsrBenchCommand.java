@@ -64,6 +64,9 @@ public final class DsrBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object on stdout")
     private boolean json;
 
+    @Option(names = "--no-warmup", description = "skip the untimed warm-up round of every mode before the measured runs")
+    private boolean noWarmup;
+
     /** One measured run. */
     record Run(double wallSeconds, double lbCpuSeconds, long bytes) {
         double goodputMBps() {
@@ -85,6 +88,9 @@ public final class DsrBenchCommand implements Callable<Integer> {
         int n = selected.length;
         double[][] goodput = new double[n][runs];
         double[][] cpuPerGb = new double[n][runs];
+        if (!noWarmup) {
+            warmUp(out, ca, size);
+        }
         for (int r = 0; r < runs; r++) {
             for (int m = 0; m < n; m++) {
                 Run run = runOnce(selected[m], ca, size);
@@ -133,6 +139,20 @@ public final class DsrBenchCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /**
+     * One discarded run of every mode, so the first measured mode does not pay for the JIT compiling
+     * the client, the real servers and the shared stack in a cold JVM.
+     */
+    private void warmUp(PrintWriter out, CertifiedKey ca, int size) throws Exception {
+        for (int m = 0; m < selected.length; m++) {
+            Run run = runOnce(selected[m], ca, size);
+            if (!json) {
+                out.printf(Locale.ROOT, "warm-up %-10s %8.1f MB/s  (not counted)%n", modeName(m), run.goodputMBps());
+                out.flush();
+            }
+        }
     }
 
     private String modeName(int m) {

@@ -34,7 +34,7 @@ public final class TestbedMain {
     private static final Set<String> UP_OPTIONS = Set.of("--rs", "--clients", "--lb-cpu", "--lb-rate", "--rs-rate",
             "--mode", "--state", "--dir");
     private static final Set<String> RUN_OPTIONS = Set.of("--out", "--runs", "--modes", "--clients", "--lb-cpu",
-            "--lb-rate", "--rs-rate", "--max-rs", "--seconds", "--bound-ms", "--size");
+            "--lb-rate", "--rs-rate", "--max-rs", "--seconds", "--bound-ms", "--size", "--paths", "--sizes");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -167,13 +167,27 @@ public final class TestbedMain {
         Commands.checkPrerequisites();
         Path outDir = Path.of(a.string("--out", Experiments.defaultOut(name).toString())).toAbsolutePath();
         ExperimentOptions o = new ExperimentOptions(a.flag("--smoke"), a.integer("--runs", 1),
-                List.of(a.string("--modes", "proxy,isolated").split(",")), a.integer("--clients", 1),
+                List.of(a.string("--modes", String.join(",", ExperimentOptions.DEFAULT_MODES)).split(",")), a.integer("--clients", 1),
                 a.has("--lb-cpu") ? a.number("--lb-cpu", 0) : null, a.integer("--lb-rate", 0),
                 a.integer("--rs-rate", 0), a.integer("--max-rs", 0), a.number("--seconds", 0),
-                a.number("--bound-ms", 200), a.integer("--size", 0), outDir.resolve("logs"), out);
+                a.number("--bound-ms", 200), a.integer("--size", 0), list(a, "--paths"),
+                list(a, "--sizes").stream().map(TestbedMain::bytes).toList(), outDir.resolve("logs"), out);
         Path md = Experiments.run(name, outDir, o);
         out.println("testbed run " + name + ": wrote " + md + " (+ .csv, .png)");
         return OK;
+    }
+
+    private static List<String> list(Args a, String name) {
+        return a.has(name) ? Arrays.stream(a.string(name, "").split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).toList() : List.of();
+    }
+
+    private static long bytes(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--sizes needs byte counts: " + v);
+        }
     }
 
     private static void noPositional(Args a) {
@@ -187,9 +201,10 @@ public final class TestbedMain {
                 Usage: qdsr testbed up [--rs N] [--clients C] [--lb-cpu CORES] [--lb-rate MBIT] [--rs-rate MBIT]
                                        [--mode auto|isolated|instructed|proxy] [--state FILE] [--dir DIR]
                        qdsr testbed down [--state FILE]
-                       qdsr testbed run NAME [--out DIR] [--smoke] [--runs R] [--modes proxy,isolated]
+                       qdsr testbed run NAME [--out DIR] [--smoke] [--runs R] [--modes proxy,isolated,instructed]
                                        [--clients C] [--lb-cpu CORES] [--lb-rate MBIT] [--rs-rate MBIT]
                                        [--max-rs N] [--seconds S] [--bound-ms MS] [--size BYTES]
+                                       [--paths direct,rtt20,rtt50-loss1,Verizon-LTE-short,...] [--sizes BYTES,...]
                 Multi-host QDSR in network namespaces (needs root and iproute2). Addresses 198.18.0.0/15,
                 VIP %s. State file default %s. Results default results/DATE-NAME/.
                 Experiments:""".formatted(Cluster.VIP_TARGET, TestbedState.DEFAULT));

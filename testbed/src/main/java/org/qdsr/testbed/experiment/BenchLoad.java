@@ -74,8 +74,11 @@ public record BenchLoad(int connections, int streams, double seconds, long reque
         return a;
     }
 
-    /** Upper bound on how long the bench process may run. */
+    /**
+     * Upper bound on how long the bench process may run: the duration plus 90 s, and for counted
+     * loads 5 s more per request (30 x 1 MB over a lossy 50 ms path took longer than 90 s).
+     */
     public long timeoutSeconds() {
-        return (long) (seconds > 0 ? seconds : 0) + 90;
+        return (long) (seconds > 0 ? seconds : 0) + 90 + 5 * requests;
     }
 }

@@ -64,7 +64,7 @@ public final class Capacity implements Experiment {
         Table summary = new Table("mode", "capacity_req_per_s", "ratio_to_" + o.modes().get(0));
         double base = capacity.get(o.modes().get(0));
         capacity.forEach((mode, c) -> summary.row(mode, c, Stats.ratio(c, base)));
-        return new Report(name(), "Capacity under a p99 bound").data(data).chart(chart)
+        Report report = new Report(name(), "Capacity under a p99 bound").data(data).chart(chart)
                 .paragraph(String.format(Locale.ROOT, "Open loop: `qdsr bench --rate R --sizes %s -c 4 -m 32 -D %.1f` "
                         + "(mean object %.0f bytes, Poisson arrivals, latency from the scheduled time) from %d "
                         + "client(s); rates %s per client; %d run(s), medians; %d RSs; LB %s. A step is within "
@@ -73,5 +73,11 @@ public final class Capacity implements Experiment {
                         SizeMix.parse(mix).meanBytes(), o.clients(), rates, o.runs(), rs, LbBottleneck.limit(cpu, o),
                         o.p99BoundMs()))
                 .table("Capacity (same run)", summary);
+        if (o.modes().size() > 1) {
+            report.table(Ratios.heading(o.modes()), new Ratios<String>(List.of("bound_ms"), x -> List.of(x))
+                    .metric("capacity", (mode, x) -> capacity.get(mode))
+                    .table(List.of(String.format(Locale.ROOT, "%.0f", o.p99BoundMs())), o.modes()));
+        }
+        return report;
     }
 }

@@ -155,6 +155,8 @@ public final class Cluster implements AutoCloseable {
 
     private void stopLb() {
         if (lb != null) {
+            // SIGKILL: nothing of a replaced LB is measured, and a graceful close only costs time
+            ProcessHandle.of(lb.pid()).ifPresent(ProcessHandle::destroyForcibly);
             lb.close();
             lb = null;
         }

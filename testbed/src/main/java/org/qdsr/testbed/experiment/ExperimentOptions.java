@@ -19,33 +19,40 @@ import java.util.List;
  * @param seconds load duration of one point (0: default)
  * @param p99BoundMs the capacity experiment's latency bound
  * @param objectBytes object size for lb-bottleneck and lb-cpu (0: default 1 MB)
+ * @param paths latency: names of the emulated paths to measure (empty: all; see {@link LinkPath#fullSet()})
+ * @param sizes latency: object sizes in bytes (empty: 10 KB, 1 MB, 10 MB)
  * @param workDir where logs and certificates go
  * @param log progress output
  */
 public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int clients, Double lbCpu,
         int lbRateMbit, int rsRateMbit, int maxRs, double seconds, double p99BoundMs, long objectBytes,
-        Path workDir, PrintStream log) {
+        List<String> paths, List<Long> sizes, Path workDir, PrintStream log) {
     public ExperimentOptions {
         modes = List.copyOf(modes);
+        paths = List.copyOf(paths);
+        sizes = List.copyOf(sizes);
         if (runs < 1 || modes.isEmpty() || clients < 1) {
             throw new IllegalArgumentException("--runs, --modes and --clients need at least one");
         }
     }
 
-    /** Defaults: one run, modes proxy then isolated, one client. */
+    /** The modes every experiment compares unless {@code --modes} says otherwise; proxy is the baseline. */
+    public static final List<String> DEFAULT_MODES = List.of("proxy", "isolated", "instructed");
+
+    /** Defaults: one run, modes proxy, isolated, instructed, one client. */
     public static ExperimentOptions defaults(Path workDir, PrintStream log) {
-        return new ExperimentOptions(false, 1, List.of("proxy", "isolated"), 1, null, 0, 0, 0, 0, 200, 0, workDir,
-                log);
+        return new ExperimentOptions(false, 1, DEFAULT_MODES, 1, null, 0, 0, 0, 0, 200, 0, List.of(),
+                List.of(), workDir, log);
     }
 
     public ExperimentOptions withSmoke(boolean s) {
         return new ExperimentOptions(s, runs, modes, clients, lbCpu, lbRateMbit, rsRateMbit, maxRs, seconds,
-                p99BoundMs, objectBytes, workDir, log);
+                p99BoundMs, objectBytes, paths, sizes, workDir, log);
     }
 
-    /** The load duration of one point: {@code seconds}, else 2 s for smoke and {@code full} otherwise. */
+    /** The load duration of one point: {@code seconds}, else 1.5 s for smoke and {@code full} otherwise. */
     public double secondsOr(double full) {
-        return seconds > 0 ? seconds : smoke ? 2 : full;
+        return seconds > 0 ? seconds : smoke ? 1.5 : full;
     }
 
     /** The object size: {@code objectBytes}, else 100 KB for smoke and 1 MB otherwise. */
@@ -58,9 +65,13 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
         return lbCpu != null ? lbCpu : fallback;
     }
 
-    /** Load run after every LB start, before its CPU cap: 1 s (smoke) or 3 s of mixed sizes. */
+    /**
+     * Load run after every LB start, before its CPU cap: 3 s of 10 KB and 1 MB objects, or for a
+     * smoke run only 8 small requests (the LB starts up to 13 times in the CI smoke test).
+     */
     public BenchLoad warmUp() {
-        return BenchLoad.timed(2, 4, smoke ? 1 : 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000)));
+        return smoke ? BenchLoad.counted(1, 4, 8, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(100_000)))
+                : BenchLoad.timed(2, 4, 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000)));
     }
 
     /** Starts the cluster an experiment measures on (with {@link #warmUp()}). */

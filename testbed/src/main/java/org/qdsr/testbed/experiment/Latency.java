@@ -35,8 +35,10 @@ public final class Latency implements Experiment {
 
     @Override
     public Report run(ExperimentOptions o) throws Exception {
-        List<Long> sizes = o.smoke() ? List.of(10_000L, 1_000_000L) : List.of(10_000L, 1_000_000L, 10_000_000L);
-        List<LinkPath> wanted = o.smoke() ? List.of(LinkPath.DIRECT, LinkPath.of(20, 0)) : LinkPath.fullSet();
+        List<Long> sizes = !o.sizes().isEmpty() ? o.sizes()
+                : o.smoke() ? List.of(10_000L) : List.of(10_000L, 1_000_000L, 10_000_000L);
+        List<LinkPath> wanted = !o.paths().isEmpty() ? selected(o.paths())
+                : o.smoke() ? List.of(LinkPath.DIRECT, LinkPath.of(20, 0)) : LinkPath.fullSet();
         List<LinkPath> paths = wanted.stream().filter(emulator::supports).toList();
         List<LinkPath> skipped = wanted.stream().filter(p -> !emulator.supports(p)).toList();
         int rs = o.maxRs() > 0 ? o.maxRs() : 2;
@@ -75,9 +77,11 @@ public final class Latency implements Experiment {
                         + "request at a time after one unrecorded request, R = %s), %d run(s), medians; %d RSs, LB %s. Paths (user-space link "
                         + "emulator in the client's namespace; delay RTT/2 each way, loss in each direction, "
                         + "traces at 50 ms RTT): %s.",
-                        o.smoke() ? "20 / 4" : "200 / 30 / 6 for 10 KB / 1 MB / 10 MB", o.runs(), rs,
-                        LbBottleneck.limit(o.lbCpuOr(0), o), paths.stream().map(LinkPath::name).toList()))
-                .table("Ratios to " + o.modes().get(0) + " (same run)", ratios(results, paths, sizes, o.modes()));
+                        o.smoke() ? "20" : "200 / 30 / 6 for up to 10 KB / 1 MB / more", o.runs(), rs,
+                        LbBottleneck.limit(o.lbCpuOr(0), o), paths.stream().map(LinkPath::name).toList()));
+        if (o.modes().size() > 1) {
+            report.table(Ratios.heading(o.modes()), ratios(results, paths, sizes, o.modes()));
+        }
         if (!skipped.isEmpty()) {
             report.paragraph("Not measured (no link emulator on the classpath or trace missing): "
                     + skipped.stream().map(LinkPath::name).toList() + ".");
@@ -85,21 +89,32 @@ public final class Latency implements Experiment {
         return report;
     }
 
+    private record Point(LinkPath path, long size) {
+        String key(String mode) {
+            return path.name() + "/" + size + "/" + mode;
+        }
+    }
+
     private static Table ratios(Map<String, BenchResult> results, List<LinkPath> paths, List<Long> sizes,
             List<String> modes) {
-        Table t = new Table("path", "size_bytes", "modes", "ttfb_p50_ratio", "latency_p50_ratio",
-                "latency_p99_ratio");
-        for (String mode : modes.subList(1, modes.size())) {
-            for (LinkPath p : paths) {
-                for (long s : sizes) {
-                    BenchResult a = results.get(p.name() + "/" + s + "/" + mode);
-                    BenchResult b = results.get(p.name() + "/" + s + "/" + modes.get(0));
-                    t.row(p.name(), s, mode + "/" + modes.get(0), Stats.ratio(a.ttfbP50(), b.ttfbP50()),
-                            Stats.ratio(a.latencyP50(), b.latencyP50()), Stats.ratio(a.latencyP99(), b.latencyP99()));
-                }
-            }
+        List<Point> points = new ArrayList<>();
+        paths.forEach(p -> sizes.forEach(s -> points.add(new Point(p, s))));
+        return new Ratios<Point>(List.of("path", "size_bytes"), p -> List.of(p.path().name(), p.size()))
+                .metric("ttfb p50", (mode, p) -> results.get(p.key(mode)).ttfbP50())
+                .metric("latency p50", (mode, p) -> results.get(p.key(mode)).latencyP50())
+                .metric("latency p99", (mode, p) -> results.get(p.key(mode)).latencyP99())
+                .table(points, modes);
+    }
+
+    /** The paths of {@link LinkPath#fullSet()} named in {@code names} ({@code --paths}), in that order. */
+    static List<LinkPath> selected(List<String> names) {
+        List<LinkPath> out = new ArrayList<>();
+        for (String n : names) {
+            out.add(LinkPath.fullSet().stream().filter(p -> p.name().equals(n)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown path " + n + "; known: "
+                            + LinkPath.fullSet().stream().map(LinkPath::name).toList())));
         }
-        return t;
+        return out;
     }
 
     private static long requests(long size, boolean smoke) {

@@ -57,17 +57,16 @@ public final class LbCpu implements Experiment {
                         p.cpuSeconds(), p.bytes(), p.perGb()));
             }
         }
-        Table ratio = new Table("modes", "cpu_per_gb_ratio");
-        Point base = byMode.get(o.modes().get(0));
-        for (String mode : o.modes().subList(1, o.modes().size())) {
-            ratio.row(mode + "/" + o.modes().get(0), Stats.ratio(byMode.get(mode).perGb(), base.perGb()));
-        }
-        return new Report(name(), "LB CPU per GB delivered").data(data).chart(chart)
+        Report report = new Report(name(), "LB CPU per GB delivered").data(data).chart(chart)
                 .paragraph(String.format(Locale.ROOT, "Load: %d client(s) x `qdsr bench -c 2 -m 4 -D %.1f` of "
                         + "%d-byte objects from %d RSs after a warm-up; LB CPU = utime+stime of the LB process "
                         + "(/proc/PID/stat) over the run; %d run(s), medians (per-GB from the median run values).",
-                        o.clients(), seconds, size, rs, o.runs()))
-                .table("Ratio to " + o.modes().get(0) + " (same run)", ratio);
+                        o.clients(), seconds, size, rs, o.runs()));
+        return o.modes().size() < 2 ? report : report.table(Ratios.heading(o.modes()),
+                new Ratios<String>(List.of("load"), x -> List.of(x))
+                        .metric("cpu/GB", (mode, x) -> byMode.get(mode).perGb())
+                        .metric("goodput", (mode, x) -> byMode.get(mode).goodputMbit())
+                        .table(List.of(size + "-byte objects"), o.modes()));
     }
 
     private static Point median(List<Point> runs) {

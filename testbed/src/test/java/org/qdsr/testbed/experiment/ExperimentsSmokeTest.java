@@ -57,32 +57,41 @@ class ExperimentsSmokeTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void lbBottleneck() throws IOException {
-        runSmoke("lb-bottleneck", 4);
+        Path out = runSmoke("lb-bottleneck", 3);
+        assertThat(Files.readString(out.resolve("lb-bottleneck.md")))
+                .contains("| rs | goodput isolated/proxy | goodput instructed/proxy | req/s isolated/proxy |");
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void capacity() throws IOException {
-        runSmoke("capacity", 2);
+        Path out = runSmoke("capacity", 3);
+        assertThat(Files.readString(out.resolve("capacity.md"))).contains("capacity isolated/proxy")
+                .contains("capacity instructed/proxy");
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void latency() throws IOException {
-        Path out = runSmoke("latency", 8);
+        Path out = runSmoke("latency", 6);
         List<String> rows = Files.readAllLines(out.resolve("latency.csv"));
         assertThat(rows).as("the emulated 20 ms RTT path was measured").anyMatch(r -> r.startsWith("rtt20,"));
-        double direct = p50(rows, "direct,10000,isolated");
-        double emulated = p50(rows, "rtt20,10000,isolated");
-        assertThat(emulated).as("p50 over 20 ms RTT vs direct %s", direct).isGreaterThan(direct)
-                .isGreaterThanOrEqualTo(20);
+        for (String mode : List.of("proxy", "isolated", "instructed")) {
+            double direct = p50(rows, "direct,10000," + mode);
+            double emulated = p50(rows, "rtt20,10000," + mode);
+            assertThat(emulated).as("%s: p50 over 20 ms RTT vs direct %s", mode, direct).isGreaterThan(direct)
+                    .isGreaterThanOrEqualTo(20);
+        }
+        assertThat(Files.readString(out.resolve("latency.md"))).contains("ttfb p50 isolated/proxy")
+                .contains("ttfb p50 instructed/proxy");
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void lbCpu() throws IOException {
-        Path out = runSmoke("lb-cpu", 2);
-        assertThat(Files.readString(out.resolve("lb-cpu.md"))).contains("isolated/proxy");
+        Path out = runSmoke("lb-cpu", 3);
+        assertThat(Files.readString(out.resolve("lb-cpu.md"))).contains("cpu/GB isolated/proxy")
+                .contains("cpu/GB instructed/proxy");
     }
 
     /** latency_p50_ms of the row starting with {@code key}. */
@@ -127,8 +136,9 @@ class ExperimentsSmokeTest {
                 assertThat(Long.parseLong(cells[header.indexOf("failed")])).as("failed in %s", row).isZero();
             }
         }
-        assertThat(rows).as("both modes measured").anyMatch(r -> r.contains("proxy"))
-                .anyMatch(r -> r.contains("isolated"));
+        for (String mode : List.of("proxy", "isolated", "instructed")) {
+            assertThat(rows).as("mode %s measured", mode).anyMatch(r -> Arrays.asList(r.split(",")).contains(mode));
+        }
     }
 
     private static void assertPng(Path png) throws IOException {
