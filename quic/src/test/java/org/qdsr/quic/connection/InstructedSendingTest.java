@@ -2,7 +2,6 @@ package org.qdsr.quic.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,28 +133,11 @@ class InstructedSendingTest {
         })) {
             pair.net.setDefaultConditions(LinkConditions.delay(10_000_000).withLoss(0.02).withReordering(0.02));
             SimNode holderNode = pair.net.attach("holder", holder, SimPair.SERVER);
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            boolean[] fin = {false};
-            long[] stream = {-1};
-            QuicConnection client = pair.connect(pair.clientOptions(ConnectionConfig.defaults()), (c, now) -> {
-                while (c.pollEvent() != null) {
-                    // drain
-                }
-                if (c.isEstablished() && stream[0] < 0) {
-                    stream[0] = c.openStream(true);
-                    c.write(stream[0], "GET".getBytes(), 0, 3);
-                    c.finish(stream[0]);
-                }
-                byte[] b = new byte[65536];
-                int n;
-                while (stream[0] >= 0 && (n = c.read(stream[0], b, 0, b.length)) > 0) {
-                    received.write(b, 0, n);
-                }
-                fin[0] |= stream[0] >= 0 && c.read(stream[0], b, 0, 0) < 0;
-            });
-            pair.net.runUntil(() -> fin[0] && holder.released == body.length, 120 * SECOND);
+            OneRequestClient app = new OneRequestClient();
+            QuicConnection client = pair.connect(pair.clientOptions(ConnectionConfig.defaults()), app);
+            pair.net.runUntil(() -> app.finished() && holder.released == body.length, 120 * SECOND);
 
-            assertThat(received.toByteArray()).isEqualTo(body);
+            assertThat(app.received.toByteArray()).isEqualTo(body);
             assertThat(holder.released).as("every byte acknowledged and released").isEqualTo(body.length);
             assertThat(holder.refused).as("some instructions were refused and healed").isPositive();
             assertThat(client.multipathNegotiated()).isFalse();

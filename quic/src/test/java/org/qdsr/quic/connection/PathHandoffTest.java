@@ -2,7 +2,6 @@ package org.qdsr.quic.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -109,28 +108,11 @@ class PathHandoffTest {
                     }
                 }
             });
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            boolean[] fin = {false};
-            long[] stream = {-1};
-            QuicConnection client = pair.connect(pair.clientOptions(clientConfig), (c, now) -> {
-                while (c.pollEvent() != null) {
-                    // drain
-                }
-                if (c.isEstablished() && stream[0] < 0) {
-                    stream[0] = c.openStream(true);
-                    c.write(stream[0], "GET".getBytes(), 0, 3);
-                    c.finish(stream[0]);
-                }
-                byte[] b = new byte[65536];
-                int n;
-                while (stream[0] >= 0 && (n = c.read(stream[0], b, 0, b.length)) > 0) {
-                    received.write(b, 0, n);
-                }
-                fin[0] |= stream[0] >= 0 && c.read(stream[0], b, 0, 0) < 0;
-            });
-            pair.net.runUntil(() -> fin[0] && streamDone[0], 60 * SECOND);
+            OneRequestClient app = new OneRequestClient();
+            QuicConnection client = pair.connect(pair.clientOptions(clientConfig), app);
+            pair.net.runUntil(() -> app.finished() && streamDone[0], 60 * SECOND);
 
-            assertThat(received.toByteArray()).isEqualTo(body);
+            assertThat(app.received.toByteArray()).isEqualTo(body);
             assertThat(streamDone[0]).as("sender saw everything acknowledged").isTrue();
             assertThat(client.packetsReceivedOnPaths()).isPositive();
             SimNode server = pair.net.nodeAt(SimPair.SERVER);
