@@ -76,7 +76,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(Path root, Map<String, byte[]> expected, PrintWriter out) throws Exception {
-        long started = System.nanoTime();
         InetSocketAddress vip = new InetSocketAddress("127.0.0.1", freeUdpPort());
         // An in-memory cluster CA for the mutually authenticated control channels.
         CertifiedKey ca = Certificates.generateCa("qdsr-demo-ca", Duration.ofDays(1));
@@ -101,19 +100,16 @@ public final class DemoCommand implements Callable<Integer> {
                 awaitBackends(lb, backends.size());
                 out.println("load balancer on " + HostPort.format(vip) + " (mode auto), real servers "
                         + String.join(", ", lb.healthyBackends()) + " sending from the same address");
-                ClientTlsConfig clientTls = ClientTlsConfig.of("localhost", ServerCommand.ALPN).withInsecure(true);
-                Http3Client.Connection c = client.connect(vip, clientTls,
-                        ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true));
-                String authority = "localhost:" + vip.getPort();
-                List<Row> rows = new ArrayList<>();
-                for (Map.Entry<String, byte[]> e : expected.entrySet()) {
-                    DigestSink sink = new DigestSink();
-                    rows.add(new Row(e.getKey(), e.getValue(), sink,
-                            c.request("GET", authority, e.getKey(), List.of(), null, sink)));
+                int result = Main.OK;
+                // Our client offers per-server packet-number spaces (isolated DSR); without them it is
+                // any QUIC v1 client, a browser say, and the LB picks instructed DSR.
+                for (boolean serverPaths : new boolean[] {true, false}) {
+                    out.println(serverPaths
+                            ? "our client (per-server packet-number spaces): isolated mode"
+                            : "as an unmodified QUIC client (one packet-number space): instructed mode; the LB also sends"
+                            + " each RS a few bytes of instruction per packet on the control channel (TCP, not counted below)");
+                    result = Math.max(result, fetchAll(client, vip, serverPaths, expected, lb, servers, out));
                 }
-                c.closeWhenIdle();
-                int result = printTable(rows, out, started);
-                printBytes(out, lb, servers, rows);
                 return result;
             }
         } finally {
@@ -121,6 +117,37 @@ public final class DemoCommand implements Callable<Integer> {
                 rs.close();
             }
         }
+    }
+
+    private int fetchAll(Http3Client client, InetSocketAddress vip, boolean serverPaths, Map<String, byte[]> expected,
+                         LoadBalancer lb, List<RealServer> servers, PrintWriter out) throws Exception {
+        long started = System.nanoTime();
+        long[] before = bytesOut(lb, servers);
+        ClientTlsConfig clientTls = ClientTlsConfig.of("localhost", ServerCommand.ALPN).withInsecure(true);
+        ConnectionConfig config = serverPaths ? ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true)
+                : ConnectionConfig.defaults();
+        Http3Client.Connection c = client.connect(vip, clientTls, config);
+        String authority = "localhost:" + vip.getPort();
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+            DigestSink sink = new DigestSink();
+            rows.add(new Row(e.getKey(), e.getValue(), sink,
+                    c.request("GET", authority, e.getKey(), List.of(), null, sink)));
+        }
+        c.closeWhenIdle();
+        int result = printTable(rows, out, started);
+        printBytes(out, lb, servers, rows, before);
+        return result;
+    }
+
+    /** Bytes the LB and each real server sent so far: the LB first. */
+    private static long[] bytesOut(LoadBalancer lb, List<RealServer> servers) {
+        long[] b = new long[servers.size() + 1];
+        b[0] = lb.counters().bytesOut();
+        for (int i = 0; i < servers.size(); i++) {
+            b[i + 1] = servers.get(i).loop().counters().bytesOut();
+        }
+        return b;
     }
 
     private static int freeUdpPort() throws IOException {
@@ -140,15 +167,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** DSR in one line: the response bytes left the real servers, not the load balancer. */
-    private static void printBytes(PrintWriter out, LoadBalancer lb, List<RealServer> servers, List<Row> rows)
-            throws IOException {
+    private static void printBytes(PrintWriter out, LoadBalancer lb, List<RealServer> servers, List<Row> rows,
+                                   long[] before) throws IOException {
         long body = rows.stream().mapToLong(r -> r.result == null ? 0 : r.result.bodyBytes()).sum();
-        out.printf("bytes sent: load balancer %d", lb.counters().bytesOut());
+        long[] now = bytesOut(lb, servers);
+        out.printf("bytes sent: load balancer %d", now[0] - before[0]);
         for (int i = 0; i < servers.size(); i++) {
-            out.printf(", rs%d %d", i + 1, servers.get(i).loop().counters().bytesOut());
+            out.printf(", rs%d %d", i + 1, now[i + 1] - before[i + 1]);
         }
-        out.printf(" (response bodies: %d bytes; handoffs isolated=%d proxy=%d)%n", body,
-                lb.metrics().handoffsIsolated, lb.metrics().handoffsProxy);
+        org.qdsr.lb.LbMetrics m = lb.metrics();
+        out.printf(" (response bodies: %d bytes; handoffs so far isolated=%d instructed=%d proxy=%d)%n", body,
+                m.handoffsIsolated, m.handoffsInstructed, m.handoffsProxy);
         out.flush();
     }
 
