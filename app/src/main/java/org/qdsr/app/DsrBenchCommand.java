@@ -195,8 +195,7 @@ public final class DsrBenchCommand implements Callable<Integer> {
                 awaitBackends(lb, backends.size());
                 List<String> lbThreads = new ArrayList<>(List.of("qdsr-lb-" + lbName));
                 for (LoadBalancer.BackendSpec b : backends) {
-                    lbThreads.add("qdsr-control-read-127.0.0.1:" + b.control().getPort());
-                    lbThreads.add("qdsr-control-write-127.0.0.1:" + b.control().getPort());
+                    lbThreads.add("qdsr-control-read-127.0.0.1:" + b.control().getPort()); // the channel's I/O thread
                     lbThreads.add("qdsr-control-client-" + b.control().getPort());
                 }
                 Run run = download(client, vip, size, lbThreads, mode != LoadBalancerCore.Mode.INSTRUCTED);

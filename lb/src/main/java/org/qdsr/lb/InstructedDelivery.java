@@ -42,6 +42,7 @@ final class InstructedDelivery {
     }
 
     static final int MAX_OUTSTANDING_BATCHES = 4096;
+    private static final long[] NO_RELEASES = new long[0];
     private final long key;
     private final Sender out;
     private final LbMetrics metrics;
@@ -151,7 +152,7 @@ final class InstructedDelivery {
             }
             List<SendInstruction> batch = current.get(b);
             if (batch != null && !sameKeysAndCid(batch.get(0), ins)) {
-                sendBatch(conn, b, batch, new long[0]);
+                sendBatch(conn, b, batch, NO_RELEASES);
                 batch = null;
             }
             if (batch == null) {
@@ -163,11 +164,9 @@ final class InstructedDelivery {
         Map<Backend, long[]> releases = releasesByBackend(released);
         for (var e : current.entrySet()) {
             long[] r = releases.remove(e.getKey());
-            sendBatch(conn, e.getKey(), e.getValue(), r == null ? new long[0] : r);
+            sendBatch(conn, e.getKey(), e.getValue(), r == null ? NO_RELEASES : r);
         }
-        for (var e : releases.entrySet()) {
-            out.send(e.getKey(), SendInstructions.releasesOnly(key, nextBatchId++, e.getValue()));
-        }
+        sendReleasesOnly(releases);
         for (long id : acknowledged) {
             Backend b = streams.remove(id);
             Long size = finalSizes.remove(id);
@@ -181,7 +180,10 @@ final class InstructedDelivery {
 
     /** Before the connection's state goes: the last releases, so backends count their streams finished. */
     void flushReleases(QuicConnection conn) {
-        Map<Backend, long[]> releases = releasesByBackend(conn.takeRemoteReleases());
+        sendReleasesOnly(releasesByBackend(conn.takeRemoteReleases()));
+    }
+
+    private void sendReleasesOnly(Map<Backend, long[]> releases) {
         for (var e : releases.entrySet()) {
             out.send(e.getKey(), SendInstructions.releasesOnly(key, nextBatchId++, e.getValue()));
         }
@@ -191,18 +193,19 @@ final class InstructedDelivery {
         return a.keyGeneration() == b.keyGeneration() && a.keyPhase() == b.keyPhase() && a.dcid().equals(b.dcid());
     }
 
+    /** Splits (stream ID, acknowledged offset) pairs by the backend that holds each stream. */
     private Map<Backend, long[]> releasesByBackend(long[] pairs) {
-        Map<Backend, List<Long>> by = new LinkedHashMap<>();
+        Map<Backend, long[]> result = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             Backend b = streams.get(pairs[i]);
             if (b != null) {
-                List<Long> l = by.computeIfAbsent(b, x -> new ArrayList<>());
-                l.add(pairs[i]);
-                l.add(pairs[i + 1]);
+                long[] r = result.get(b);
+                long[] grown = r == null ? new long[2] : java.util.Arrays.copyOf(r, r.length + 2);
+                grown[grown.length - 2] = pairs[i];
+                grown[grown.length - 1] = pairs[i + 1];
+                result.put(b, grown);
             }
         }
-        Map<Backend, long[]> result = new LinkedHashMap<>();
-        by.forEach((b, l) -> result.put(b, l.stream().mapToLong(Long::longValue).toArray()));
         return result;
     }
 

@@ -13,6 +13,19 @@ import org.qdsr.quic.connection.ConnectionEvent;
 import org.qdsr.quic.connection.QuicConnection;
 
 class Http3SessionLifecycleTest {
+    /** A body of unknown length that never produces a byte: the request stays pending. */
+    private static final BodySource NEVER = new BodySource() {
+        @Override
+        public long length() {
+            return -1;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) {
+            return 0;
+        }
+    };
+
     private static final RequestHandler OK = (req, body) -> Http3Response.of(200, "text/plain", "ok".getBytes());
 
     /** A body source that has nothing ready returns 0; {@code resume()} continues the response later. */
@@ -64,18 +77,7 @@ class Http3SessionLifecycleTest {
     /** When the connection closes, every pending request fails with the close reason. */
     @Test
     void connectionCloseFailsPendingRequests() throws Exception {
-        BodySource never = new BodySource() {
-            @Override
-            public long length() {
-                return -1;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) {
-                return 0;
-            }
-        };
-        H3Sim sim = new H3Sim(32, (req, body) -> new Http3Response(200, List.of(), never));
+        H3Sim sim = new H3Sim(32, (req, body) -> new Http3Response(200, List.of(), NEVER));
         Http3ClientSession client = new Http3ClientSession();
         sim.connect(client);
         var a = client.request("GET", "https", "localhost", "/a", List.of(), null, null);
@@ -179,18 +181,7 @@ class Http3SessionLifecycleTest {
     /** {@code close()} fails what is pending and closes with H3_NO_ERROR; the server sees that code. */
     @Test
     void clientCloseFailsPendingAndClosesCleanly() throws Exception {
-        BodySource never = new BodySource() {
-            @Override
-            public long length() {
-                return -1;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) {
-                return 0;
-            }
-        };
-        H3Sim sim = new H3Sim(37, (req, body) -> new Http3Response(200, List.of(), never));
+        H3Sim sim = new H3Sim(37, (req, body) -> new Http3Response(200, List.of(), NEVER));
         Http3ClientSession client = new Http3ClientSession();
         sim.connect(client);
         var f = client.request("GET", "https", "localhost", "/", List.of(), null, null);

@@ -42,14 +42,24 @@ final class PacketAssembler {
     private final QuicConnection c;
     private final Recovery.Listener<SentFrames> listener = new RecoveryEvents();
     private final List<Pending> pending = new ArrayList<>(3);
-    /** Set while a packet whose data another machine holds is being written (instructed mode). */
-    private RemotePacket remote;
     /** The packet being written ends with a remote STREAM frame and leaves as an instruction. */
     static final int INSTRUCTED = -1;
 
-    /** Where the payload of the packet being written starts, for an instruction's prefix. */
-    private record RemotePacket(int payloadStart, long pn, int pnLength, int[] size) {
+    /**
+     * Instructed mode: whether the packet being written may end with a remote STREAM frame (a
+     * lone 1-RTT packet of a connection with delegated streams), where its payload starts (the
+     * instruction's prefix begins there), and the instructed datagram size once one was written.
+     * One reused object: nothing is allocated per packet.
+     */
+    private static final class RemoteSlot {
+        boolean open;
+        int payloadStart;
+        long pn;
+        int pnLength;
+        int size = -1;
     }
+
+    private final RemoteSlot remote = new RemoteSlot();
 
     /** A packet written but not yet sealed. */
     private record Pending(PacketSpace space, PacketType type, int start, int lengthOffset, int pnOffset,
@@ -192,11 +202,14 @@ final class PacketAssembler {
         int pnOffset = w.position() - pnLength;
         int payloadLimit = limit - TAG;
         SentFrames sent = new SentFrames();
-        remote = type == PacketType.ONE_RTT && pending.isEmpty() && start == 0
-                ? new RemotePacket(w.position(), pn, pnLength, new int[] {-1}) : null;
+        remote.open = type == PacketType.ONE_RTT && pending.isEmpty() && c.remoteSending.inUse();
+        remote.payloadStart = w.position();
+        remote.pn = pn;
+        remote.pnLength = pnLength;
+        remote.size = -1;
         boolean ackEliciting = writeFrames(w, payloadLimit, s, type, sent, now, mayUseCwnd);
-        int instructedSize = remote == null ? -1 : remote.size[0];
-        remote = null;
+        int instructedSize = remote.size;
+        remote.open = false;
         if (instructedSize >= 0) {
             s.nextPacketNumber++;
             pending.add(new Pending(s, type, start, -1, pnOffset, pnLength, 0, pn, true, sent, null, false,
@@ -365,13 +378,13 @@ final class PacketAssembler {
         boolean wrote = false;
         StreamManager.QuicStream st;
         List<StreamManager.QuicStream> skipped = null;
-        StreamManager.QuicStream run = remote == null ? null : c.remoteSending.continuingRun(c.streams);
+        StreamManager.QuicStream run = remote.open ? c.remoteSending.continuingRun(c.streams) : null;
         if (run != null && limit - w.position() > 24) {
             return writeRemoteChunk(w, limit, run, sent);
         }
         while (limit - w.position() > 24 && (st = c.streams.nextSendable()) != null) {
             if (st.send.isRemote()) {
-                if (remote == null) {
+                if (!remote.open) {
                     skipped = skipped == null ? new ArrayList<>(2) : skipped;
                     skipped.add(st);
                     continue;
@@ -415,7 +428,7 @@ final class PacketAssembler {
         }
         sent.addRange(st.id, chunk.offset(), chunk.length(), chunk.fin());
         c.remoteSending.onRemoteChunk(st.id);
-        remote.size[0] = c.remoteSending.instruct(w, remote.payloadStart, remote.pn, remote.pnLength, st.id, chunk);
+        remote.size = c.remoteSending.instruct(w, remote.payloadStart, remote.pn, remote.pnLength, st.id, chunk);
         c.streams.requeueIfSendable(st);
         return true;
     }

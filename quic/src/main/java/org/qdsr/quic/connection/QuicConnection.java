@@ -493,6 +493,7 @@ public final class QuicConnection {
      */
     public void delegateStream(long streamId) {
         streams.delegate(streamId);
+        remoteSending.onDelegated();
     }
 
     /** The holder has the stream's bytes up to {@code readyOffset} (its final size if {@code fin}); false if gone. */

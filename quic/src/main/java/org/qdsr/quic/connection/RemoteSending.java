@@ -18,6 +18,9 @@ final class RemoteSending {
     private final ArrayDeque<SendInstruction> outbox = new ArrayDeque<>();
     private final LinkedHashMap<Long, Long> released = new LinkedHashMap<>();
     private static final long[] NONE = new long[0];
+    private static final byte[] NO_PREFIX = new byte[0];
+    /** Some stream was delegated: packets may end with a remote STREAM frame. */
+    private boolean inUse;
     /**
      * Consecutive packets given to one remote stream before the scheduler moves on. Each holder
      * sends its packets in order, but packets of different holders race to the client; a peer
@@ -46,7 +49,8 @@ final class RemoteSending {
         for (int i = 0; i < padding; i++) {
             w.writeUint8(0);
         }
-        byte[] prefix = java.util.Arrays.copyOfRange(w.array(), payloadStart, w.position());
+        byte[] prefix = w.position() == payloadStart ? NO_PREFIX
+                : java.util.Arrays.copyOfRange(w.array(), payloadStart, w.position());
         SendInstruction ins = new SendInstruction(pn, pnLength, c.oneRtt.writePhase(), c.oneRtt.writeGeneration(),
                 c.cids.activePeer(), streamId, chunk.offset(), chunk.length(), chunk.fin(), prefix);
         outbox.add(ins);
@@ -54,6 +58,14 @@ final class RemoteSending {
         int size = ins.datagramSize();
         instructedBytes += size;
         return size;
+    }
+
+    void onDelegated() {
+        inUse = true;
+    }
+
+    boolean inUse() {
+        return inUse;
     }
 
     /** The remote stream whose run of packets continues, or null. */

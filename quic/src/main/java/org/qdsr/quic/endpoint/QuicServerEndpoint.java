@@ -265,9 +265,9 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             boolean drained = e.connection.drainTo(sendBuffer, sink, now);
             reschedule(e);
             reapIfClosed(e);
-            if (!drained) {
-                markActive(e); // the sink is full: this one goes again first next time
-                active.addFirst(active.pollLast());
+            if (!drained) { // the sink is full: this one goes again first next time
+                e.active = true;
+                active.addFirst(e);
                 return;
             }
         }

@@ -17,12 +17,14 @@ import org.qdsr.quic.wire.ConnectionId;
 public record SendInstruction(long packetNumber, int pnLength, boolean keyPhase, long keyGeneration,
                               ConnectionId dcid, long streamId, long offset, int length, boolean fin,
                               byte[] prefix) {
+    private static final byte[] NO_PREFIX = new byte[0];
+
     public SendInstruction {
         if (pnLength < 1 || pnLength > 4 || length < 0 || offset < 0 || packetNumber < 0) {
             throw new IllegalArgumentException("bad instruction: pn " + packetNumber + "/" + pnLength
                     + ", offset " + offset + ", length " + length);
         }
-        prefix = prefix == null ? new byte[0] : prefix;
+        prefix = prefix == null ? NO_PREFIX : prefix;
     }
 
     /** The datagram size this instruction produces (header, frames, AEAD tag). */
