@@ -16,7 +16,14 @@ import org.qdsr.testbed.TestbedException;
 public final class CpuCap implements AutoCloseable {
     /** Where the cgroup v1 cpu controller is mounted on this kind of machine. */
     public static final Path CPU_ROOT = Path.of("/sys/fs/cgroup/cpu");
-    private static final long PERIOD_US = 100_000;
+    /**
+     * The CFS period. 10 ms rather than the kernel's default 100 ms: with 100 ms a quarter-core LB
+     * that spends its 25 ms early is frozen for up to 75 ms, which shows up as latency spikes and
+     * stalled ACK forwarding that no real load balancer on a quarter of a machine would have.
+     * Caps below 0.1 core get a longer period, since the kernel's smallest quota is 1 ms.
+     */
+    static final long PERIOD_US = 10_000;
+    private static final long MIN_QUOTA_US = 1_000;
 
     private final Path dir;
     private final String how;
@@ -45,8 +52,8 @@ public final class CpuCap implements AutoCloseable {
             Path dir = CPU_ROOT.resolve(name);
             try {
                 Files.createDirectories(dir);
-                write(dir.resolve("cpu.cfs_period_us"), Long.toString(PERIOD_US));
-                write(dir.resolve("cpu.cfs_quota_us"), Long.toString(Math.max(1000, Math.round(fraction * PERIOD_US))));
+                write(dir.resolve("cpu.cfs_period_us"), Long.toString(periodMicros(fraction)));
+                write(dir.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(fraction)));
                 write(dir.resolve("cgroup.procs"), Long.toString(pid));
             } catch (IOException e) {
                 remove(dir);
@@ -57,6 +64,16 @@ public final class CpuCap implements AutoCloseable {
         Commands.check("taskset", "-a", "-p", "-c", "0", Long.toString(pid));
         return new CpuCap(null, "taskset core 0 (no cgroup v1 cpu controller; fraction " + fraction
                 + " not enforced below one core)");
+    }
+
+    /** The CFS period for {@code fraction} of one core: {@link #PERIOD_US}, longer where the quota would fall below 1 ms. */
+    static long periodMicros(double fraction) {
+        return Math.max(PERIOD_US, (long) Math.ceil(MIN_QUOTA_US / fraction));
+    }
+
+    /** The CFS quota for {@code fraction} of one core per {@link #periodMicros} (fractions above 1 allow several cores). */
+    static long quotaMicros(double fraction) {
+        return Math.max(MIN_QUOTA_US, Math.round(fraction * periodMicros(fraction)));
     }
 
     /** Removes the cgroup (its processes, if any still run, move back to the root group first). */

@@ -57,7 +57,8 @@ class TestbedUpDownTest {
         assertThat(s.cgroups()).hasSize(1);
         Path cgroup = Path.of(s.cgroups().get(0));
         assertThat(Files.readString(cgroup.resolve("cgroup.procs"))).contains(Long.toString(s.lbPid()));
-        assertThat(Files.readString(cgroup.resolve("cpu.cfs_quota_us")).strip()).isEqualTo("50000");
+        assertThat(Files.readString(cgroup.resolve("cpu.cfs_quota_us")).strip()).isEqualTo("5000");
+        assertThat(Files.readString(cgroup.resolve("cpu.cfs_period_us")).strip()).isEqualTo("10000");
 
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         assertThat(main(again).run("up", "--state", state.toString())).as("second up refuses").isEqualTo(1);
