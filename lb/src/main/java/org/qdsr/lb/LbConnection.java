@@ -394,6 +394,7 @@ final class LbConnection implements ConnectionHandler {
                 conn.returnCredit(unused); // the final size is known: the rest of its credit is free again
                 creditGiven.merge(from.id(), -unused, Long::sum);
                 creditWaiters.remove(r.streamId());
+                grantWaitingCredit(); // now: no client packet may come to trigger it (all may wait)
             } else {
                 resetFailed(List.of(h), List.of(r.streamId()));
                 core.metrics().streamsFailed++;

@@ -46,6 +46,8 @@ public final class QuicConnection {
     final PacketAssembler assembler;
     final Timers timers = new Timers();
     final Multipath multipath;
+    /** Server side: how much the client took per round trip on paths other senders use (isolated mode). */
+    final ExportedPathDelivery exportedDelivery = new ExportedPathDelivery();
     final RemoteSending remoteSending = new RemoteSending(this);
 
     State state = State.HANDSHAKE;
@@ -403,7 +405,16 @@ public final class QuicConnection {
             reserved += limit;
             handed.add(org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot.fresh(id, limit));
         }
-        return snapshot(dcid, pathId, reserveCredit(reserved), handed);
+        return snapshot(dcid, pathId, reserveCredit(reserved), exportedWindow(), handed);
+    }
+
+    /**
+     * The congestion window a newly exported path may start with: what the client acknowledged
+     * within one round trip on the paths exported before (see {@link ExportedPathDelivery}), or 0
+     * (the importer's initial window) before there is such a sample.
+     */
+    private long exportedWindow() {
+        return exportedDelivery.packetsPerRoundTrip() * maxDatagramSize;
     }
 
     /**
@@ -415,18 +426,18 @@ public final class QuicConnection {
         if (oneRtt == null) {
             throw new IllegalStateException("no 1-RTT keys yet");
         }
-        return snapshot(cids.activePeer(), 0, 0, List.of());
+        return snapshot(cids.activePeer(), 0, 0, 0, List.of());
     }
 
     private org.qdsr.quic.path.ConnectionSnapshot snapshot(ConnectionId dcid, long pathId, long credit,
-            List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed) {
+            long congestionWindow, List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed) {
         var write = oneRtt.write();
         byte[] hp = org.qdsr.quic.path.ConnectionSnapshot.headerProtectionKeyFor(write.suite(),
                 oneRtt.firstWriteSecret());
         return new org.qdsr.quic.path.ConnectionSnapshot(org.qdsr.quic.path.ConnectionSnapshot.VERSION,
                 write.suite(), write.secret(), hp, oneRtt.writePhase(), oneRtt.writeGeneration(), dcid, pathId,
                 peerAddress, maxDatagramSize, peerMaxAckDelayNanos, peerAckDelayExponent, 0,
-                recovery.rtt().exportState(), credit, 0, handed);
+                recovery.rtt().exportState(), credit, congestionWindow, handed);
     }
 
     /**

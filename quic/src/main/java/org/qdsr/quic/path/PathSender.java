@@ -80,6 +80,7 @@ public final class PathSender {
         this.peerMaxAckDelay = s.peerMaxAckDelayNanos();
         this.ackDelayExponent = s.peerAckDelayExponent();
         this.streamBufferLimit = streamBufferLimit;
+        cc.resumeWindow(s.congestionWindow()); // 0 = the initial window
         this.recovery = Recovery.forExtraPath(cc, importRtt(s.rtt(), now), peerMaxAckDelay);
         this.credit = new ConnectionFlowControl(s.connectionCredit(), 0);
         this.firstPacketNumber = s.nextPacketNumber();
@@ -95,9 +96,9 @@ public final class PathSender {
     }
 
     /**
-     * A sender using {@code cc} (its window is what it is: {@link ConnectionSnapshot#congestionWindow()}
-     * cannot be applied to the recovery package's controllers yet). RTT state from the snapshot is
-     * kept; its first-sample time is rebased to {@code now} (the clocks of two hosts do not compare).
+     * A sender using {@code cc}, whose window starts at {@link ConnectionSnapshot#congestionWindow()}
+     * if that is larger (still in slow start). RTT state from the snapshot is kept; its first-sample
+     * time is rebased to {@code now} (the clocks of two hosts do not compare).
      */
     public static PathSender fromSnapshot(ConnectionSnapshot s, CongestionController cc, int streamBufferLimit,
                                           long now) {
@@ -193,7 +194,7 @@ public final class PathSender {
         boolean probe = recovery.ptoProbesWanted(0) > 0;
         if (!probe) {
             if (!hasWork()) {
-                recovery.setAppLimited(true);
+                recovery.setAppLimited(underutilized());
                 checkCreditBlocked(); // also when the very first credit share was empty
                 checkStreamsBlocked();
                 return 0;
@@ -236,13 +237,23 @@ public final class PathSender {
         recovery.onPacketSent(0, pn, now, end, true, true, sent);
         bytesSent += end;
         packetsSent++;
-        recovery.setAppLimited(!hasWork() && recovery.canSend(maxDatagramSize));
+        recovery.setAppLimited(!hasWork() && underutilized());
         checkCreditBlocked();
         checkStreamsBlocked();
         if (keyUpdateDue(keys.packetsProtected(), PacketProtection.confidentialityLimit(keys.suite()))) {
             events.add(new PathEvent.KeyUpdateNeeded(keys.packetsProtected()));
         }
         return end;
+    }
+
+    /**
+     * Whether the congestion window counts as unused, so acknowledgements must not grow it (RFC
+     * 9002 §7.8): with nothing left to send, only once less than half of it is in flight (the
+     * validation threshold of RFC 7661 §4.3). A response's last flight therefore still grows the
+     * window it filled, so the next response on this path starts where this one ended.
+     */
+    private boolean underutilized() {
+        return 2 * recovery.bytesInFlight() < recovery.cc().congestionWindow();
     }
 
     private boolean hasWork() {

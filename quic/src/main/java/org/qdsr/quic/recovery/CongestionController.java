@@ -34,6 +34,14 @@ public interface CongestionController {
 
     long congestionWindow();
 
+    /**
+     * Raises the window to {@code bytes} (never lowers it), staying in slow start: for a sender
+     * that takes over a path of a connection whose receiver already acknowledged that much per
+     * round trip on another path (QDSR isolated mode; RFC 9002 §7.8 leaves window validation after
+     * such a period to RFC 7661-style mechanisms). Call before the first packet is sent.
+     */
+    void resumeWindow(long bytes);
+
     boolean inSlowStart();
 
     /** The max datagram size this controller counts segments in. */

@@ -136,6 +136,11 @@ public final class Cubic implements CongestionController {
     }
 
     @Override
+    public void resumeWindow(long bytes) {
+        cwnd = Math.max(cwnd, (double) bytes);
+    }
+
+    @Override
     public long congestionWindow() {
         return (long) cwnd;
     }

@@ -57,6 +57,11 @@ public final class NewReno implements CongestionController {
     }
 
     @Override
+    public void resumeWindow(long bytes) {
+        cwnd = Math.max(cwnd, bytes);
+    }
+
+    @Override
     public long congestionWindow() {
         return cwnd;
     }

@@ -34,7 +34,8 @@ public final class TestbedMain {
     private static final Set<String> UP_OPTIONS = Set.of("--rs", "--clients", "--lb-cpu", "--lb-rate", "--rs-rate",
             "--mode", "--state", "--dir");
     private static final Set<String> RUN_OPTIONS = Set.of("--out", "--runs", "--modes", "--clients", "--lb-cpu",
-            "--lb-rate", "--rs-rate", "--max-rs", "--seconds", "--bound-ms", "--size", "--paths", "--sizes");
+            "--lb-rate", "--rs-rate", "--max-rs", "--seconds", "--bound-ms", "--size", "--paths", "--sizes",
+            "--rates");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -171,7 +172,8 @@ public final class TestbedMain {
                 a.has("--lb-cpu") ? a.number("--lb-cpu", 0) : null, a.integer("--lb-rate", 0),
                 a.integer("--rs-rate", 0), a.integer("--max-rs", 0), a.number("--seconds", 0),
                 a.number("--bound-ms", 200), a.integer("--size", 0), list(a, "--paths"),
-                list(a, "--sizes").stream().map(TestbedMain::bytes).toList(), outDir.resolve("logs"), out);
+                list(a, "--sizes").stream().map(TestbedMain::bytes).toList(),
+                list(a, "--rates").stream().map(v -> (int) positive("--rates", v)).toList(), outDir.resolve("logs"), out);
         Path md = Experiments.run(name, outDir, o);
         out.println("testbed run " + name + ": wrote " + md + " (+ .csv, .png)");
         return OK;
@@ -190,6 +192,18 @@ public final class TestbedMain {
         }
     }
 
+    private static long positive(String option, String v) {
+        try {
+            long n = Long.parseLong(v);
+            if (n > 0 && n <= Integer.MAX_VALUE) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException(option + " needs positive whole numbers: " + v);
+    }
+
     private static void noPositional(Args a) {
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected arguments " + a.positional());
@@ -205,6 +219,7 @@ public final class TestbedMain {
                                        [--clients C] [--lb-cpu CORES] [--lb-rate MBIT] [--rs-rate MBIT]
                                        [--max-rs N] [--seconds S] [--bound-ms MS] [--size BYTES]
                                        [--paths direct,rtt20,rtt50-loss1,Verizon-LTE-short,...] [--sizes BYTES,...]
+                                       [--rates REQ_PER_S,...] (capacity: these steps instead of 25..3200)
                 Multi-host QDSR in network namespaces (needs root and iproute2). Addresses 198.18.0.0/15,
                 VIP %s. State file default %s. Results default results/DATE-NAME/.
                 Experiments:""".formatted(Cluster.VIP_TARGET, TestbedState.DEFAULT));

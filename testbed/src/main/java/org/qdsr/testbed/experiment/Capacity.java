@@ -31,7 +31,8 @@ public final class Capacity implements Experiment {
         int rs = o.maxRs() > 0 ? o.maxRs() : 2;
         double cpu = o.lbCpuOr(LbBottleneck.DEFAULT_CPU);
         String mix = o.smoke() ? SMOKE_MIX : SizeMix.REALISTIC;
-        List<Integer> rates = o.smoke() ? List.of(10, 40) : List.of(25, 50, 100, 200, 400, 800, 1600, 3200);
+        List<Integer> rates = !o.rates().isEmpty() ? o.rates()
+                : o.smoke() ? List.of(10, 40) : List.of(25, 50, 100, 200, 400, 800, 1600, 3200);
         double seconds = o.secondsOr(8);
         Table data = new Table("mode", "offered_req_per_s", "req_per_s", "goodput_mbit_s", "latency_p50_ms",
                 "latency_p99_ms", "failed", "dropped", "within_bound");
@@ -54,8 +55,8 @@ public final class Capacity implements Experiment {
                     o.log().println("capacity " + mode + " rate=" + offered + ": " + r);
                     if (within) {
                         best = Math.max(best, offered);
-                    } else if (best > 0) {
-                        break;
+                    } else if (best > 0 && o.rates().isEmpty()) {
+                        break; // with --rates every step named is measured
                     }
                 }
                 capacity.put(mode, best);
@@ -69,7 +70,7 @@ public final class Capacity implements Experiment {
                         + "(mean object %.0f bytes, Poisson arrivals, latency from the scheduled time) from %d "
                         + "client(s); rates %s per client; %d run(s), medians; %d RSs; LB %s. A step is within "
                         + "the bound when p99 <= %.0f ms with no failed and no dropped request; the search stops "
-                        + "at the first miss after a step within the bound.", mix, seconds,
+                        + "at the first miss after a step within the bound (unless `--rates` named the steps).", mix, seconds,
                         SizeMix.parse(mix).meanBytes(), o.clients(), rates, o.runs(), rs, LbBottleneck.limit(cpu, o),
                         o.p99BoundMs()))
                 .table("Capacity (same run)", summary);

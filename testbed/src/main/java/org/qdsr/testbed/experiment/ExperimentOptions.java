@@ -21,16 +21,18 @@ import java.util.List;
  * @param objectBytes object size for lb-bottleneck and lb-cpu (0: default 1 MB)
  * @param paths latency: names of the emulated paths to measure (empty: all; see {@link LinkPath#fullSet()})
  * @param sizes latency: object sizes in bytes (empty: 10 KB, 1 MB, 10 MB)
+ * @param rates capacity: offered req/s per client, stepped through in order (empty: the default doubling)
  * @param workDir where logs and certificates go
  * @param log progress output
  */
 public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int clients, Double lbCpu,
         int lbRateMbit, int rsRateMbit, int maxRs, double seconds, double p99BoundMs, long objectBytes,
-        List<String> paths, List<Long> sizes, Path workDir, PrintStream log) {
+        List<String> paths, List<Long> sizes, List<Integer> rates, Path workDir, PrintStream log) {
     public ExperimentOptions {
         modes = List.copyOf(modes);
         paths = List.copyOf(paths);
         sizes = List.copyOf(sizes);
+        rates = List.copyOf(rates);
         if (runs < 1 || modes.isEmpty() || clients < 1) {
             throw new IllegalArgumentException("--runs, --modes and --clients need at least one");
         }
@@ -42,12 +44,12 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
     /** Defaults: one run, modes proxy, isolated, instructed, one client. */
     public static ExperimentOptions defaults(Path workDir, PrintStream log) {
         return new ExperimentOptions(false, 1, DEFAULT_MODES, 1, null, 0, 0, 0, 0, 200, 0, List.of(),
-                List.of(), workDir, log);
+                List.of(), List.of(), workDir, log);
     }
 
     public ExperimentOptions withSmoke(boolean s) {
         return new ExperimentOptions(s, runs, modes, clients, lbCpu, lbRateMbit, rsRateMbit, maxRs, seconds,
-                p99BoundMs, objectBytes, paths, sizes, workDir, log);
+                p99BoundMs, objectBytes, paths, sizes, rates, workDir, log);
     }
 
     /** The load duration of one point: {@code seconds}, else 1.5 s for smoke and {@code full} otherwise. */

@@ -1,0 +1,60 @@
+package org.qdsr.quic.connection;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.qdsr.quic.wire.AckRange;
+
+/**
+ * What the client showed it can take on this connection's exported paths (QDSR isolated mode):
+ * the most packets it acknowledged, over all paths other senders use, within one smoothed round
+ * trip. A newly exported path starts its congestion window there ({@code
+ * ConnectionSnapshot.congestionWindow}) instead of at the initial window: every path of the
+ * connection ends at the same client, so a second real server need not slow-start from ten
+ * packets what the first one already delivered — the resumption of a window validated on the
+ * same connection, in the spirit of RFC 9002 §7.8's reference to RFC 7661 (the receiver, its
+ * access link and the RTT are the same; the first hops differ).
+ *
+ * <p>Counts progress of each path's largest acknowledged packet number (the senders number
+ * densely from the snapshot's start), so a sample costs two map look-ups per PATH_ACK. Samples
+ * span at least one smoothed RTT; idle time only lowers a sample, and the estimate is the largest.
+ */
+final class ExportedPathDelivery {
+    private final Map<Long, Long> largestAcked = new HashMap<>();
+    private long delivered;
+    private long windowStart = Long.MIN_VALUE;
+    private long deliveredAtWindowStart;
+    private long bestPerRtt;
+
+    /** A PATH_ACK for exported path {@code pathId} (ranges largest first) arrived at {@code now}. */
+    void onPathAck(long pathId, List<AckRange> ranges, long smoothedRtt, long now) {
+        if (ranges.isEmpty()) {
+            return;
+        }
+        long largest = ranges.get(0).largest();
+        Long before = largestAcked.get(pathId);
+        long previous = before == null ? -1 : before;
+        if (largest > previous) {
+            largestAcked.put(pathId, largest);
+            delivered += largest - previous;
+        }
+        if (windowStart == Long.MIN_VALUE) {
+            // the first ACK closes no window: what it acknowledges was sent before any sample started
+            windowStart = now;
+            deliveredAtWindowStart = delivered;
+            return;
+        }
+        long elapsed = now - windowStart;
+        if (smoothedRtt > 0 && elapsed >= smoothedRtt) {
+            long perRtt = (long) ((double) (delivered - deliveredAtWindowStart) * smoothedRtt / elapsed);
+            bestPerRtt = Math.max(bestPerRtt, perRtt);
+            windowStart = now;
+            deliveredAtWindowStart = delivered;
+        }
+    }
+
+    /** The most packets acknowledged within one round trip so far; 0 before a full sample. */
+    long packetsPerRoundTrip() {
+        return bestPerRtt;
+    }
+}
