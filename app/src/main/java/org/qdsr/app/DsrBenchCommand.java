@@ -198,7 +198,7 @@ public final class DsrBenchCommand implements Callable<Integer> {
                     lbThreads.add("qdsr-control-read-127.0.0.1:" + b.control().getPort()); // the channel's I/O thread
                     lbThreads.add("qdsr-control-client-" + b.control().getPort());
                 }
-                Run run = download(client, vip, size, lbThreads, mode != LoadBalancerCore.Mode.INSTRUCTED);
+                Run run = download(client, vip, size, lbThreads, mode != LoadBalancerCore.Mode.INSTRUCTED, lb);
                 if (System.getenv("QDSR_BENCH_DEBUG") != null) {
                     System.err.println(mode + ": " + lb.metrics() + " udp " + lb.counters());
                     for (String t : lbThreads) {
@@ -216,7 +216,7 @@ public final class DsrBenchCommand implements Callable<Integer> {
 
     /** {@code serverPaths}: our client's extension; without it the client is like any QUIC v1 client. */
     private Run download(Http3Client client, InetSocketAddress vip, int size, List<String> lbThreads,
-                         boolean serverPaths) throws Exception {
+                         boolean serverPaths, LoadBalancer lb) throws Exception {
         ConnectionConfig config = serverPaths ? ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true)
                 : ConnectionConfig.defaults();
         Http3Client.Connection c = client.connect(vip, ClientTlsConfig.of("localhost", ServerCommand.ALPN)
@@ -224,6 +224,7 @@ public final class DsrBenchCommand implements Callable<Integer> {
         String authority = "localhost:" + vip.getPort();
         // Warm-up: the handshake and one small request are not measured.
         c.request("GET", authority, "/bytes/1000", List.of(), null, null).get(30, TimeUnit.SECONDS);
+        LbCounts before = LbCounts.of(lb);
         long cpu0 = cpuNanos(lbThreads);
         long t0 = System.nanoTime();
         List<CompletableFuture<Http3Result>> futures = new ArrayList<>();
@@ -240,8 +241,42 @@ public final class DsrBenchCommand implements Callable<Integer> {
         }
         long wall = System.nanoTime() - t0;
         long cpu = cpuNanos(lbThreads) - cpu0;
+        if (System.getenv("QDSR_BENCH_DEBUG") != null) {
+            System.err.println("  per GB: " + LbCounts.of(lb).minus(before).perGb(bytes));
+        }
         c.closeWhenIdle();
         return new Run(wall / 1e9, cpu / 1e9, bytes);
+    }
+
+    /** The LB's event counts over a measured interval (printed with QDSR_BENCH_DEBUG set). */
+    record LbCounts(long datagramsIn, long datagramsOut, long turns, long acksForwarded, long controlMessages,
+                    long flushes, long records, long socketWrites) {
+        static LbCounts of(LoadBalancer lb) throws IOException {
+            var u = lb.counters();
+            long[] w = new long[4];
+            for (var s : lb.controlWriteStats()) {
+                w[0] += s.messages();
+                w[1] += s.flushes();
+                w[2] += s.records();
+                w[3] += s.socketWrites();
+            }
+            return new LbCounts(u.datagramsIn(), u.datagramsOut(), u.turns(), lb.metrics().acksForwarded, w[0], w[1],
+                    w[2], w[3]);
+        }
+
+        LbCounts minus(LbCounts b) {
+            return new LbCounts(datagramsIn - b.datagramsIn, datagramsOut - b.datagramsOut, turns - b.turns,
+                    acksForwarded - b.acksForwarded, controlMessages - b.controlMessages, flushes - b.flushes,
+                    records - b.records, socketWrites - b.socketWrites);
+        }
+
+        String perGb(long bytes) {
+            double k = 1e9 / bytes;
+            return String.format(Locale.ROOT, "datagrams in %.0f, out %.0f, loop turns %.0f, AckForwards %.0f,"
+                    + " control messages %.0f, flushes %.0f, TLS records %.0f, socket writes %.0f",
+                    datagramsIn * k, datagramsOut * k, turns * k, acksForwarded * k, controlMessages * k, flushes * k,
+                    records * k, socketWrites * k);
+        }
     }
 
     /** CPU time of the live threads with these names (the LB's loop and its control channels). */

@@ -331,6 +331,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         try {
             while (!closing) {
                 waitForEvents();
+                counters.add(UdpCounters.TURNS, 1);
                 runTasks();
                 long now = System.nanoTime();
                 fireDeadlines(now);
@@ -356,6 +357,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             return false;
         }
         try {
+            counters.add(UdpCounters.TURNS, 1);
             runTasks();
             long now = System.nanoTime();
             fireDeadlines(now);

@@ -13,7 +13,9 @@ public final class LbMetrics {
     public long handoffRetries;
     /** Key updates a backend asked for while the previous one was not yet acknowledged (it asks again later). */
     public long keyUpdatesDeferred;
+    /** AckForward messages sent to backends, and the client PATH_ACKs they carried (merged while held). */
     public long acksForwarded;
+    public long pathAcksReceived;
     public long proxyBytes;
     public long noBackend;
     public long streamsFailed;
@@ -32,7 +34,7 @@ public final class LbMetrics {
     public String toString() {
         return "connections=" + connections + " handoffs(isolated=" + handoffsIsolated + " proxy=" + handoffsProxy
                 + " instructed=" + handoffsInstructed + ") instructions=" + instructionsSent + "/failed="
-                + instructionsFailed + " acksForwarded=" + acksForwarded + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
+                + instructionsFailed + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
                 + " streamsFailed=" + streamsFailed + " controlSendFailures=" + controlSendFailures;
     }
 }

@@ -164,6 +164,11 @@ public final class LoadBalancer implements AutoCloseable {
         });
     }
 
+    /** Sending-side counts of each backend's control channel, in backend order. */
+    public List<org.qdsr.control.channel.WriteStats> controlWriteStats() {
+        return clients.stream().map(ControlClient::writeStats).toList();
+    }
+
     public UdpCounters counters() {
         return loop.counters();
     }
