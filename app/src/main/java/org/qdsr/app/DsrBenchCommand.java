@@ -64,6 +64,10 @@ public final class DsrBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object on stdout")
     private boolean json;
 
+    @Option(names = "--ack-hold-us", defaultValue = "-1", paramLabel = "US",
+            description = "isolated mode: how long the LB may hold PATH_ACKs to forward them together (default: the LB's)")
+    private long ackHoldMicros;
+
     @Option(names = "--no-warmup", description = "skip the untimed warm-up round of every mode before the measured runs")
     private boolean noWarmup;
 
@@ -191,7 +195,7 @@ public final class DsrBenchCommand implements Callable<Integer> {
             ControlTls lbTls = ControlTls.of(Certificates.issue(ca, "lb", List.of("127.0.0.1"), true,
                     Duration.ofDays(1)), trust);
             try (LoadBalancer lb = LoadBalancer.start(vip, tls, backends, lbTls, lbName,
-                    LoadBalancerCore.Settings.defaults().withMode(mode), new Router(List.of(), Policy.roundRobin()))) {
+                    settings(mode), new Router(List.of(), Policy.roundRobin()))) {
                 awaitBackends(lb, backends.size());
                 List<String> lbThreads = new ArrayList<>(List.of("qdsr-lb-" + lbName));
                 for (LoadBalancer.BackendSpec b : backends) {
@@ -214,6 +218,11 @@ public final class DsrBenchCommand implements Callable<Integer> {
         }
     }
 
+    private LoadBalancerCore.Settings settings(LoadBalancerCore.Mode mode) {
+        LoadBalancerCore.Settings s = LoadBalancerCore.Settings.defaults().withMode(mode);
+        return ackHoldMicros < 0 ? s : s.withAckHoldNanos(ackHoldMicros * 1000);
+    }
+
     /** {@code serverPaths}: our client's extension; without it the client is like any QUIC v1 client. */
     private Run download(Http3Client client, InetSocketAddress vip, int size, List<String> lbThreads,
                          boolean serverPaths, LoadBalancer lb) throws Exception {
@@ -225,6 +234,10 @@ public final class DsrBenchCommand implements Callable<Integer> {
         // Warm-up: the handshake and one small request are not measured.
         c.request("GET", authority, "/bytes/1000", List.of(), null, null).get(30, TimeUnit.SECONDS);
         LbCounts before = LbCounts.of(lb);
+        long[] perThread0 = new long[lbThreads.size()];
+        for (int i = 0; i < perThread0.length; i++) {
+            perThread0[i] = cpuNanos(List.of(lbThreads.get(i)));
+        }
         long cpu0 = cpuNanos(lbThreads);
         long t0 = System.nanoTime();
         List<CompletableFuture<Http3Result>> futures = new ArrayList<>();
@@ -243,6 +256,12 @@ public final class DsrBenchCommand implements Callable<Integer> {
         long cpu = cpuNanos(lbThreads) - cpu0;
         if (System.getenv("QDSR_BENCH_DEBUG") != null) {
             System.err.println("  per GB: " + LbCounts.of(lb).minus(before).perGb(bytes));
+            StringBuilder sb = new StringBuilder("  measured CPU ms:");
+            for (int i = 0; i < perThread0.length; i++) {
+                sb.append(String.format(Locale.ROOT, " %s=%.1f", lbThreads.get(i),
+                        (cpuNanos(List.of(lbThreads.get(i))) - perThread0[i]) / 1e6));
+            }
+            System.err.println(sb);
         }
         c.closeWhenIdle();
         return new Run(wall / 1e9, cpu / 1e9, bytes);

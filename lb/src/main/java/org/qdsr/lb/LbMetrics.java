@@ -16,6 +16,9 @@ public final class LbMetrics {
     /** AckForward messages sent to backends, and the client PATH_ACKs they carried (merged while held). */
     public long acksForwarded;
     public long pathAcksReceived;
+    /** Messages received from backends, and how many of them were CreditRequests. */
+    public long backendMessages;
+    public long creditRequests;
     public long proxyBytes;
     public long noBackend;
     public long streamsFailed;
@@ -34,7 +37,7 @@ public final class LbMetrics {
     public String toString() {
         return "connections=" + connections + " handoffs(isolated=" + handoffsIsolated + " proxy=" + handoffsProxy
                 + " instructed=" + handoffsInstructed + ") instructions=" + instructionsSent + "/failed="
-                + instructionsFailed + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
+                + instructionsFailed + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " fromBackends=" + backendMessages + "/credit=" + creditRequests + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
                 + " streamsFailed=" + streamsFailed + " controlSendFailures=" + controlSendFailures;
     }
 }

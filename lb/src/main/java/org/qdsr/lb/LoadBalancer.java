@@ -152,6 +152,9 @@ public final class LoadBalancer implements AutoCloseable {
             copy.instructionsSent = m.instructionsSent;
             copy.instructionsFailed = m.instructionsFailed;
             copy.acksForwarded = m.acksForwarded;
+            copy.pathAcksReceived = m.pathAcksReceived;
+            copy.backendMessages = m.backendMessages;
+            copy.creditRequests = m.creditRequests;
             copy.proxyBytes = m.proxyBytes;
             copy.noBackend = m.noBackend;
             copy.streamsFailed = m.streamsFailed;

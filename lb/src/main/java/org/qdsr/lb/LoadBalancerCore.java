@@ -126,6 +126,10 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     /** A message from a backend; malformed or unknown references are counted and dropped. */
     public void onBackendMessage(int backendId, ControlMessage m, long now) {
         Backend b = backends.get(backendId);
+        metrics.backendMessages++;
+        if (m instanceof CreditRequest) {
+            metrics.creditRequests++;
+        }
         long key = connectionKey(m);
         if (key >= 0) {
             LbConnection c = connections.get(key);
