@@ -64,6 +64,10 @@ public final class DsrBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object on stdout")
     private boolean json;
 
+    @Option(names = "--ack-hold-us", defaultValue = "-1", paramLabel = "US",
+            description = "isolated mode: how long the LB may hold PATH_ACKs to forward them together (default: the LB's)")
+    private long ackHoldMicros;
+
     @Option(names = "--no-warmup", description = "skip the untimed warm-up round of every mode before the measured runs")
     private boolean noWarmup;
 
@@ -191,14 +195,14 @@ public final class DsrBenchCommand implements Callable<Integer> {
             ControlTls lbTls = ControlTls.of(Certificates.issue(ca, "lb", List.of("127.0.0.1"), true,
                     Duration.ofDays(1)), trust);
             try (LoadBalancer lb = LoadBalancer.start(vip, tls, backends, lbTls, lbName,
-                    LoadBalancerCore.Settings.defaults().withMode(mode), new Router(List.of(), Policy.roundRobin()))) {
+                    settings(mode), new Router(List.of(), Policy.roundRobin()))) {
                 awaitBackends(lb, backends.size());
                 List<String> lbThreads = new ArrayList<>(List.of("qdsr-lb-" + lbName));
                 for (LoadBalancer.BackendSpec b : backends) {
                     lbThreads.add("qdsr-control-read-127.0.0.1:" + b.control().getPort()); // the channel's I/O thread
                     lbThreads.add("qdsr-control-client-" + b.control().getPort());
                 }
-                Run run = download(client, vip, size, lbThreads, mode != LoadBalancerCore.Mode.INSTRUCTED);
+                Run run = download(client, vip, size, lbThreads, mode != LoadBalancerCore.Mode.INSTRUCTED, lb);
                 if (System.getenv("QDSR_BENCH_DEBUG") != null) {
                     System.err.println(mode + ": " + lb.metrics() + " udp " + lb.counters());
                     for (String t : lbThreads) {
@@ -214,9 +218,14 @@ public final class DsrBenchCommand implements Callable<Integer> {
         }
     }
 
+    private LoadBalancerCore.Settings settings(LoadBalancerCore.Mode mode) {
+        LoadBalancerCore.Settings s = LoadBalancerCore.Settings.defaults().withMode(mode);
+        return ackHoldMicros < 0 ? s : s.withAckHoldNanos(ackHoldMicros * 1000);
+    }
+
     /** {@code serverPaths}: our client's extension; without it the client is like any QUIC v1 client. */
     private Run download(Http3Client client, InetSocketAddress vip, int size, List<String> lbThreads,
-                         boolean serverPaths) throws Exception {
+                         boolean serverPaths, LoadBalancer lb) throws Exception {
         ConnectionConfig config = serverPaths ? ConnectionConfig.defaults().withPaths(GetCommand.CLIENT_PATHS, true)
                 : ConnectionConfig.defaults();
         Http3Client.Connection c = client.connect(vip, ClientTlsConfig.of("localhost", ServerCommand.ALPN)
@@ -224,6 +233,11 @@ public final class DsrBenchCommand implements Callable<Integer> {
         String authority = "localhost:" + vip.getPort();
         // Warm-up: the handshake and one small request are not measured.
         c.request("GET", authority, "/bytes/1000", List.of(), null, null).get(30, TimeUnit.SECONDS);
+        LbCounts before = LbCounts.of(lb);
+        long[] perThread0 = new long[lbThreads.size()];
+        for (int i = 0; i < perThread0.length; i++) {
+            perThread0[i] = cpuNanos(List.of(lbThreads.get(i)));
+        }
         long cpu0 = cpuNanos(lbThreads);
         long t0 = System.nanoTime();
         List<CompletableFuture<Http3Result>> futures = new ArrayList<>();
@@ -240,8 +254,48 @@ public final class DsrBenchCommand implements Callable<Integer> {
         }
         long wall = System.nanoTime() - t0;
         long cpu = cpuNanos(lbThreads) - cpu0;
+        if (System.getenv("QDSR_BENCH_DEBUG") != null) {
+            System.err.println("  per GB: " + LbCounts.of(lb).minus(before).perGb(bytes));
+            StringBuilder sb = new StringBuilder("  measured CPU ms:");
+            for (int i = 0; i < perThread0.length; i++) {
+                sb.append(String.format(Locale.ROOT, " %s=%.1f", lbThreads.get(i),
+                        (cpuNanos(List.of(lbThreads.get(i))) - perThread0[i]) / 1e6));
+            }
+            System.err.println(sb);
+        }
         c.closeWhenIdle();
         return new Run(wall / 1e9, cpu / 1e9, bytes);
+    }
+
+    /** The LB's event counts over a measured interval (printed with QDSR_BENCH_DEBUG set). */
+    record LbCounts(long datagramsIn, long datagramsOut, long turns, long acksForwarded, long controlMessages,
+                    long flushes, long records, long socketWrites) {
+        static LbCounts of(LoadBalancer lb) throws IOException {
+            var u = lb.counters();
+            long[] w = new long[4];
+            for (var s : lb.controlWriteStats()) {
+                w[0] += s.messages();
+                w[1] += s.flushes();
+                w[2] += s.records();
+                w[3] += s.socketWrites();
+            }
+            return new LbCounts(u.datagramsIn(), u.datagramsOut(), u.turns(), lb.metrics().acksForwarded, w[0], w[1],
+                    w[2], w[3]);
+        }
+
+        LbCounts minus(LbCounts b) {
+            return new LbCounts(datagramsIn - b.datagramsIn, datagramsOut - b.datagramsOut, turns - b.turns,
+                    acksForwarded - b.acksForwarded, controlMessages - b.controlMessages, flushes - b.flushes,
+                    records - b.records, socketWrites - b.socketWrites);
+        }
+
+        String perGb(long bytes) {
+            double k = 1e9 / bytes;
+            return String.format(Locale.ROOT, "datagrams in %.0f, out %.0f, loop turns %.0f, AckForwards %.0f,"
+                    + " control messages %.0f, flushes %.0f, TLS records %.0f, socket writes %.0f",
+                    datagramsIn * k, datagramsOut * k, turns * k, acksForwarded * k, controlMessages * k, flushes * k,
+                    records * k, socketWrites * k);
+        }
     }
 
     /** CPU time of the live threads with these names (the LB's loop and its control channels). */

@@ -16,8 +16,9 @@ public final class UdpCounters {
     static final int SEND_BLOCKED = 5;
     static final int RECEIVE_FAILURES = 6;
     static final int ENDPOINT_EXCEPTIONS = 7;
+    static final int TURNS = 8;
 
-    private final AtomicLongArray values = new AtomicLongArray(8);
+    private final AtomicLongArray values = new AtomicLongArray(9);
 
     /** Single writer: the loop thread. */
     void add(int counter, long n) {
@@ -63,10 +64,15 @@ public final class UdpCounters {
         return get(ENDPOINT_EXCEPTIONS);
     }
 
+    /** Loop turns (wake-ups: each turn waits once, then reads, runs tasks, fires timers and drains). */
+    public long turns() {
+        return get(TURNS);
+    }
+
     @Override
     public String toString() {
         return "UdpCounters[in=" + datagramsIn() + "/" + bytesIn() + "B out=" + datagramsOut() + "/" + bytesOut()
                 + "B sendFailures=" + sendFailures() + " sendBlocked=" + sendBlocked() + " receiveFailures="
-                + receiveFailures() + " endpointExceptions=" + endpointExceptions() + "]";
+                + receiveFailures() + " endpointExceptions=" + endpointExceptions() + " turns=" + turns() + "]";
     }
 }

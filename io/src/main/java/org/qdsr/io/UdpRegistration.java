@@ -163,8 +163,11 @@ public final class UdpRegistration implements DatagramSink, AutoCloseable {
         }
     }
 
-    /** Reads up to {@link #RECEIVE_BATCH} datagrams into the loop's shared buffer and delivers them. */
-    void receiveBatch(ByteBuffer rx, UdpCounters counters) {
+    /**
+     * Reads up to {@link #RECEIVE_BATCH} datagrams (until the socket is empty) into the loop's
+     * direct buffer {@code rx}, copies each into {@code array} and delivers it from there.
+     */
+    void receiveBatch(ByteBuffer rx, byte[] array, UdpCounters counters) {
         long now = System.nanoTime();
         for (int i = 0; i < RECEIVE_BATCH; i++) {
             rx.clear();
@@ -180,10 +183,11 @@ public final class UdpRegistration implements DatagramSink, AutoCloseable {
                 return;
             }
             int len = rx.position();
+            rx.get(0, array, 0, len);
             counters.add(UdpCounters.DATAGRAMS_IN, 1);
             counters.add(UdpCounters.BYTES_IN, len);
             try {
-                endpoint.onDatagram(rx.array(), 0, len, (InetSocketAddress) from, now);
+                endpoint.onDatagram(array, 0, len, (InetSocketAddress) from, now);
             } catch (RuntimeException | Error e) {
                 loop.endpointFailed("onDatagram", e);
             }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.qdsr.control.message.AckForward;
 import org.qdsr.control.message.ConnectionClosed;
 import org.qdsr.control.message.ControlMessage;
 import org.qdsr.control.message.CreditGrant;
@@ -28,7 +27,6 @@ import org.qdsr.quic.connection.QuicConnection;
 import org.qdsr.quic.endpoint.ConnectionHandler;
 import org.qdsr.quic.path.ConnectionSnapshot;
 import org.qdsr.quic.path.WriteKeys;
-import org.qdsr.quic.wire.AckRange;
 
 /**
  * The load balancer's side of one client connection. HTTP/3 itself (control streams, request
@@ -46,6 +44,8 @@ final class LbConnection implements ConnectionHandler {
     private final Map<Long, Backend> backendOfPath = new HashMap<>();
     private final Map<Long, Handed> handed = new HashMap<>();
     private final java.util.Set<Long> retiredPaths = new java.util.HashSet<>();
+    /** Per exported path: the client's PATH_ACKs waiting to be forwarded to its backend. */
+    private final Map<Long, HeldAck> heldAcks = new HashMap<>();
     /** Connection credit each backend was given on this connection (snapshots and grants). */
     private final Map<Integer, Long> creditGiven = new HashMap<>();
     /** Isolated streams whose backend asked for more credit than we could give yet. */
@@ -175,6 +175,7 @@ final class LbConnection implements ConnectionHandler {
             ctx.detach();
             ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
             creditGiven.merge(b.id(), snapshot.connectionCredit(), Long::sum);
+            heldAcks.computeIfAbsent(path, p -> new HeldAck(b, key, p, snapshot.peerAckDelayExponent()));
             Handed h = new Handed(id, b, path, null);
             h.clientLimit = conn.handedOffStreamLimit(id);
             h.givenLimit = snapshot.streams().get(0).send().maxStreamData();
@@ -229,10 +230,10 @@ final class LbConnection implements ConnectionHandler {
     private void onEvent(QuicConnection c, ConnectionEvent e) {
         conn = c;
         if (e instanceof ConnectionEvent.PathAcknowledged a) {
-            Backend b = backendOfPath.get(a.pathId());
-            if (b != null) {
-                send(b, new AckForward(key, a.pathId(), a.ackDelay(), toPairs(a.ranges())));
-                core.metrics().acksForwarded++;
+            HeldAck held = heldAcks.get(a.pathId());
+            if (held != null) {
+                core.metrics().pathAcksReceived++;
+                core.acks().add(held, a.ranges(), a.ackDelay(), now);
             }
         } else if (e instanceof ConnectionEvent.HandedOffStreamCredit m) {
             Handed h = handed.get(m.streamId());
@@ -277,15 +278,6 @@ final class LbConnection implements ConnectionHandler {
         }
     }
 
-    private static long[] toPairs(List<AckRange> ranges) {
-        long[] pairs = new long[ranges.size() * 2];
-        for (int i = 0; i < ranges.size(); i++) {
-            pairs[2 * i] = ranges.get(i).smallest();
-            pairs[2 * i + 1] = ranges.get(i).largest();
-        }
-        return pairs;
-    }
-
     private void onClosed(long code) {
         if (closed) {
             return;
@@ -300,6 +292,11 @@ final class LbConnection implements ConnectionHandler {
         involved.addAll(instructed.involvedBackends());
         instructed.flushReleases(conn);
         instructed.onClosed();
+        core.acks().flushConnection(key, now); // the last acknowledgements go before ConnectionClosed
+        for (HeldAck h : heldAcks.values()) {
+            core.acks().forget(h);
+        }
+        heldAcks.clear();
         for (Backend b : involved) {
             send(b, new ConnectionClosed(key, code));
         }
@@ -433,6 +430,10 @@ final class LbConnection implements ConnectionHandler {
         Long path = pathOfBackend.remove(b.id());
         if (path != null) {
             backendOfPath.remove(path);
+            HeldAck held = heldAcks.remove(path);
+            if (held != null) {
+                core.acks().forget(held);
+            }
             retiredPaths.add(path); // path IDs are never reused (draft-21 §2)
         }
     }

@@ -13,7 +13,12 @@ public final class LbMetrics {
     public long handoffRetries;
     /** Key updates a backend asked for while the previous one was not yet acknowledged (it asks again later). */
     public long keyUpdatesDeferred;
+    /** AckForward messages sent to backends, and the client PATH_ACKs they carried (merged while held). */
     public long acksForwarded;
+    public long pathAcksReceived;
+    /** Messages received from backends, and how many of them were CreditRequests. */
+    public long backendMessages;
+    public long creditRequests;
     public long proxyBytes;
     public long noBackend;
     public long streamsFailed;
@@ -32,7 +37,7 @@ public final class LbMetrics {
     public String toString() {
         return "connections=" + connections + " handoffs(isolated=" + handoffsIsolated + " proxy=" + handoffsProxy
                 + " instructed=" + handoffsInstructed + ") instructions=" + instructionsSent + "/failed="
-                + instructionsFailed + " acksForwarded=" + acksForwarded + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
+                + instructionsFailed + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " fromBackends=" + backendMessages + "/credit=" + creditRequests + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
                 + " streamsFailed=" + streamsFailed + " controlSendFailures=" + controlSendFailures;
     }
 }

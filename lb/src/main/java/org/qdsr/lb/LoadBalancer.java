@@ -152,6 +152,9 @@ public final class LoadBalancer implements AutoCloseable {
             copy.instructionsSent = m.instructionsSent;
             copy.instructionsFailed = m.instructionsFailed;
             copy.acksForwarded = m.acksForwarded;
+            copy.pathAcksReceived = m.pathAcksReceived;
+            copy.backendMessages = m.backendMessages;
+            copy.creditRequests = m.creditRequests;
             copy.proxyBytes = m.proxyBytes;
             copy.noBackend = m.noBackend;
             copy.streamsFailed = m.streamsFailed;
@@ -162,6 +165,11 @@ public final class LoadBalancer implements AutoCloseable {
                     b.outstanding(), b.handoffs(), b.bytesReported())).toList();
             return copy;
         });
+    }
+
+    /** Sending-side counts of each backend's control channel, in backend order. */
+    public List<org.qdsr.control.channel.WriteStats> controlWriteStats() {
+        return clients.stream().map(ControlClient::writeStats).toList();
     }
 
     public UdpCounters counters() {

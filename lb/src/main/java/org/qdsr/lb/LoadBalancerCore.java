@@ -36,17 +36,29 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     public enum Mode { AUTO, ISOLATED, INSTRUCTED, PROXY }
 
     /** Settings of the core. */
-    public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths) {
+    /**
+     * Settings of the core. {@code ackHoldNanos}: how long forwarded PATH_ACKs may wait at the LB
+     * to leave together with later ones for the same backend (see {@link AckCoalescer}; 0 = at once).
+     */
+    public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths,
+                           long ackHoldNanos) {
+        /** The default hold of forwarded PATH_ACKs: 1 ms. */
+        public static final long DEFAULT_ACK_HOLD_NANOS = 1_000_000;
+
         public static Settings defaults() {
-            return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16);
+            return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16, DEFAULT_ACK_HOLD_NANOS);
         }
 
         public Settings withMode(Mode m) {
-            return new Settings(m, connectionConfig, creditShare, maxPaths);
+            return new Settings(m, connectionConfig, creditShare, maxPaths, ackHoldNanos);
         }
 
         public Settings withConnectionConfig(ConnectionConfig c) {
-            return new Settings(mode, c, creditShare, maxPaths);
+            return new Settings(mode, c, creditShare, maxPaths, ackHoldNanos);
+        }
+
+        public Settings withAckHoldNanos(long nanos) {
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, nanos);
         }
     }
 
@@ -63,12 +75,19 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private final java.util.Set<LbConnection> instructing = new java.util.LinkedHashSet<>();
     private final QuicServerEndpoint endpoint;
     private final LbMetrics metrics = new LbMetrics();
+    private final AckCoalescer acks;
     private long nextConnectionKey;
     private long nextHandoffId;
 
     public LoadBalancerCore(Settings settings, ServerTlsContext tls, Router router, RandomGenerator random) {
         this.settings = settings;
         this.router = router;
+        this.acks = new AckCoalescer(settings.ackHoldNanos(), (b, m) -> {
+            metrics.acksForwarded++;
+            if (!b.send(m)) {
+                metrics.controlSendFailures++;
+            }
+        });
         ConnectionConfig config = settings.connectionConfig().withPaths(settings.maxPaths(), false);
         this.endpoint = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(tls).withConfig(config), c -> {
             LbConnection lc = new LbConnection(this, nextConnectionKey++);
@@ -97,6 +116,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     public void backendDown(int backendId, long now) {
         Backend b = backends.get(backendId);
         b.down();
+        acks.forgetBackend(b);
         for (LbConnection c : new ArrayList<>(connections.values())) {
             c.onBackendDown(b);
         }
@@ -106,6 +126,10 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     /** A message from a backend; malformed or unknown references are counted and dropped. */
     public void onBackendMessage(int backendId, ControlMessage m, long now) {
         Backend b = backends.get(backendId);
+        metrics.backendMessages++;
+        if (m instanceof CreditRequest) {
+            metrics.creditRequests++;
+        }
         long key = connectionKey(m);
         if (key >= 0) {
             LbConnection c = connections.get(key);
@@ -151,6 +175,10 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     void instructing(LbConnection c) {
         instructing.add(c);
+    }
+
+    AckCoalescer acks() {
+        return acks;
     }
 
     Router router() {
@@ -206,11 +234,14 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     @Override
     public long nextDeadline() {
-        return endpoint.nextDeadline();
+        return Math.min(endpoint.nextDeadline(), acks.nextDeadline());
     }
 
     @Override
     public void onDeadline(long now) {
-        endpoint.onDeadline(now);
+        if (endpoint.nextDeadline() <= now) {
+            endpoint.onDeadline(now);
+        }
+        acks.flushDue(now);
     }
 }

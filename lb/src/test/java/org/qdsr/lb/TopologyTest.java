@@ -57,6 +57,11 @@ class TopologyTest {
         long rsBytes = t.serverNodes.stream().mapToLong(n -> n.sentBytes()).sum();
         if (mode == LoadBalancerCore.Mode.AUTO) {
             assertThat(t.lb.stats().handoffsIsolated).isEqualTo(STREAMS);
+            // PATH_ACKs are held up to 1 ms per backend and merged: fewer AckForwards than client ACKs
+            assertThat(t.lb.stats().acksForwarded).isPositive().isLessThan(t.lb.stats().pathAcksReceived);
+            for (org.qdsr.rs.RealServerCore rs : t.servers) {
+                assertThat(rs.counters().badAcks).as("merged ACKs the real servers refused").isZero();
+            }
             assertThat(lbBytes).as("LB bytes vs %d response bytes", total).isLessThan(total / 50);
             assertThat(rsBytes).isGreaterThan(total);
         } else {

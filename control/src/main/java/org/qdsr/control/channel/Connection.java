@@ -107,6 +107,11 @@ final class Connection implements ControlChannel {
     }
 
     @Override
+    public WriteStats writeStats() {
+        return out.writeStats();
+    }
+
+    @Override
     public void batchOn(Thread thread) {
         out.batchOn(thread);
     }

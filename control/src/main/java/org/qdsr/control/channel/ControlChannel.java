@@ -42,6 +42,11 @@ public interface ControlChannel extends AutoCloseable {
     /** The peer's certificate subject, or "insecure" without TLS, or null before the TLS handshake. */
     String peerIdentity();
 
+    /** Counts of the sending side (messages, flushes, TLS records, socket writes) of the current connection. */
+    default WriteStats writeStats() {
+        return WriteStats.NONE;
+    }
+
     /** Latest heartbeat round-trip time in nanoseconds, or -1 if none measured yet. */
     long lastRttNanos();
 

@@ -171,6 +171,12 @@ public final class ControlClient implements ControlChannel {
     }
 
     @Override
+    public WriteStats writeStats() {
+        Connection c = current;
+        return c == null ? WriteStats.NONE : c.writeStats();
+    }
+
+    @Override
     public long lastRttNanos() {
         Connection c = current;
         return c == null ? -1 : c.lastRttNanos();

@@ -70,6 +70,9 @@ final class Outbound {
     private volatile Thread batchingThread;
     private volatile Thread ioThread;
     private long backlogEvents;
+    private long messages;
+    private long flushes;
+    private long socketWrites;
 
     /**
      * @param wakeIo    called (under the lock) when a backlog appears: the I/O thread must watch OP_WRITE
@@ -112,6 +115,7 @@ final class Outbound {
                 return false;
             }
             encoder.append(m);
+            messages++;
             held++;
             unflushed++;
             afterAppend();
@@ -198,6 +202,7 @@ final class Outbound {
         if (encoder.size() == 0 || dropped) {
             return;
         }
+        flushes++;
         try {
             encoder.writeTo(sealer);
         } catch (IOException e) {
@@ -275,6 +280,7 @@ final class Outbound {
                 int offered = Math.min(end - net.position(), WRITE_SLICE);
                 net.limit(net.position() + offered);
                 int n = channel.write(net);
+                socketWrites++;
                 writtenBytes += n;
                 if (n < offered) {
                     return;
@@ -410,6 +416,16 @@ final class Outbound {
         lock.lock();
         try {
             return layer.ownRecords();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counts of this sending side (see {@link WriteStats}). */
+    WriteStats writeStats() {
+        lock.lock();
+        try {
+            return new WriteStats(messages, flushes, layer.records(), socketWrites);
         } finally {
             lock.unlock();
         }

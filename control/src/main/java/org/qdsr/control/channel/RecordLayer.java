@@ -57,6 +57,11 @@ abstract class RecordLayer {
         return 0;
     }
 
+    /** Records sealed so far (0 without TLS). */
+    long records() {
+        return 0;
+    }
+
     /** Largest record the layer emits, for sizing buffers. */
     abstract int packetSize();
 
@@ -129,6 +134,7 @@ abstract class RecordLayer {
         private volatile boolean begun;
         private volatile boolean established;
         private long ownRecords;
+        private long records;
 
         Tls(SSLEngine engine) {
             this.engine = engine;
@@ -158,6 +164,9 @@ abstract class RecordLayer {
             int packet = packetSize();
             do {
                 SSLEngineResult r = engine.wrap(src, out.room(packet));
+                if (r.bytesProduced() > 0) {
+                    records++;
+                }
                 if (r.bytesConsumed() == 0 && r.bytesProduced() > 0 && established) {
                     ownRecords++;
                 }
@@ -234,6 +243,11 @@ abstract class RecordLayer {
         @Override
         long ownRecords() {
             return ownRecords;
+        }
+
+        @Override
+        long records() {
+            return records;
         }
 
         /** On an established TLS 1.3 session the JDK answers beginHandshake with a KeyUpdate. */

@@ -194,6 +194,32 @@ class ChannelWritePathTest {
         }
     }
 
+    @Test
+    void batchedMessagesLeaveInOneRecordAndOneWritePerFlush() throws Exception {
+        Recorder rs = new Recorder();
+        Recorder lb = new Recorder();
+        try (ControlServer server = ControlServer.start(ControlChannelTest.LOOPBACK, pki.rsTls(), "rs", TOLERANT,
+                ch -> rs);
+             ControlClient client = ControlClient.connect(server.localAddress(), pki.lbTls(), "lb", TOLERANT, lb)) {
+            lb.awaitOpen();
+            client.batchOn(Thread.currentThread());
+            WriteStats before = client.writeStats();
+            for (int i = 0; i < 20; i++) {
+                assertThat(client.send(ack(0, i))).isTrue();
+            }
+            client.flush();
+            WriteStats d = client.writeStats().minus(before);
+            for (int i = 0; i < 20; i++) {
+                assertThat(rs.messages.poll(10, TimeUnit.SECONDS)).isEqualTo(ack(0, i));
+            }
+            assertThat(d.messages()).isEqualTo(20);
+            // one flush of this thread; a heartbeat of the I/O thread may add one more
+            assertThat(d.flushes()).isBetween(1L, 2L);
+            assertThat(d.records()).isBetween(1L, 2L);
+            assertThat(d.socketWrites()).isBetween(1L, 2L);
+        }
+    }
+
     static AckForward ack(int thread, long i) {
         long base = 100 + 7 * i;
         return new AckForward(((long) thread << 32) | i, thread, i % 64, new long[] {base + 5, base + 6, base, base + 2});
