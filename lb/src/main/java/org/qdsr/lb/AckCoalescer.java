@@ -15,7 +15,10 @@ import org.qdsr.control.message.ControlMessage;
  * datagram would otherwise cost the LB one TLS record and one socket write per backend. The first
  * ACK held for a backend starts its hold; when it ends, every path held for that backend is
  * forwarded at once (each path's ACKs merged by {@link HeldAck}, with the hold time added to the
- * ACK Delay). A hold of 0 forwards at once. Single-threaded (the loop); time in nanoseconds.
+ * ACK Delay). A hold of 0 holds only until the end of the loop turn ({@link LoadBalancerCore}
+ * flushes due holds in every {@code drainTransmit}): the ACKs of one burst of client datagrams
+ * leave together, with no added wait and no timer wake-up, and the busier the LB (the longer its
+ * turns), the more they coalesce. Single-threaded (the loop); time in nanoseconds.
  */
 final class AckCoalescer {
     private final long holdNanos;
@@ -45,10 +48,6 @@ final class AckCoalescer {
     void add(HeldAck path, List<org.qdsr.quic.wire.AckRange> ranges, long ackDelayEncoded, long now) {
         path.merge(ranges, ackDelayEncoded, now);
         merged++;
-        if (holdNanos == 0) {
-            forward(path, now);
-            return;
-        }
         Hold h = holds.computeIfAbsent(path.backend, b -> new Hold());
         if (!h.active) {
             h.active = true;

@@ -101,14 +101,22 @@ class AckCoalescerTest {
     }
 
     @Test
-    void withoutHoldEveryAckLeavesAtOnce() {
-        AckCoalescer direct = new AckCoalescer(0, this::record);
+    void withoutHoldTheAcksOfOneTurnLeaveTogetherAtItsEnd() {
+        AckCoalescer turn = new AckCoalescer(0, this::record);
         HeldAck a = new HeldAck(rs1, 1, 1, 3);
-        direct.add(a, ranges(0, 4), 9, 0);
-        direct.add(a, ranges(0, 6), 9, 10);
-        assertThat(sent).extracting(AckForward::ackDelayEncoded).containsExactly(9L, 9L);
-        assertThat(sent.get(1).ranges()).containsExactly(0, 6);
-        assertThat(direct.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+        turn.add(a, ranges(0, 4), 9, 0);
+        turn.add(a, ranges(0, 6), 9, 0);
+        assertThat(sent).isEmpty();
+        assertThat(turn.nextDeadline()).as("due at once").isEqualTo(0);
+        turn.flushDue(0); // the end of the turn
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).ackDelayEncoded()).isEqualTo(9L);
+        assertThat(sent.get(0).ranges()).containsExactly(0, 6);
+        assertThat(turn.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+        turn.add(a, ranges(0, 8), 9, 10);
+        turn.flushDue(10);
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(1).ranges()).containsExactly(0, 8);
     }
 
     @Test
