@@ -97,9 +97,7 @@ final class InstructedDelivery {
                  long handoffId) {
         Retry r = retryable.computeIfAbsent(streamId, id -> new Retry(request, head, new HashSet<>()));
         r.tried().add(b);
-        if (r.tried().size() == 1) {
-            conn.delegateStream(streamId);
-        }
+        conn.delegateStream(streamId, senderOf(b)); // again on a retry: the stream's packets leave from b now
         ConnectionSnapshot s = conn.exportInstructed();
         keyGeneration.putIfAbsent(b.id(), s.keyGeneration()); // later snapshots do not replace the RS's keys
         streams.put(streamId, b);
@@ -108,7 +106,13 @@ final class InstructedDelivery {
         metrics.handoffsInstructed++;
     }
 
+    /** The backend as a sender of the connection's packets (loss detection compares per sender). */
+    static int senderOf(Backend b) {
+        return 1 + Math.floorMod(b.id(), org.qdsr.quic.recovery.Recovery.MAX_SENDER);
+    }
+
     void onStreamReady(QuicConnection conn, Backend from, StreamReady r) {
+        metrics.streamReadies++;
         if (streams.get(r.streamId()) == from) {
             retryable.remove(r.streamId()); // bytes are coming: this backend owns the response now
             try {
@@ -186,6 +190,7 @@ final class InstructedDelivery {
     private void sendReleasesOnly(Map<Backend, long[]> releases) {
         for (var e : releases.entrySet()) {
             out.send(e.getKey(), SendInstructions.releasesOnly(key, nextBatchId++, e.getValue()));
+            metrics.instructionBatches++;
         }
     }
 
@@ -224,10 +229,12 @@ final class InstructedDelivery {
         outstanding.put(batchId, new Outstanding(b, pns));
         out.send(b, SendInstructions.of(key, batchId, packets, releases));
         metrics.instructionsSent += pns.length;
+        metrics.instructionBatches++;
     }
 
     /** The backend's outcome of one batch: send delays for recovery, unsent packets go again. */
     void onSendReport(QuicConnection conn, Backend from, SendReport r, long now) {
+        metrics.sendReports++;
         Outstanding o = outstanding.remove(r.batchId());
         if (o == null || o.backend() != from) {
             return;

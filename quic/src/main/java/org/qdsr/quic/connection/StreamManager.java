@@ -33,6 +33,8 @@ final class StreamManager {
         boolean finAckReported;
         /** The send side belongs to another sender now (a QDSR real server). */
         boolean handedOff;
+        /** Delegated streams: which machine sends their packets ({@link org.qdsr.quic.recovery.SentPacket#sender()}). */
+        int remoteSender = 1;
 
         QuicStream(long id, SendStream send, ReceiveStream recv) {
             this.id = id;
@@ -302,12 +304,15 @@ final class StreamManager {
     }
 
     /** The stream's bytes are held elsewhere; only its offsets are scheduled here. */
-    void delegate(long id) {
+    void delegate(long id, int sender) {
         QuicStream s = requireSend(id);
         if (s.handedOff) {
             throw new IllegalStateException("stream " + id + " was handed off");
         }
-        s.send.markRemote();
+        if (!s.send.isRemote()) {
+            s.send.markRemote();
+        }
+        s.remoteSender = sender;
     }
 
     /** The holder of a remote stream has bytes up to {@code readyOffset}; false if the stream is gone. */
