@@ -72,6 +72,9 @@ final class InstructedDelivery {
     };
     private final Set<Backend> involved = new HashSet<>();
     private long nextBatchId;
+    /** The encoded instructed snapshot of key generation {@code snapshotGeneration}, reused across handoffs. */
+    private byte[] snapshot;
+    private long snapshotGeneration = -1;
 
     InstructedDelivery(long key, Sender out, LbMetrics metrics) {
         this.key = key;
@@ -98,11 +101,17 @@ final class InstructedDelivery {
         Retry r = retryable.computeIfAbsent(streamId, id -> new Retry(request, head, new HashSet<>()));
         r.tried().add(b);
         conn.delegateStream(streamId, senderOf(b)); // again on a retry: the stream's packets leave from b now
-        ConnectionSnapshot s = conn.exportInstructed();
-        keyGeneration.putIfAbsent(b.id(), s.keyGeneration()); // later snapshots do not replace the RS's keys
+        if (snapshot == null || snapshotGeneration != conn.keyGeneration()) {
+            // one export per key generation, not per request (it derives the header-protection key):
+            // an RS takes keys, client CID and address from the first snapshot of a connection only
+            ConnectionSnapshot s = conn.exportInstructed();
+            snapshot = s.encode();
+            snapshotGeneration = s.keyGeneration();
+        }
+        keyGeneration.putIfAbsent(b.id(), snapshotGeneration); // later snapshots do not replace the RS's keys
         streams.put(streamId, b);
         involved.add(b);
-        out.send(b, new Handoff(handoffId, key, streamId, s.encode(), head, Handoff.Mode.INSTRUCTED));
+        out.send(b, new Handoff(handoffId, key, streamId, snapshot, head, Handoff.Mode.INSTRUCTED));
         metrics.handoffsInstructed++;
     }
 

@@ -50,7 +50,12 @@ final class StreamManager {
     private final LinkedHashSet<Long> maxStreamDataDue = new LinkedHashSet<>();
     private final LinkedHashSet<Long> blockedCandidates = new LinkedHashSet<>();
     private final Consumer<ConnectionEvent> events;
-    private java.util.function.BiConsumer<Long, Long> remoteAcked = (id, offset) -> { };
+    /** Receives (stream ID, acknowledged offset) of remote streams; primitive, called per acknowledged packet. */
+    interface RemoteAckSink {
+        void onAckedPrefix(long streamId, long offset);
+    }
+
+    private RemoteAckSink remoteAcked = (id, offset) -> { };
     final ConnectionFlowControl flow;
     final StreamLimits limits;
     private TransportParameters peer;
@@ -299,7 +304,7 @@ final class StreamManager {
     }
 
     /** Where acknowledged prefixes of remote streams are reported (QDSR instructed mode). */
-    void onRemoteAcked(java.util.function.BiConsumer<Long, Long> sink) {
+    void onRemoteAcked(RemoteAckSink sink) {
         this.remoteAcked = sink;
     }
 
@@ -419,7 +424,7 @@ final class StreamManager {
         long before = s.send.ackedOffset();
         s.send.onAcked(r.offset(), r.length(), r.fin());
         if (s.send.isRemote() && (s.send.ackedOffset() > before || s.send.isFullyAcknowledged())) {
-            remoteAcked.accept(s.id, s.send.ackedOffset());
+            remoteAcked.onAckedPrefix(s.id, s.send.ackedOffset());
         }
         if (s.writableWanted && s.send.bufferedBytes() < config.streamSendBuffer() / 2) {
             s.writableWanted = false;
