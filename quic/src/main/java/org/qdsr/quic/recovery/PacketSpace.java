@@ -11,6 +11,8 @@ final class PacketSpace<T> {
     long largestAcked = -1;
     /** Largest acknowledged packet number per sender 1.. ({@link SentPacket#sender()}); null while only sender 0 sent. */
     private long[] largestAckedBySender;
+    /** Latest send time of any acknowledged packet (Long.MIN_VALUE before the first). */
+    long latestAckedSendTime = Long.MIN_VALUE;
     long lossTime = Long.MAX_VALUE;
     long timeOfLastAckEliciting;
     int ackElicitingInFlight;
@@ -58,6 +60,7 @@ final class PacketSpace<T> {
     }
 
     void onAcked(SentPacket<?> p) {
+        latestAckedSendTime = Math.max(latestAckedSendTime, p.timeSentNanos());
         int k = p.sender();
         if (k == 0) {
             return; // sender 0 is compared with largestAcked

@@ -22,6 +22,14 @@ public final class Recovery<T> {
     public static final int MAX_PACKET_THRESHOLD = 64;
     /** kPersistentCongestionThreshold, RFC 9002 §7.6.1. */
     public static final int PERSISTENT_CONGESTION_THRESHOLD = 3;
+    /**
+     * How much longer than the time threshold a packet of another sender may trail a packet sent
+     * after it that was already acknowledged: that sender's own send queue (QDSR counts a queue of
+     * 20 ms as congestion). Beyond it the packet counts as lost even though no later packet of its
+     * own sender was acknowledged, so a sender's lost last packet does not wait forever: the
+     * acknowledgement of a PTO probe (§6.2.4) sent after it is enough.
+     */
+    static final long CROSS_SENDER_SLACK_NANOS = 20_000_000;
     /** Largest {@link SentPacket#sender()}. */
     public static final int MAX_SENDER = 4095;
     /** Space indices used by {@link #forPath0}. */
@@ -372,11 +380,13 @@ public final class Recovery<T> {
             }
             SentPacket<T> p = q.packetAt(i);
             long largest = s.largestAckedFor(p);
-            if (largest < p.pn()) {
+            boolean overtaken = p.sender() != 0
+                    && s.latestAckedSendTime - p.timeSentNanos() > lossDelay + CROSS_SENDER_SLACK_NANOS;
+            if (largest < p.pn() && !overtaken) {
                 continue; // no later packet of its sender was acknowledged yet
             }
             boolean byPackets = largest >= p.pn() + packetThreshold;
-            if (byPackets || p.timeSentNanos() <= lostSendTime) {
+            if (byPackets || overtaken || p.timeSentNanos() <= lostSendTime) {
                 q.remove(i, SentPacketQueue.LOST);
                 removeFromFlight(s, p);
                 s.rememberLost(p.pn());

@@ -91,4 +91,18 @@ class SenderLanesTest {
         r.onAckReceived(Recovery.APPLICATION, List.of(new AckRange(1, 5)), 0, 5 * MS, log);
         assertThat(log.lost).containsExactly(0L);
     }
+
+    @Test
+    void aSendersLostLastPacketIsLostOncePacketsSentWellAfterItAreAcknowledged() throws Exception {
+        Recovery<String> r = recovery();
+        Log log = new Log();
+        r.onPacketSent(Recovery.APPLICATION, 0, 0, 1200, true, true, "last of sender 1", 1);
+        r.onPacketSent(Recovery.APPLICATION, 1, MS, 1200, true, true, "sender 2", 2);
+        r.onAckReceived(Recovery.APPLICATION, List.of(new AckRange(1, 1)), 0, 3 * MS, log);
+        assertThat(log.lost).as("within the slack a late sender is not given up").isEmpty();
+        long later = 60 * MS; // e.g. a PTO probe of the endpoint itself, sent long after packet 0
+        r.onPacketSent(Recovery.APPLICATION, 2, later, 1200, true, true, "probe");
+        r.onAckReceived(Recovery.APPLICATION, List.of(new AckRange(1, 2)), 0, later + 2 * MS, log);
+        assertThat(log.lost).containsExactly(0L);
+    }
 }
