@@ -23,11 +23,12 @@ public final class Recovery<T> {
     /** kPersistentCongestionThreshold, RFC 9002 §7.6.1. */
     public static final int PERSISTENT_CONGESTION_THRESHOLD = 3;
     /**
-     * How much longer than the time threshold a packet of another sender may trail a packet sent
-     * after it that was already acknowledged: that sender's own send queue (QDSR counts a queue of
-     * 20 ms as congestion). Beyond it the packet counts as lost even though no later packet of its
-     * own sender was acknowledged, so a sender's lost last packet does not wait forever: the
-     * acknowledgement of a PTO probe (§6.2.4) sent after it is enough.
+     * How much longer than the time threshold a packet of another sender may at least trail a
+     * packet sent after it that was already acknowledged: that sender's own send queue (QDSR
+     * counts a queue of 20 ms as congestion). The allowance is the PTO (§6.2.1) if larger: RTT
+     * samples include the senders' queues, so their jitter widens it. Beyond it the packet counts
+     * as lost even though no later packet of its own sender was acknowledged, so a sender's lost
+     * last packet does not wait forever: the acknowledgement of a PTO probe sent after it is enough.
      */
     static final long CROSS_SENDER_SLACK_NANOS = 20_000_000;
     /** Largest {@link SentPacket#sender()}. */
@@ -367,6 +368,7 @@ public final class Recovery<T> {
         lossDelay = Math.max(lossDelay + (lossDelay * timeThresholdEighths >> 3), RttEstimator.GRANULARITY_NANOS);
         long lostSendTime = now - lossDelay;
         long pcDuration = PERSISTENT_CONGESTION_THRESHOLD * rtt.pto(maxAckDelay, true);
+        long overtakenAfter = Math.max(rtt.pto(maxAckDelay, true), lossDelay + CROSS_SENDER_SLACK_NANOS);
         s.lossTime = Long.MAX_VALUE;
         LossSummary loss = new LossSummary();
         for (int i = 0; i < q.size() && q.pnAt(i) <= s.largestAcked; i++) {
@@ -381,7 +383,7 @@ public final class Recovery<T> {
             SentPacket<T> p = q.packetAt(i);
             long largest = s.largestAckedFor(p);
             boolean overtaken = p.sender() != 0
-                    && s.latestAckedSendTime - p.timeSentNanos() > lossDelay + CROSS_SENDER_SLACK_NANOS;
+                    && s.latestAckedSendTime - p.timeSentNanos() > overtakenAfter;
             if (largest < p.pn() && !overtaken) {
                 continue; // no later packet of its sender was acknowledged yet
             }
