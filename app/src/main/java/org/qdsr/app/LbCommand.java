@@ -128,6 +128,8 @@ public final class LbCommand implements Callable<Integer> {
                 out.flush();
                 vipAddress = lb.address();
                 life.runUntilStopped("qdsr-lb");
+                out.println("lb " + c.name() + ": stopped; " + lb.metrics() + " udp " + lb.counters());
+                out.flush();
             }
         }
         return Main.OK;

@@ -33,7 +33,7 @@ import org.qdsr.quic.path.WriteKeys;
  */
 final class InstructedDelivery {
     /** A batch the backend has not reported yet. */
-    private record Outstanding(Backend backend, long[] packetNumbers) {
+    private record Outstanding(Backend backend, long lastPacketNumber) {
     }
 
     /** Sends to backends; counts failures. */
@@ -71,7 +71,14 @@ final class InstructedDelivery {
         }
     };
     private final Set<Backend> involved = new HashSet<>();
+    /** Per backend ID, the packets of the flush in progress (reused), and the backends with packets, in order. */
+    private final List<List<SendInstruction>> batches = new ArrayList<>();
+    private final List<Backend> touched = new ArrayList<>(4);
+    private static final Map<Backend, long[]> NO_RELEASE_MAP = Map.of();
     private long nextBatchId;
+    /** The encoded instructed snapshot of key generation {@code snapshotGeneration}, reused across handoffs. */
+    private byte[] snapshot;
+    private long snapshotGeneration = -1;
 
     InstructedDelivery(long key, Sender out, LbMetrics metrics) {
         this.key = key;
@@ -97,18 +104,28 @@ final class InstructedDelivery {
                  long handoffId) {
         Retry r = retryable.computeIfAbsent(streamId, id -> new Retry(request, head, new HashSet<>()));
         r.tried().add(b);
-        if (r.tried().size() == 1) {
-            conn.delegateStream(streamId);
+        conn.delegateStream(streamId, senderOf(b)); // again on a retry: the stream's packets leave from b now
+        if (snapshot == null || snapshotGeneration != conn.keyGeneration()) {
+            // one export per key generation, not per request (it derives the header-protection key):
+            // an RS takes keys, client CID and address from the first snapshot of a connection only
+            ConnectionSnapshot s = conn.exportInstructed();
+            snapshot = s.encode();
+            snapshotGeneration = s.keyGeneration();
         }
-        ConnectionSnapshot s = conn.exportInstructed();
-        keyGeneration.putIfAbsent(b.id(), s.keyGeneration()); // later snapshots do not replace the RS's keys
+        keyGeneration.putIfAbsent(b.id(), snapshotGeneration); // later snapshots do not replace the RS's keys
         streams.put(streamId, b);
         involved.add(b);
-        out.send(b, new Handoff(handoffId, key, streamId, s.encode(), head, Handoff.Mode.INSTRUCTED));
+        out.send(b, new Handoff(handoffId, key, streamId, snapshot, head, Handoff.Mode.INSTRUCTED));
         metrics.handoffsInstructed++;
     }
 
+    /** The backend as a sender of the connection's packets (loss detection compares per sender). */
+    static int senderOf(Backend b) {
+        return 1 + Math.floorMod(b.id(), org.qdsr.quic.recovery.Recovery.MAX_SENDER);
+    }
+
     void onStreamReady(QuicConnection conn, Backend from, StreamReady r) {
+        metrics.streamReadies++;
         if (streams.get(r.streamId()) == from) {
             retryable.remove(r.streamId()); // bytes are coming: this backend owns the response now
             try {
@@ -142,40 +159,58 @@ final class InstructedDelivery {
             return false;
         }
         boolean requeued = false;
-        Map<Backend, List<SendInstruction>> current = new LinkedHashMap<>();
+        long lastStream = -1;
+        Backend b = null;
         for (; ins != null; ins = conn.pollInstruction()) {
-            Backend b = streams.get(ins.streamId());
+            if (ins.streamId() != lastStream) { // runs of one stream: one lookup per run
+                lastStream = ins.streamId();
+                b = streams.get(lastStream);
+            }
             if (b == null || !b.healthy()) {
                 conn.onInstructedNotSent(ins.packetNumber(), now);
                 requeued = true;
                 continue;
             }
-            List<SendInstruction> batch = current.get(b);
-            if (batch != null && !sameKeysAndCid(batch.get(0), ins)) {
+            List<SendInstruction> batch = batchOf(b);
+            if (!batch.isEmpty() && !sameKeysAndCid(batch.get(0), ins)) {
                 sendBatch(conn, b, batch, NO_RELEASES);
-                batch = null;
-            }
-            if (batch == null) {
-                batch = new ArrayList<>();
-                current.put(b, batch);
+                batch.clear();
             }
             batch.add(ins);
         }
         Map<Backend, long[]> releases = releasesByBackend(released);
-        for (var e : current.entrySet()) {
-            long[] r = releases.remove(e.getKey());
-            sendBatch(conn, e.getKey(), e.getValue(), r == null ? NO_RELEASES : r);
+        for (int i = 0; i < touched.size(); i++) {
+            Backend t = touched.get(i);
+            List<SendInstruction> batch = batches.get(t.id());
+            if (!batch.isEmpty()) {
+                long[] r = releases.isEmpty() ? null : releases.remove(t);
+                sendBatch(conn, t, batch, r == null ? NO_RELEASES : r);
+                batch.clear();
+            }
         }
+        touched.clear();
         sendReleasesOnly(releases);
         for (long id : acknowledged) {
-            Backend b = streams.remove(id);
+            Backend done = streams.remove(id);
             Long size = finalSizes.remove(id);
-            if (b != null) {
-                b.onStreamDone(size == null ? 0 : size);
+            if (done != null) {
+                done.onStreamDone(size == null ? 0 : size);
             }
         }
         acknowledged.clear();
         return requeued;
+    }
+
+    /** The reused batch of this flush for {@code b} (SendInstructions copies it). */
+    private List<SendInstruction> batchOf(Backend b) {
+        while (batches.size() <= b.id()) {
+            batches.add(new ArrayList<>());
+        }
+        List<SendInstruction> batch = batches.get(b.id());
+        if (batch.isEmpty() && !touched.contains(b)) {
+            touched.add(b);
+        }
+        return batch;
     }
 
     /** Before the connection's state goes: the last releases, so backends count their streams finished. */
@@ -186,6 +221,7 @@ final class InstructedDelivery {
     private void sendReleasesOnly(Map<Backend, long[]> releases) {
         for (var e : releases.entrySet()) {
             out.send(e.getKey(), SendInstructions.releasesOnly(key, nextBatchId++, e.getValue()));
+            metrics.instructionBatches++;
         }
     }
 
@@ -195,6 +231,9 @@ final class InstructedDelivery {
 
     /** Splits (stream ID, acknowledged offset) pairs by the backend that holds each stream. */
     private Map<Backend, long[]> releasesByBackend(long[] pairs) {
+        if (pairs.length == 0) {
+            return NO_RELEASE_MAP;
+        }
         Map<Backend, long[]> result = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             Backend b = streams.get(pairs[i]);
@@ -217,17 +256,15 @@ final class InstructedDelivery {
             keyGeneration.put(b.id(), k.generation());
         }
         long batchId = nextBatchId++;
-        long[] pns = new long[packets.size()];
-        for (int i = 0; i < pns.length; i++) {
-            pns[i] = packets.get(i).packetNumber();
-        }
-        outstanding.put(batchId, new Outstanding(b, pns));
+        outstanding.put(batchId, new Outstanding(b, packets.get(packets.size() - 1).packetNumber()));
         out.send(b, SendInstructions.of(key, batchId, packets, releases));
-        metrics.instructionsSent += pns.length;
+        metrics.instructionsSent += packets.size();
+        metrics.instructionBatches++;
     }
 
     /** The backend's outcome of one batch: send delays for recovery, unsent packets go again. */
     void onSendReport(QuicConnection conn, Backend from, SendReport r, long now) {
+        metrics.sendReports++;
         Outstanding o = outstanding.remove(r.batchId());
         if (o == null || o.backend() != from) {
             return;
@@ -236,8 +273,7 @@ final class InstructedDelivery {
         for (long pn : failed) {
             conn.onInstructedNotSent(pn, now);
         }
-        long[] pns = o.packetNumbers();
-        conn.onInstructedQueueing(pns[pns.length - 1], r.queueDelayMicros() * 1000, now);
+        conn.onInstructedQueueing(o.lastPacketNumber(), r.queueDelayMicros() * 1000, now);
         metrics.instructionsFailed += failed.length;
     }
 

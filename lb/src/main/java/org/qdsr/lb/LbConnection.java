@@ -283,6 +283,11 @@ final class LbConnection implements ConnectionHandler {
             return;
         }
         closed = true;
+        if (conn != null) {
+            core.metrics().packetsLost += conn.packetsLost();
+            core.metrics().spuriousLosses += conn.spuriousLosses();
+            core.metrics().packetsLostByTime += conn.packetsLostByTime();
+        }
         java.util.Set<Backend> involved = new java.util.HashSet<>();
         for (Handed h : handed.values()) {
             involved.add(h.backend);

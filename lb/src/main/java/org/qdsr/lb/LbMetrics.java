@@ -9,6 +9,16 @@ public final class LbMetrics {
     /** Instructed mode: packets instructed to backends, and those they reported as not sent. */
     public long instructionsSent;
     public long instructionsFailed;
+    /** Instructed mode: SendInstructions messages sent (with instructions or only releases), SendReports and StreamReadys received. */
+    public long instructionBatches;
+    public long sendReports;
+    public long streamReadies;
+    /** Packets the closed connections declared lost (RFC 9002 §6.1), and those acknowledged later. */
+    public long packetsLost;
+    public long spuriousLosses;
+    public long packetsLostByTime;
+    /** Loop turns that ended with a flush of the control channels. */
+    public long turns;
     /** Handoffs sent to another backend after one rejected them (instructed mode). */
     public long handoffRetries;
     /** Key updates a backend asked for while the previous one was not yet acknowledged (it asks again later). */
@@ -37,7 +47,10 @@ public final class LbMetrics {
     public String toString() {
         return "connections=" + connections + " handoffs(isolated=" + handoffsIsolated + " proxy=" + handoffsProxy
                 + " instructed=" + handoffsInstructed + ") instructions=" + instructionsSent + "/failed="
-                + instructionsFailed + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " fromBackends=" + backendMessages + "/credit=" + creditRequests + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
+                + instructionsFailed + " batches=" + instructionBatches + " reports=" + sendReports + " readies=" + streamReadies
+                + " turns=" + turns + " lost=" + packetsLost + " byTime=" + packetsLostByTime + " spurious=" + spuriousLosses
+                + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " fromBackends=" + backendMessages
+                + "/credit=" + creditRequests + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
                 + " streamsFailed=" + streamsFailed + " controlSendFailures=" + controlSendFailures;
     }
 }

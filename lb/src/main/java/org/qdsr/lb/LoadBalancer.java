@@ -85,7 +85,9 @@ public final class LoadBalancer implements AutoCloseable {
             }
             // What a turn sent to each backend leaves in one write per backend (ControlChannel.flush).
             ControlClient[] all = lb.clients.toArray(new ControlClient[0]);
+            LbMetrics stats = core.stats();
             loop.afterTurn(() -> {
+                stats.turns++;
                 for (ControlClient c : all) {
                     c.flush();
                 }
@@ -151,6 +153,13 @@ public final class LoadBalancer implements AutoCloseable {
             copy.handoffsInstructed = m.handoffsInstructed;
             copy.instructionsSent = m.instructionsSent;
             copy.instructionsFailed = m.instructionsFailed;
+            copy.instructionBatches = m.instructionBatches;
+            copy.sendReports = m.sendReports;
+            copy.streamReadies = m.streamReadies;
+            copy.turns = m.turns;
+            copy.packetsLost = m.packetsLost;
+            copy.spuriousLosses = m.spuriousLosses;
+            copy.packetsLostByTime = m.packetsLostByTime;
             copy.acksForwarded = m.acksForwarded;
             copy.pathAcksReceived = m.pathAcksReceived;
             copy.backendMessages = m.backendMessages;

@@ -13,16 +13,20 @@ final class InstructedOutput implements PathOutput.Target {
     /**
      * Smallest growth worth a StreamReady while the LB still has at least this much announced
      * and unreleased; below that every byte is announced at once so the LB never waits on us.
+     * Each announcement wakes the LB's loop (a turn, a channel write): 32 KB cost one per ~27
+     * packets. A quarter of the buffer at most, so a small buffer still keeps the LB supplied.
      */
-    static final int ANNOUNCE_STEP = 32 * 1024;
+    static final int ANNOUNCE_STEP = 128 * 1024;
 
     private final SendStream buffer;
+    private final int announceStep;
     private long announced;
     private boolean finAnnounced;
     private boolean reset;
 
     InstructedOutput(long streamId, int window) {
         this.buffer = new SendStream(streamId, Long.MAX_VALUE >> 2, window);
+        this.announceStep = Math.max(1, Math.min(ANNOUNCE_STEP, window / 4));
     }
 
     @Override
@@ -56,8 +60,8 @@ final class InstructedOutput implements PathOutput.Target {
         if (reset || (buffer.writtenOffset() == announced && fin == finAnnounced)) {
             return false;
         }
-        boolean lbHasPlenty = announced - buffer.ackedOffset() >= ANNOUNCE_STEP;
-        if (!fin && lbHasPlenty && buffer.writtenOffset() - announced < ANNOUNCE_STEP) {
+        boolean lbHasPlenty = announced - buffer.ackedOffset() >= announceStep;
+        if (!fin && lbHasPlenty && buffer.writtenOffset() - announced < announceStep) {
             return false;
         }
         announced = buffer.writtenOffset();

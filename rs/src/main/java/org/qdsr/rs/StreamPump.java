@@ -206,7 +206,10 @@ final class StreamPump {
         if (s != null && s.instructed != null && s.instructed.release(ackedOffset)) {
             c.streams.remove(streamId);
             s.end();
-            end(c, s, StreamReport.Outcome.FINISHED, 0);
+            // no StreamReport: the LB released the last byte because the client acknowledged it, so
+            // it knows; a report would only cost it a wake-up per request (docs/control-protocol.md)
+            openStreams--;
+            counters.finished++;
         }
     }
 

@@ -127,6 +127,9 @@ final class Multipath {
     }
 
     boolean wantsAckNow(long now) {
+        if (received.isEmpty()) {
+            return false;
+        }
         for (ReceivedPacketTracker r : received.values()) {
             if (r.ackPending() && r.wantsAckNow(now)) {
                 return true;

@@ -38,6 +38,13 @@ final class PacketAssembler {
      * busy host, so the packet goes now and the pacer's debt spaces the ones after it.
      */
     private static final long PACING_GRANULARITY_NANOS = 500_000;
+    /**
+     * The same for a connection whose streams other machines send (instructed mode): every paced
+     * burst there costs a loop turn, a control message and a channel write, so bursts span the
+     * timer granularity of RFC 9002 §6.1.2 (1 ms) instead; the receiving holder sends each burst
+     * back to back.
+     */
+    private static final long INSTRUCTED_PACING_GRANULARITY_NANOS = 1_000_000;
 
     private final QuicConnection c;
     private final Recovery.Listener<SentFrames> listener = new RecoveryEvents();
@@ -57,6 +64,8 @@ final class PacketAssembler {
         long pn;
         int pnLength;
         int size = -1;
+        /** The sender of the remote stream written ({@link StreamManager.QuicStream#remoteSender}). */
+        int sender;
     }
 
     private final RemoteSlot remote = new RemoteSlot();
@@ -64,7 +73,7 @@ final class PacketAssembler {
     /** A packet written but not yet sealed. */
     private record Pending(PacketSpace space, PacketType type, int start, int lengthOffset, int pnOffset,
                            int pnLength, int payloadEnd, long pn, boolean ackEliciting, SentFrames sent,
-                           PacketProtection keys, boolean padded, int instructedSize) {
+                           PacketProtection keys, boolean padded, int instructedSize, int sender) {
         /** True for a packet that leaves as a {@link org.qdsr.quic.path.SendInstruction}. */
         boolean instructed() {
             return instructedSize >= 0;
@@ -129,7 +138,8 @@ final class PacketAssembler {
 
     private boolean pacerAllows(long now, int bytes) {
         long at = c.recovery.nextSendTime(now, bytes);
-        if (at - now > PACING_GRANULARITY_NANOS) {
+        long granularity = c.remoteSending.inUse() ? INSTRUCTED_PACING_GRANULARITY_NANOS : PACING_GRANULARITY_NANOS;
+        if (at - now > granularity) {
             c.timers.pacingDeadline = at;
             return false;
         }
@@ -213,7 +223,7 @@ final class PacketAssembler {
         if (instructedSize >= 0) {
             s.nextPacketNumber++;
             pending.add(new Pending(s, type, start, -1, pnOffset, pnLength, 0, pn, true, sent, null, false,
-                    instructedSize));
+                    instructedSize, remote.sender));
             return limit; // nothing else goes into this datagram
         }
         if (c.recovery.ptoProbesWanted(s.recoveryIndex) > 0) {
@@ -229,7 +239,7 @@ final class PacketAssembler {
         }
         s.nextPacketNumber++;
         pending.add(new Pending(s, type, start, lengthOffset, pnOffset, pnLength, w.position(), pn, ackEliciting,
-                sent, keys, padded, -1));
+                sent, keys, padded, -1, 0));
         return w.position() + TAG;
     }
 
@@ -274,6 +284,9 @@ final class PacketAssembler {
 
     /** PATH_ACK frames for packets other senders sent on extra paths (draft-ietf-quic-multipath-21 §4.1). */
     private void writePathAcks(ByteWriter w, int limit, SentFrames sent, long now) {
+        if (c.multipath.trackers().isEmpty()) {
+            return;
+        }
         List<long[]> written = null;
         for (var e : c.multipath.trackers()) {
             var tracker = e.getValue();
@@ -322,7 +335,8 @@ final class PacketAssembler {
                 wrote = true;
             }
         }
-        for (Iterator<Long> it = c.streams.maxStreamDataDue().iterator(); it.hasNext();) {
+        for (Iterator<Long> it = c.streams.maxStreamDataDue().isEmpty() ? java.util.Collections.emptyIterator()
+                : c.streams.maxStreamDataDue().iterator(); it.hasNext();) {
             long id = it.next();
             long max = c.streams.maxStreamDataFor(id);
             if (max < 0) {
@@ -428,6 +442,7 @@ final class PacketAssembler {
         }
         sent.addRange(st.id, chunk.offset(), chunk.length(), chunk.fin());
         c.remoteSending.onRemoteChunk(st.id);
+        remote.sender = st.remoteSender;
         remote.size = c.remoteSending.instruct(w, remote.payloadStart, remote.pn, remote.pnLength, st.id, chunk);
         c.streams.requeueIfSendable(st);
         return true;
@@ -435,7 +450,7 @@ final class PacketAssembler {
 
     /** Books a packet that left as an instruction: in flight, paced and recovered like any other. */
     private int recordInstructed(Pending p, long now) {
-        c.recovery.onPacketSent(p.space.recoveryIndex, p.pn, now, p.instructedSize, true, true, p.sent);
+        c.recovery.onPacketSent(p.space.recoveryIndex, p.pn, now, p.instructedSize, true, true, p.sent, p.sender);
         c.oneRtt.onPacketSent(p.pn);
         c.packetsSentInPhase++;
         c.restartIdleTimerOnSend(now);
@@ -460,7 +475,7 @@ final class PacketAssembler {
         int extra = target - end;
         java.util.Arrays.fill(out, last.payloadEnd, last.payloadEnd + extra, (byte) 0);
         pending.add(new Pending(last.space, last.type, last.start, last.lengthOffset, last.pnOffset, last.pnLength,
-                last.payloadEnd + extra, last.pn, last.ackEliciting, last.sent, last.keys, true, -1));
+                last.payloadEnd + extra, last.pn, last.ackEliciting, last.sent, last.keys, true, -1, 0));
         return end + extra;
     }
 
@@ -534,7 +549,7 @@ final class PacketAssembler {
         int pnOffset = w.position() - 4;
         FrameCodec.write(s.pendingControl.poll(), w);
         pending.add(new Pending(s, type, start, lengthOffset, pnOffset, 4, w.position(), pn, false, new SentFrames(),
-                keys, false, -1));
+                keys, false, -1, 0));
         return w.position() + TAG;
     }
 
@@ -582,13 +597,12 @@ final class PacketAssembler {
                     }
                 }
             }
-            if (sf.ranges != null) {
-                for (SentFrames.Range r : sf.ranges) {
-                    if (r.streamId() == SentFrames.CRYPTO) {
-                        s.cryptoOut.onAcked(r.offset(), r.length(), false);
-                    } else {
-                        c.streams.onRangeAcked(r);
-                    }
+            for (int i = 0, n = sf.rangeCount(); i < n; i++) {
+                SentFrames.Range r = sf.range(i);
+                if (r.streamId() == SentFrames.CRYPTO) {
+                    s.cryptoOut.onAcked(r.offset(), r.length(), false);
+                } else {
+                    c.streams.onRangeAcked(r);
                 }
             }
             if (space == QuicConnection.APPLICATION && c.oneRtt != null) {
@@ -603,13 +617,12 @@ final class PacketAssembler {
             if (s.discarded) {
                 return;
             }
-            if (sf.ranges != null) {
-                for (SentFrames.Range r : sf.ranges) {
-                    if (r.streamId() == SentFrames.CRYPTO) {
-                        s.cryptoOut.onLost(r.offset(), r.length(), false);
-                    } else {
-                        c.streams.onRangeLost(r);
-                    }
+            for (int i = 0, n = sf.rangeCount(); i < n; i++) {
+                SentFrames.Range r = sf.range(i);
+                if (r.streamId() == SentFrames.CRYPTO) {
+                    s.cryptoOut.onLost(r.offset(), r.length(), false);
+                } else {
+                    c.streams.onRangeLost(r);
                 }
             }
             if (sf.control != null) {

@@ -503,7 +503,20 @@ public final class QuicConnection {
      * {@link #pollInstruction} instead of a datagram. Nothing may have been written on the stream.
      */
     public void delegateStream(long streamId) {
-        streams.delegate(streamId);
+        delegateStream(streamId, 1);
+    }
+
+    /**
+     * The same, naming the machine that will send the stream's packets ({@code sender} 1..{@link
+     * org.qdsr.quic.recovery.Recovery#MAX_SENDER}; calling again moves the stream to another
+     * sender). Each sender sends its packets in packet-number order, different senders race: loss
+     * detection compares a packet only with later packets of its own sender.
+     */
+    public void delegateStream(long streamId, int sender) {
+        if (sender < 1 || sender > org.qdsr.quic.recovery.Recovery.MAX_SENDER) {
+            throw new IllegalArgumentException("sender " + sender);
+        }
+        streams.delegate(streamId, sender);
         remoteSending.onDelegated();
     }
 
@@ -666,6 +679,19 @@ public final class QuicConnection {
     /** 0-RTT packets this server accepted (RFC 9001 §4.6). */
     public long zeroRttPacketsReceived() {
         return zeroRttPacketsReceived;
+    }
+
+    /** Packets declared lost (RFC 9002 §6.1) and those of them acknowledged later (spurious). */
+    public long packetsLost() {
+        return recovery.packetsLost();
+    }
+
+    public long spuriousLosses() {
+        return recovery.spuriouslyLostPackets();
+    }
+
+    public long packetsLostByTime() {
+        return recovery.packetsLostByTime();
     }
 
     public int openStreams() {

@@ -1,7 +1,6 @@
 package org.qdsr.quic.connection;
 
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import org.qdsr.quic.path.InstructedPacket;
 import org.qdsr.quic.path.SendInstruction;
 import org.qdsr.quic.stream.StreamChunk;
@@ -16,7 +15,9 @@ import org.qdsr.quic.wire.ByteWriter;
 final class RemoteSending {
     private final QuicConnection c;
     private final ArrayDeque<SendInstruction> outbox = new ArrayDeque<>();
-    private final LinkedHashMap<Long, Long> released = new LinkedHashMap<>();
+    /** Pairs (stream ID, acknowledged offset) not yet taken, one per stream, in first-advance order. */
+    private long[] released = new long[8];
+    private int releasedPairs;
     private static final long[] NONE = new long[0];
     private static final byte[] NO_PREFIX = new byte[0];
     /** Some stream was delegated: packets may end with a remote STREAM frame. */
@@ -103,21 +104,27 @@ final class RemoteSending {
 
     /** The peer acknowledged every byte of a remote stream below {@code offset}. */
     void onAckedPrefixAdvanced(long streamId, long offset) {
-        released.put(streamId, offset);
+        for (int i = 0; i < releasedPairs; i++) { // few streams advance between two takes: a scan beats a map
+            if (released[2 * i] == streamId) {
+                released[2 * i + 1] = offset;
+                return;
+            }
+        }
+        if (2 * releasedPairs == released.length) {
+            released = java.util.Arrays.copyOf(released, released.length * 2);
+        }
+        released[2 * releasedPairs] = streamId;
+        released[2 * releasedPairs + 1] = offset;
+        releasedPairs++;
     }
 
     /** Pairs (stream ID, acknowledged offset) that advanced since the last call. */
     long[] takeReleases() {
-        if (released.isEmpty()) {
+        if (releasedPairs == 0) {
             return NONE;
         }
-        long[] out = new long[released.size() * 2];
-        int n = 0;
-        for (var e : released.entrySet()) {
-            out[n++] = e.getKey();
-            out[n++] = e.getValue();
-        }
-        released.clear();
+        long[] out = java.util.Arrays.copyOf(released, 2 * releasedPairs);
+        releasedPairs = 0;
         return out;
     }
 

@@ -19,17 +19,33 @@ final class SentFrames {
     long ackLargest = -1;
     boolean handshakeDone;
     boolean maxData;
-    List<Range> ranges;
+    /** The first range (most packets carry one: no list then); the others follow in {@code moreRanges}. */
+    private Range firstRange;
+    private List<Range> moreRanges;
     List<Frame> control;
     List<Long> maxStreamData;
     /** Pairs (path ID, largest acknowledged) of the PATH_ACK frames in this packet. */
     long[] pathAcks;
 
     void addRange(long streamId, long offset, int length, boolean fin) {
-        if (ranges == null) {
-            ranges = new ArrayList<>(4);
+        Range r = new Range(streamId, offset, length, fin);
+        if (firstRange == null) {
+            firstRange = r;
+            return;
         }
-        ranges.add(new Range(streamId, offset, length, fin));
+        if (moreRanges == null) {
+            moreRanges = new ArrayList<>(4);
+        }
+        moreRanges.add(r);
+    }
+
+    int rangeCount() {
+        return firstRange == null ? 0 : 1 + (moreRanges == null ? 0 : moreRanges.size());
+    }
+
+    /** The {@code i}-th range in the order added ({@code 0 <= i < rangeCount()}). */
+    Range range(int i) {
+        return i == 0 ? firstRange : moreRanges.get(i - 1);
     }
 
     void addControl(Frame f) {

@@ -33,6 +33,8 @@ final class StreamManager {
         boolean finAckReported;
         /** The send side belongs to another sender now (a QDSR real server). */
         boolean handedOff;
+        /** Delegated streams: which machine sends their packets ({@link org.qdsr.quic.recovery.SentPacket#sender()}). */
+        int remoteSender = 1;
 
         QuicStream(long id, SendStream send, ReceiveStream recv) {
             this.id = id;
@@ -48,7 +50,12 @@ final class StreamManager {
     private final LinkedHashSet<Long> maxStreamDataDue = new LinkedHashSet<>();
     private final LinkedHashSet<Long> blockedCandidates = new LinkedHashSet<>();
     private final Consumer<ConnectionEvent> events;
-    private java.util.function.BiConsumer<Long, Long> remoteAcked = (id, offset) -> { };
+    /** Receives (stream ID, acknowledged offset) of remote streams; primitive, called per acknowledged packet. */
+    interface RemoteAckSink {
+        void onAckedPrefix(long streamId, long offset);
+    }
+
+    private RemoteAckSink remoteAcked = (id, offset) -> { };
     final ConnectionFlowControl flow;
     final StreamLimits limits;
     private TransportParameters peer;
@@ -297,17 +304,20 @@ final class StreamManager {
     }
 
     /** Where acknowledged prefixes of remote streams are reported (QDSR instructed mode). */
-    void onRemoteAcked(java.util.function.BiConsumer<Long, Long> sink) {
+    void onRemoteAcked(RemoteAckSink sink) {
         this.remoteAcked = sink;
     }
 
     /** The stream's bytes are held elsewhere; only its offsets are scheduled here. */
-    void delegate(long id) {
+    void delegate(long id, int sender) {
         QuicStream s = requireSend(id);
         if (s.handedOff) {
             throw new IllegalStateException("stream " + id + " was handed off");
         }
-        s.send.markRemote();
+        if (!s.send.isRemote()) {
+            s.send.markRemote();
+        }
+        s.remoteSender = sender;
     }
 
     /** The holder of a remote stream has bytes up to {@code readyOffset}; false if the stream is gone. */
@@ -414,7 +424,7 @@ final class StreamManager {
         long before = s.send.ackedOffset();
         s.send.onAcked(r.offset(), r.length(), r.fin());
         if (s.send.isRemote() && (s.send.ackedOffset() > before || s.send.isFullyAcknowledged())) {
-            remoteAcked.accept(s.id, s.send.ackedOffset());
+            remoteAcked.onAckedPrefix(s.id, s.send.ackedOffset());
         }
         if (s.writableWanted && s.send.bufferedBytes() < config.streamSendBuffer() / 2) {
             s.writableWanted = false;

@@ -22,6 +22,17 @@ public final class Recovery<T> {
     public static final int MAX_PACKET_THRESHOLD = 64;
     /** kPersistentCongestionThreshold, RFC 9002 §7.6.1. */
     public static final int PERSISTENT_CONGESTION_THRESHOLD = 3;
+    /**
+     * How much longer than the time threshold a packet of another sender may at least trail a
+     * packet sent after it that was already acknowledged: that sender's own send queue (QDSR
+     * counts a queue of 20 ms as congestion). The allowance is the PTO (§6.2.1) if larger: RTT
+     * samples include the senders' queues, so their jitter widens it. Beyond it the packet counts
+     * as lost even though no later packet of its own sender was acknowledged, so a sender's lost
+     * last packet does not wait forever: the acknowledgement of a PTO probe sent after it is enough.
+     */
+    static final long CROSS_SENDER_SLACK_NANOS = 20_000_000;
+    /** Largest {@link SentPacket#sender()}. */
+    public static final int MAX_SENDER = 4095;
     /** Space indices used by {@link #forPath0}. */
     public static final int INITIAL = 0;
     public static final int HANDSHAKE = 1;
@@ -46,6 +57,8 @@ public final class Recovery<T> {
     /** Time threshold above 1 RTT in eighths: 1 (9/8, RFC 9002 §6.1.2), doubled per spurious loss up to 8 (2x). */
     private int timeThresholdEighths = 1;
     private long spuriousLosses;
+    private long packetsLost;
+    private long packetsLostByTime;
     private int ptoCount;
     private long timer = Long.MAX_VALUE;
     private long lastNow;
@@ -114,12 +127,22 @@ public final class Recovery<T> {
      */
     public void onPacketSent(int space, long pn, long now, int size, boolean ackEliciting, boolean inFlight,
                              T payload) {
+        onPacketSent(space, pn, now, size, ackEliciting, inFlight, payload, 0);
+    }
+
+    /**
+     * The same for a packet another machine puts on the wire ({@code sender} 1..{@link #MAX_SENDER},
+     * QDSR's instructed mode; 0 = this endpoint). Loss detection compares a packet only with later
+     * acknowledged packets of its own sender (see {@link #detectAndRemoveLostPackets}).
+     */
+    public void onPacketSent(int space, long pn, long now, int size, boolean ackEliciting, boolean inFlight,
+                             T payload, int sender) {
         PacketSpace<T> s = spaces[space];
         if (s.discarded) {
             throw new IllegalStateException("packet number space " + space + " was discarded");
         }
         lastNow = now;
-        s.sent.add(new SentPacket<>(pn, now, size, ackEliciting, inFlight, payload));
+        s.sent.add(new SentPacket<>(pn, now, size, ackEliciting, inFlight, payload, sender));
         if (inFlight) {
             bytesInFlight += size;
             cc.onPacketSent(now, size);
@@ -258,6 +281,25 @@ public final class Recovery<T> {
         return packetThreshold;
     }
 
+    /** Packets declared lost by packet or time threshold (RFC 9002 §6.1), spurious ones included. */
+    public long packetsLost() {
+        return packetsLost;
+    }
+
+    /** Packets declared lost by the time threshold alone (RFC 9002 §6.1.2). */
+    public long packetsLostByTime() {
+        return packetsLostByTime;
+    }
+
+    /** Packets declared lost and acknowledged later (as far as the last 128 losses are remembered). */
+    public long spuriouslyLostPackets() {
+        long n = 0;
+        for (PacketSpace<T> s : spaces) {
+            n += s.spuriousPackets;
+        }
+        return n;
+    }
+
     /** Packets declared lost that the peer acknowledged later. */
     public long spuriousLosses() {
         return spuriousLosses;
@@ -282,6 +324,7 @@ public final class Recovery<T> {
             SentPacket<T> p = q.packetAt(i);
             q.remove(i, SentPacketQueue.ACKED);
             removeFromFlight(s, p);
+            s.onAcked(p);
             sum.count++;
             sum.ackEliciting |= p.ackEliciting();
             if (p.pn() > sum.largestPn) {
@@ -309,7 +352,14 @@ public final class Recovery<T> {
 
     // ---------------------------------------------------------------- loss detection
 
-    /** RFC 9002 §6.1 / §A.10: packet and time threshold loss, congestion and persistent congestion. */
+    /**
+     * RFC 9002 §6.1 / §A.10: packet and time threshold loss, congestion and persistent congestion.
+     * Both thresholds presume that a packet acknowledged after {@code p} was sent after it. That
+     * holds for packets of one sender; packets that different machines send (QDSR's instructed
+     * mode: each real server sends its own, after a queue of its own) race, so a packet of sender
+     * k is only judged against later acknowledged packets of sender k ({@link SentPacket#sender()}),
+     * and a packet no later one of its sender overtook waits for the PTO (§6.2) like a tail packet.
+     */
     private void detectAndRemoveLostPackets(int space, long now, Listener<T> l) {
         PacketSpace<T> s = spaces[space];
         SentPacketQueue<T> q = s.sent;
@@ -318,6 +368,7 @@ public final class Recovery<T> {
         lossDelay = Math.max(lossDelay + (lossDelay * timeThresholdEighths >> 3), RttEstimator.GRANULARITY_NANOS);
         long lostSendTime = now - lossDelay;
         long pcDuration = PERSISTENT_CONGESTION_THRESHOLD * rtt.pto(maxAckDelay, true);
+        long overtakenAfter = Math.max(rtt.pto(maxAckDelay, true), lossDelay + CROSS_SENDER_SLACK_NANOS);
         s.lossTime = Long.MAX_VALUE;
         LossSummary loss = new LossSummary();
         for (int i = 0; i < q.size() && q.pnAt(i) <= s.largestAcked; i++) {
@@ -330,10 +381,19 @@ public final class Recovery<T> {
                 continue;
             }
             SentPacket<T> p = q.packetAt(i);
-            if (p.timeSentNanos() <= lostSendTime || s.largestAcked >= p.pn() + packetThreshold) {
+            long largest = s.largestAckedFor(p);
+            boolean overtaken = p.sender() != 0
+                    && s.latestAckedSendTime - p.timeSentNanos() > overtakenAfter;
+            if (largest < p.pn() && !overtaken) {
+                continue; // no later packet of its sender was acknowledged yet
+            }
+            boolean byPackets = largest >= p.pn() + packetThreshold;
+            if (byPackets || overtaken || p.timeSentNanos() <= lostSendTime) {
                 q.remove(i, SentPacketQueue.LOST);
                 removeFromFlight(s, p);
                 s.rememberLost(p.pn());
+                packetsLost++;
+                packetsLostByTime += byPackets ? 0 : 1;
                 s.lostSinceCheck = true;
                 loss.add(p, rtt, pcDuration);
                 l.onLost(space, p);
