@@ -40,10 +40,10 @@ public final class Cluster implements AutoCloseable {
     private int lbBackends;
     private int benchRuns;
 
-    private final BenchLoad warmUp;
+    private final WarmUp warmUp;
 
     private Cluster(Topology topology, ClusterSpec spec, QdsrJar qdsr, Path certs, PrintStream log,
-            BenchLoad warmUp) {
+            WarmUp warmUp) {
         this.warmUp = warmUp;
         this.topology = topology;
         this.spec = spec;
@@ -62,7 +62,7 @@ public final class Cluster implements AutoCloseable {
      * (if not null) from the first client before the CPU cap applies, so the JIT of the LB, the RSs
      * and their handshake paths is not what the measurements see.
      */
-    public static Cluster start(Path workDir, ClusterSpec spec, PrintStream log, BenchLoad warmUp) {
+    public static Cluster start(Path workDir, ClusterSpec spec, PrintStream log, WarmUp warmUp) {
         QdsrJar qdsr = QdsrJar.locate();
         try {
             Files.createDirectories(workDir);
@@ -143,14 +143,27 @@ public final class Cluster implements AutoCloseable {
             lb.awaitOutput("backend rs" + i + " up", START_WAIT);
         }
         if (warmUp != null) {
-            BenchResult w = benchFrom(clients().get(0), warmUp);
-            log.println("testbed: warm-up " + w);
+            warmUpLb();
         }
         if (spec.lbCpu() > 0) {
             cap = CpuCap.apply(topology.namespace("lb"), lb.pid(), spec.lbCpu());
             log.println("testbed: LB CPU cap: " + cap.how());
         }
         log.println("testbed: lb up (mode " + mode + ", " + backends + " backends, pid " + lb.pid() + ")");
+    }
+
+    /** Rounds of the warm-up load until the LB's JIT compilers are quiet ({@link WarmUp}). */
+    private void warmUpLb() {
+        double jitBefore = ProcStat.compilerSeconds(lb.pid());
+        for (int round = 1; ; round++) {
+            BenchResult w = benchFrom(clients().get(0), warmUp.load());
+            double jit = ProcStat.compilerSeconds(lb.pid());
+            log.printf(java.util.Locale.ROOT, "testbed: warm-up %d: %s; LB JIT %.2f s%n", round, w, jit - jitBefore);
+            if (warmUp.settled(round, jit - jitBefore)) {
+                return;
+            }
+            jitBefore = jit;
+        }
     }
 
     private void stopLb() {

@@ -68,12 +68,13 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
     }
 
     /**
-     * Load run after every LB start, before its CPU cap: 3 s of 10 KB and 1 MB objects, or for a
+     * Load run after every LB start, before its CPU cap: rounds of 3 s of 10 KB and 1 MB objects
+     * until the LB's JIT compilers used less than 0.1 s in a round (at most 15 rounds), or for a
      * smoke run only 8 small requests (the LB starts up to 13 times in the CI smoke test).
      */
-    public BenchLoad warmUp() {
-        return smoke ? BenchLoad.counted(1, 4, 8, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(100_000)))
-                : BenchLoad.timed(2, 4, 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000)));
+    public WarmUp warmUp() {
+        return smoke ? WarmUp.once(BenchLoad.counted(1, 4, 8, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(100_000))))
+                : new WarmUp(BenchLoad.timed(2, 4, 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000))), 15, 0.1);
     }
 
     /** Starts the cluster an experiment measures on (with {@link #warmUp()}). */

@@ -23,6 +23,29 @@ public final class ProcStat {
         }
     }
 
+    /**
+     * utime + stime of the JIT compiler threads of JVM {@code pid} in seconds (threads named
+     * {@code C1 CompilerThre...} / {@code C2 CompilerThre...}); 0 if there are none or it is gone.
+     */
+    public static double compilerSeconds(long pid) {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        ticks += parseTicks(Files.readString(t.resolve("stat")));
+                    }
+                } catch (IOException threadGone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException processGone) {
+            return 0;
+        }
+        return ticks / (double) ticksPerSecond();
+    }
+
     /** utime + stime in clock ticks from one {@code /proc/PID/stat} line (fields 14 and 15). */
     static long parseTicks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");

@@ -1,0 +1,32 @@
+package org.qdsr.testbed.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WarmUpTest {
+    private static final BenchLoad LOAD = BenchLoad.counted(1, 1, 1, List.of(BenchLoad.bytes(1)));
+
+    @Test
+    void roundsGoOnWhileTheCompilersAreBusyUpToTheLimit() {
+        WarmUp w = new WarmUp(LOAD, 3, 0.1);
+        assertThat(w.settled(1, 0.5)).isFalse();
+        assertThat(w.settled(2, 0.1)).as("0.1 s is not below 0.1 s").isFalse();
+        assertThat(w.settled(2, 0.05)).isTrue();
+        assertThat(w.settled(3, 2.0)).as("the last round ends it whatever the JIT does").isTrue();
+    }
+
+    @Test
+    void onceIsOneRound() {
+        assertThat(WarmUp.once(LOAD).settled(1, 99)).isTrue();
+        assertThatThrownBy(() -> new WarmUp(LOAD, 0, 0.1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void compilerTimeOfAGoneProcessIsZeroAndOfThisJvmIsCounted() {
+        assertThat(ProcStat.compilerSeconds(Long.MAX_VALUE)).isZero();
+        assertThat(ProcStat.compilerSeconds(ProcessHandle.current().pid())).isGreaterThanOrEqualTo(0);
+    }
+}
