@@ -257,6 +257,9 @@ public final class Http3ServerSession implements ConnectionHandler {
     }
 
     private void pumpAll(QuicConnection c) {
+        if (exchanges.isEmpty()) {
+            return; // e.g. a load balancer whose streams were all handed off: no copy per datagram
+        }
         for (ServerExchange ex : new ArrayList<>(exchanges.values())) {
             if (!ex.responding() || ex.finished()) {
                 continue;
