@@ -1,8 +1,7 @@
 package org.qdsr.quic.connection;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.qdsr.quic.wire.AckRange;
 
 /**
@@ -16,11 +15,15 @@ import org.qdsr.quic.wire.AckRange;
  * access link and the RTT are the same; the first hops differ).
  *
  * <p>Counts progress of each path's largest acknowledged packet number (the senders number
- * densely from the snapshot's start), so a sample costs two map look-ups per PATH_ACK. Samples
+ * densely from the snapshot's start), so a sample costs a scan of the few exported path IDs and
+ * no allocation per PATH_ACK. Samples
  * span at least one smoothed RTT; idle time only lowers a sample, and the estimate is the largest.
  */
 final class ExportedPathDelivery {
-    private final Map<Long, Long> largestAcked = new HashMap<>();
+    /** Exported path IDs and the largest packet number acknowledged on each (parallel, first {@code paths}). */
+    private long[] pathIds = new long[4];
+    private long[] largestAcked = new long[4];
+    private int paths;
     private long delivered;
     private long windowStart = Long.MIN_VALUE;
     private long deliveredAtWindowStart;
@@ -32,11 +35,10 @@ final class ExportedPathDelivery {
             return;
         }
         long largest = ranges.get(0).largest();
-        Long before = largestAcked.get(pathId);
-        long previous = before == null ? -1 : before;
-        if (largest > previous) {
-            largestAcked.put(pathId, largest);
-            delivered += largest - previous;
+        int i = indexOf(pathId);
+        if (largest > largestAcked[i]) {
+            delivered += largest - largestAcked[i];
+            largestAcked[i] = largest;
         }
         if (windowStart == Long.MIN_VALUE) {
             // the first ACK closes no window: what it acknowledges was sent before any sample started
@@ -56,5 +58,21 @@ final class ExportedPathDelivery {
     /** The most packets acknowledged within one round trip so far; 0 before a full sample. */
     long packetsPerRoundTrip() {
         return bestPerRtt;
+    }
+
+    /** The slot of {@code pathId}, added (nothing acknowledged yet: -1) if new. */
+    private int indexOf(long pathId) {
+        for (int i = 0; i < paths; i++) {
+            if (pathIds[i] == pathId) {
+                return i;
+            }
+        }
+        if (paths == pathIds.length) {
+            pathIds = Arrays.copyOf(pathIds, paths * 2);
+            largestAcked = Arrays.copyOf(largestAcked, paths * 2);
+        }
+        pathIds[paths] = pathId;
+        largestAcked[paths] = -1;
+        return paths++;
     }
 }

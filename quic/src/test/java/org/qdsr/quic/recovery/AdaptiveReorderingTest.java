@@ -2,7 +2,6 @@ package org.qdsr.quic.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.qdsr.quic.wire.AckRange;
@@ -11,25 +10,12 @@ import org.qdsr.quic.wire.AckRange;
 class AdaptiveReorderingTest {
     private static final long MS = 1_000_000;
 
-    private static final class Log implements Recovery.Listener<String> {
-        final List<Long> lost = new ArrayList<>();
-
-        @Override
-        public void onAcked(int space, SentPacket<String> p) {
-        }
-
-        @Override
-        public void onLost(int space, SentPacket<String> p) {
-            lost.add(p.pn());
-        }
-    }
-
     @Test
     void reorderingBeyondThreeGrowsTheThresholdAfterTheFirstSpuriousLoss() throws Exception {
         Recovery<String> r = Recovery.forPath0(new NewReno(1350), new RttEstimator(), 25 * MS);
         r.setHandshakeConfirmed(true);
         r.setPeerAddressValidated(true);
-        Log log = new Log();
+        LossLog log = new LossLog();
         long now = 0;
         for (long pn = 0; pn < 40; pn++) {
             r.onPacketSent(Recovery.APPLICATION, pn, now, 1200, true, true, "p" + pn);
@@ -51,7 +37,7 @@ class AdaptiveReorderingTest {
     void thresholdStaysAtThreeWithoutSpuriousLosses() throws Exception {
         Recovery<String> r = Recovery.forPath0(new NewReno(1350), new RttEstimator(), 25 * MS);
         r.setHandshakeConfirmed(true);
-        Log log = new Log();
+        LossLog log = new LossLog();
         for (long pn = 0; pn < 10; pn++) {
             r.onPacketSent(Recovery.APPLICATION, pn, 0, 1200, true, true, "p" + pn);
         }

@@ -2,7 +2,6 @@ package org.qdsr.quic.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.qdsr.quic.wire.AckRange;
@@ -14,19 +13,6 @@ import org.qdsr.quic.wire.AckRange;
 class SenderLanesTest {
     private static final long MS = 1_000_000;
 
-    private static final class Log implements Recovery.Listener<String> {
-        final List<Long> lost = new ArrayList<>();
-
-        @Override
-        public void onAcked(int space, SentPacket<String> p) {
-        }
-
-        @Override
-        public void onLost(int space, SentPacket<String> p) {
-            lost.add(p.pn());
-        }
-    }
-
     private static Recovery<String> recovery() {
         Recovery<String> r = Recovery.forPath0(new NewReno(1350), new RttEstimator(), 25 * MS);
         r.setHandshakeConfirmed(true);
@@ -37,7 +23,7 @@ class SenderLanesTest {
     @Test
     void anotherSendersLaterPacketsDoNotMakeAPacketLost() throws Exception {
         Recovery<String> r = recovery();
-        Log log = new Log();
+        LossLog log = new LossLog();
         for (long pn = 0; pn < 20; pn++) { // 0..9 from sender 1, 10..19 from sender 2, instructed together
             r.onPacketSent(Recovery.APPLICATION, pn, 0, 1200, true, true, "p" + pn, pn < 10 ? 1 : 2);
         }
@@ -55,7 +41,7 @@ class SenderLanesTest {
     @Test
     void laterPacketsOfTheSameSenderStillDeclareLoss() throws Exception {
         Recovery<String> r = recovery();
-        Log log = new Log();
+        LossLog log = new LossLog();
         for (long pn = 0; pn < 20; pn++) {
             r.onPacketSent(Recovery.APPLICATION, pn, 0, 1200, true, true, "p" + pn, pn < 10 ? 1 : 2);
         }
@@ -68,7 +54,7 @@ class SenderLanesTest {
     @Test
     void timeThresholdAppliesWithinOneSender() throws Exception {
         Recovery<String> r = recovery();
-        Log log = new Log();
+        LossLog log = new LossLog();
         r.onPacketSent(Recovery.APPLICATION, 0, 0, 1200, true, true, "a", 1);
         r.onPacketSent(Recovery.APPLICATION, 1, 0, 1200, true, true, "b", 1);
         r.onPacketSent(Recovery.APPLICATION, 2, 0, 1200, true, true, "c", 2);
@@ -83,7 +69,7 @@ class SenderLanesTest {
     @Test
     void theEndpointsOwnPacketsAreJudgedAgainstAnySender() throws Exception {
         Recovery<String> r = recovery();
-        Log log = new Log();
+        LossLog log = new LossLog();
         r.onPacketSent(Recovery.APPLICATION, 0, 0, 1200, true, true, "own");
         for (long pn = 1; pn < 6; pn++) {
             r.onPacketSent(Recovery.APPLICATION, pn, 0, 1200, true, true, "p" + pn, 1);
@@ -95,7 +81,7 @@ class SenderLanesTest {
     @Test
     void aSendersLostLastPacketIsLostOncePacketsSentWellAfterItAreAcknowledged() throws Exception {
         Recovery<String> r = recovery();
-        Log log = new Log();
+        LossLog log = new LossLog();
         r.onPacketSent(Recovery.APPLICATION, 0, 0, 1200, true, true, "last of sender 1", 1);
         r.onPacketSent(Recovery.APPLICATION, 1, MS, 1200, true, true, "sender 2", 2);
         r.onAckReceived(Recovery.APPLICATION, List.of(new AckRange(1, 1)), 0, 3 * MS, log);
