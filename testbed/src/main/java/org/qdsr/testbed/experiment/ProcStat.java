@@ -17,7 +17,7 @@ public final class ProcStat {
     public static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return parseTicks(stat) / (double) ticksPerSecond();
+            return parseTicks(stat) / ticksPerSecond();
         } catch (IOException e) {
             throw new TestbedException("cannot read CPU time of pid " + pid + ": " + e.getMessage(), e);
         }
@@ -28,22 +28,7 @@ public final class ProcStat {
      * {@code C1 CompilerThre...} / {@code C2 CompilerThre...}); 0 if there are none or it is gone.
      */
     public static double compilerSeconds(long pid) {
-        long ticks = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path t : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String comm = Files.readString(t.resolve("comm")).strip();
-                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                        ticks += parseTicks(Files.readString(t.resolve("stat")));
-                    }
-                } catch (IOException threadGone) {
-                    // the thread ended between the listing and the read
-                }
-            }
-        } catch (IOException | java.io.UncheckedIOException processGone) {
-            return 0;
-        }
-        return ticks / (double) ticksPerSecond();
+        return ThreadCpu.sample(pid).of(ThreadCpu.Kind.JIT);
     }
 
     /** utime + stime in clock ticks from one {@code /proc/PID/stat} line (fields 14 and 15). */
@@ -52,7 +37,7 @@ public final class ProcStat {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    private static long ticksPerSecond() {
+    static double ticksPerSecond() {
         if (ticksPerSecond == 0) {
             Commands.Result r = Commands.run(List.of("getconf", "CLK_TCK"));
             ticksPerSecond = r.ok() ? Long.parseLong(r.output().strip()) : 100;
