@@ -26,7 +26,20 @@ public record ConnectionConfig(
         Duration initialRtt,
         long initialMaxPathId,
         boolean serverPaths,
-        AckDecimation ackDecimation) {
+        AckDecimation ackDecimation,
+        long minAckDelayMicros,
+        boolean requestAckFrequency) {
+
+    /** {@link #minAckDelayMicros()}: min_ack_delay not advertised, so the peer sends no ACK_FREQUENCY. */
+    public static final long MIN_ACK_DELAY_OFF = -1;
+    /** {@link #minAckDelayMicros()}: resolved per role, clients {@value #CLIENT_MIN_ACK_DELAY_MICROS} µs, servers off. */
+    public static final long MIN_ACK_DELAY_ROLE_DEFAULT = -2;
+    /**
+     * The min_ack_delay clients advertise by default (draft-ietf-quic-ack-frequency-14 §3): 1 ms,
+     * RFC 9002 §6.1.2's recommended timer granularity, the finest delay an event loop reliably
+     * keeps; a sender asking for less would get it no better.
+     */
+    public static final long CLIENT_MIN_ACK_DELAY_MICROS = 1000;
 
     /**
      * Whether this endpoint decimates its ACKs of application data (see
@@ -52,42 +65,42 @@ public record ConnectionConfig(
     public static ConnectionConfig defaults() {
         return new ConnectionConfig(Duration.ofSeconds(30), 16L << 20, 4L << 20, 4L << 20, 4L << 20,
                 128, 16, 4, 1350, 8, CongestionAlgorithm.CUBIC, Duration.ofMillis(25), 3, 0,
-                2 << 20, Duration.ofMillis(333), -1, false, AckDecimation.DEFAULT);
+                2 << 20, Duration.ofMillis(333), -1, false, AckDecimation.DEFAULT, MIN_ACK_DELAY_ROLE_DEFAULT, true);
     }
 
     public ConnectionConfig withMaxIdleTimeout(Duration d) {
         return new ConnectionConfig(d, initialMaxData, initialMaxStreamDataBidiLocal, initialMaxStreamDataBidiRemote,
                 initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni, activeConnectionIdLimit,
                 maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
     }
 
     public ConnectionConfig withFlowControl(long maxData, long maxStreamData) {
         return new ConnectionConfig(maxIdleTimeout, maxData, maxStreamData, maxStreamData, maxStreamData,
                 initialMaxStreamsBidi, initialMaxStreamsUni, activeConnectionIdLimit, maxDatagramSize,
                 connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent, keyUpdateIntervalPackets,
-                streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
+                streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
     }
 
     public ConnectionConfig withMaxStreams(long bidi, long uni) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, bidi, uni, activeConnectionIdLimit,
                 maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
     }
 
     public ConnectionConfig withMaxDatagramSize(int size) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, size, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
     }
 
     public ConnectionConfig withCongestionControl(CongestionAlgorithm cc) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, cc, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
     }
 
     /** Initiate a key update every {@code packets} packets sent (0: never initiate; always respond). */
@@ -95,7 +108,7 @@ public record ConnectionConfig(
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
-                ackDelayExponent, packets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation);
+                ackDelayExponent, packets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
     }
 
     /** Multipath (draft-ietf-quic-multipath-21) and QDSR's server-paths announcement. */
@@ -103,7 +116,7 @@ public record ConnectionConfig(
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
-                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, maxPathId, allowServerPaths, ackDecimation);
+                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, maxPathId, allowServerPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
     }
 
     /** ACK decimation for application data; {@link AckDecimation#DEFAULT}: clients only. */
@@ -112,14 +125,39 @@ public record ConnectionConfig(
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
                 ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId,
-                serverPaths, mode);
+                serverPaths, mode, minAckDelayMicros, requestAckFrequency);
     }
 
-    /** This config with {@link AckDecimation#DEFAULT} resolved for the given role. */
+    /**
+     * ACK frequency (draft-ietf-quic-ack-frequency-14): the min_ack_delay this endpoint advertises
+     * ({@code null}: none, the peer may not send ACK_FREQUENCY; the advertised value is capped at
+     * {@link #maxAckDelay()}, §3), and whether it sends ACK_FREQUENCY to a peer that advertised one
+     * (see {@code AckFrequencyPolicy}).
+     */
+    public ConnectionConfig withAckFrequency(Duration minAckDelay, boolean request) {
+        return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
+                initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
+                activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
+                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId,
+                serverPaths, ackDecimation, minAckDelay == null ? MIN_ACK_DELAY_OFF : minAckDelay.toNanos() / 1000,
+                request);
+    }
+
+    /** This config with {@link AckDecimation#DEFAULT} and {@link #MIN_ACK_DELAY_ROLE_DEFAULT} resolved for the given role. */
     ConnectionConfig resolvedFor(boolean isClient) {
-        if (ackDecimation != AckDecimation.DEFAULT) {
-            return this;
+        ConnectionConfig c = this;
+        if (ackDecimation == AckDecimation.DEFAULT) {
+            c = c.withAckDecimation(ackDecimation.enabledFor(isClient) ? AckDecimation.ON : AckDecimation.OFF);
         }
-        return withAckDecimation(ackDecimation.enabledFor(isClient) ? AckDecimation.ON : AckDecimation.OFF);
+        if (minAckDelayMicros == MIN_ACK_DELAY_ROLE_DEFAULT) {
+            c = c.withAckFrequency(isClient ? Duration.ofNanos(CLIENT_MIN_ACK_DELAY_MICROS * 1000) : null,
+                    requestAckFrequency);
+        }
+        return c;
+    }
+
+    /** The min_ack_delay to advertise in microseconds, at most max_ack_delay (§3), or -1 for none. */
+    long advertisedMinAckDelayMicros() {
+        return minAckDelayMicros < 0 ? MIN_ACK_DELAY_OFF : Math.min(minAckDelayMicros, maxAckDelay.toMillis() * 1000);
     }
 }

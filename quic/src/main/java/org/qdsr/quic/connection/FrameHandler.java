@@ -4,10 +4,12 @@ import org.qdsr.quic.EncryptionLevel;
 import org.qdsr.quic.QuicException;
 import org.qdsr.quic.TransportError;
 import org.qdsr.quic.wire.AckFrame;
+import org.qdsr.quic.wire.AckFrequencyFrame;
 import org.qdsr.quic.wire.ConnectionCloseFrame;
 import org.qdsr.quic.wire.CryptoFrame;
 import org.qdsr.quic.wire.Frame;
 import org.qdsr.quic.wire.HandshakeDoneFrame;
+import org.qdsr.quic.wire.ImmediateAckFrame;
 import org.qdsr.quic.wire.MaxDataFrame;
 import org.qdsr.quic.wire.MaxPathIdFrame;
 import org.qdsr.quic.wire.PathAbandonFrame;
@@ -83,6 +85,8 @@ final class FrameHandler {
             onHandshakeDone();
         } else if (f instanceof NewTokenFrame t) {
             onNewToken(t);
+        } else if (f instanceof AckFrequencyFrame || f instanceof ImmediateAckFrame) {
+            onAckFrequency(space, f);
         }
         // PADDING, PING and *_BLOCKED need nothing beyond acknowledgement; multipath frames belong to the path layer.
     }
@@ -135,6 +139,20 @@ final class FrameHandler {
             return;
         }
         space.pendingControl.addAll(c.cids.onNewConnectionId(n, c.config.activeConnectionIdLimit()));
+    }
+
+    /**
+     * draft-ietf-quic-ack-frequency-14 §4: a newer ACK_FREQUENCY applies to every application
+     * space, path 0 and each multipath path. IMMEDIATE_ACK (§5) is only checked here; the
+     * receive path makes the carrying packet's ACK due at once once the packet is recorded.
+     */
+    private void onAckFrequency(PacketSpace space, Frame f) throws QuicException {
+        if (c.ackFrequencyReceiver.onFrame(f)) {
+            c.ackFrequencyReceiver.applyTo(space.received);
+            for (var e : c.multipath.trackers()) {
+                c.ackFrequencyReceiver.applyTo(e.getValue());
+            }
+        }
     }
 
     private void onHandshakeDone() throws QuicException {

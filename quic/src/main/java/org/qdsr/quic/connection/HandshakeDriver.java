@@ -142,6 +142,7 @@ final class HandshakeDriver implements TlsListener {
         c.recovery.setMaxAckDelay(c.peerMaxAckDelayNanos);
         c.streams.onPeerParameters(tp);
         c.multipath.onPeerParameters(tp);
+        c.ackFrequencySender.onPeerParameters(tp.minAckDelay(), tp.maxAckDelay());
         c.cids.setPeerActiveLimit((int) Math.min(8, tp.activeConnectionIdLimit()));
         if (c.isClient && tp.statelessResetToken() != null) {
             c.cids.setPeerResetToken(tp.statelessResetToken());
@@ -190,6 +191,7 @@ final class HandshakeDriver implements TlsListener {
         c.spaces[QuicConnection.APPLICATION].pendingControl.addAll(c.cids.issueUpToLimit());
         c.spaces[QuicConnection.APPLICATION].pendingControl.addAll(
                 c.multipath.issuePathIds(c.random, b.resetTokens, b.cidListener));
+        c.multipath.trackers().forEach(e -> c.ackFrequencyReceiver.applyTo(e.getValue()));
     }
 
     /** Handshake confirmed (RFC 9001 §4.1.2): drop Handshake keys, arm application PTO. */
@@ -205,7 +207,8 @@ final class HandshakeDriver implements TlsListener {
 
     @Override
     public void onSessionTicket(byte[] serializedTicket) {
-        byte[] params = c.peerParameters == null ? null : c.peerParameters.encode();
+        // draft-ietf-quic-ack-frequency-14 §3: min_ack_delay is not remembered for a later connection
+        byte[] params = c.peerParameters == null ? null : c.peerParameters.toBuilder().minAckDelay(null).build().encode();
         c.events.add(new ConnectionEvent.SessionTicket(
                 new ResumptionState(b.client.tls().serverName(), tls.alpn(), serializedTicket, params)));
     }

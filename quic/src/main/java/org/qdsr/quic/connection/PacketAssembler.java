@@ -8,12 +8,14 @@ import org.qdsr.quic.recovery.Recovery;
 import org.qdsr.quic.recovery.SentPacket;
 import org.qdsr.quic.stream.StreamChunk;
 import org.qdsr.quic.wire.AckFrame;
+import org.qdsr.quic.wire.AckFrequencyFrame;
 import org.qdsr.quic.wire.AckRange;
 import org.qdsr.quic.wire.ByteWriter;
 import org.qdsr.quic.wire.ConnectionId;
 import org.qdsr.quic.wire.Frame;
 import org.qdsr.quic.wire.FrameCodec;
 import org.qdsr.quic.wire.HandshakeDoneFrame;
+import org.qdsr.quic.wire.ImmediateAckFrame;
 import org.qdsr.quic.wire.MaxDataFrame;
 import org.qdsr.quic.wire.MaxStreamDataFrame;
 import org.qdsr.quic.wire.PacketHeaders;
@@ -227,7 +229,11 @@ final class PacketAssembler {
             return limit; // nothing else goes into this datagram
         }
         if (c.recovery.ptoProbesWanted(s.recoveryIndex) > 0) {
-            if (!ackEliciting && w.position() < payloadLimit) {
+            if (type == PacketType.ONE_RTT && c.ackFrequencySender.peerSupports() && w.position() < payloadLimit) {
+                // draft-ietf-quic-ack-frequency-14 §7: a probe asks for an ACK without the peer's delay
+                FrameCodec.write(ImmediateAckFrame.INSTANCE, w);
+                ackEliciting = true;
+            } else if (!ackEliciting && w.position() < payloadLimit) {
                 FrameCodec.write(PingFrame.INSTANCE, w);
                 ackEliciting = true;
             }
@@ -626,7 +632,12 @@ final class PacketAssembler {
                 }
             }
             if (sf.control != null) {
-                s.pendingControl.addAll(sf.control);
+                for (Frame f : sf.control) {
+                    // draft-ietf-quic-ack-frequency-14 §4: only the latest ACK_FREQUENCY is worth resending
+                    if (!(f instanceof AckFrequencyFrame a) || c.ackFrequencySender.isCurrent(a)) {
+                        s.pendingControl.add(f);
+                    }
+                }
             }
             c.handshakeDonePending |= sf.handshakeDone;
             c.streams.maxDataDue |= sf.maxData;

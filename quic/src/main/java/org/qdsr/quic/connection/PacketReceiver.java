@@ -10,6 +10,7 @@ import org.qdsr.quic.recovery.ReceivedPacketTracker;
 import org.qdsr.quic.wire.ConnectionId;
 import org.qdsr.quic.wire.Frame;
 import org.qdsr.quic.wire.FrameCodec;
+import org.qdsr.quic.wire.ImmediateAckFrame;
 import org.qdsr.quic.wire.PacketHeaders;
 import org.qdsr.quic.wire.PacketNumbers;
 import org.qdsr.quic.wire.PacketType;
@@ -144,8 +145,10 @@ final class PacketReceiver {
         List<Frame> list = FrameCodec.parseAll(buf, payloadOff, plain, h.type());
         boolean ackEliciting = false;
         boolean probingOnly = true;
+        boolean immediateAck = false;
         for (Frame f : list) {
             ackEliciting |= f.ackEliciting();
+            immediateAck |= f instanceof ImmediateAckFrame;
             probingOnly &= FrameHandler.isProbing(f);
             frames.onFrame(space, h, f, now);
             if (c.state == QuicConnection.State.DRAINING || c.state == QuicConnection.State.CLOSED) {
@@ -153,6 +156,9 @@ final class PacketReceiver {
             }
         }
         tracker.onPacketReceived(pn, ackEliciting, now, c.recovery.rtt().smoothedRtt());
+        if (immediateAck) {
+            tracker.ackImmediately(now); // draft-ietf-quic-ack-frequency-14 §5
+        }
         if (h.type() == PacketType.ZERO_RTT) {
             c.zeroRttPacketsReceived++;
         }

@@ -49,6 +49,9 @@ public final class QuicConnection {
     /** Server side: how much the client took per round trip on paths other senders use (isolated mode). */
     final ExportedPathDelivery exportedDelivery = new ExportedPathDelivery();
     final RemoteSending remoteSending = new RemoteSending(this);
+    /** draft-ietf-quic-ack-frequency-14: what we ask of the peer, and what the peer asked of us. */
+    final AckFrequencyPolicy ackFrequencySender;
+    final AckFrequencyReceiver ackFrequencyReceiver;
 
     State state = State.HANDSHAKE;
     OneRttKeys oneRtt;
@@ -86,6 +89,8 @@ public final class QuicConnection {
         this.cids = new ConnectionIds(random, b.resetTokens, config.connectionIdLength(), b.cidListener);
         this.path = new PathValidator(random);
         this.multipath = new Multipath(isClient, config);
+        this.ackFrequencySender = new AckFrequencyPolicy(config.requestAckFrequency());
+        this.ackFrequencyReceiver = new AckFrequencyReceiver(config.advertisedMinAckDelayMicros());
         for (EncryptionLevel level : new EncryptionLevel[] {EncryptionLevel.INITIAL, EncryptionLevel.HANDSHAKE,
                 EncryptionLevel.APPLICATION}) {
             int i = spaceIndex(level);
@@ -153,6 +158,7 @@ public final class QuicConnection {
         }
         if (state == State.ESTABLISHED) {
             collectFlowControlUpdates();
+            queueAckFrequency(now);
         }
         int n;
         while ((n = assembler.nextDatagram(out, now)) == PacketAssembler.INSTRUCTED) {
@@ -248,6 +254,19 @@ public final class QuicConnection {
         if (oneRtt != null && oneRtt.writeGeneration() != announcedGeneration) {
             announcedGeneration = oneRtt.writeGeneration();
             events.add(new ConnectionEvent.WriteKeysUpdated(announcedGeneration));
+        }
+    }
+
+    /** Queues an ACK_FREQUENCY frame when {@link AckFrequencyPolicy} asks for one (1-RTT, confirmed handshake). */
+    private void queueAckFrequency(long now) {
+        if (!handshakeConfirmed || !ackFrequencySender.active() || !recovery.rtt().hasSample()) {
+            return;
+        }
+        long window = AckFrequencyPolicy.windowPackets(recovery.cc().congestionWindow(), maxDatagramSize,
+                exportedDelivery.packetsPerRoundTrip());
+        Frame f = ackFrequencySender.poll(now, recovery.rtt().smoothedRtt(), window);
+        if (f != null) {
+            spaces[APPLICATION].pendingControl.add(f);
         }
     }
 
@@ -566,6 +585,16 @@ public final class QuicConnection {
 
     public long instructedPackets() {
         return remoteSending.instructedPackets();
+    }
+
+    /** ACK_FREQUENCY frames this endpoint sent (new sequence numbers; draft-ietf-quic-ack-frequency-14). */
+    public long ackFrequencyFramesSent() {
+        return ackFrequencySender.framesSent();
+    }
+
+    /** ACK_FREQUENCY frames from the peer that this endpoint applied (newer than all before). */
+    public long ackFrequencyFramesApplied() {
+        return ackFrequencyReceiver.applied();
     }
 
     /** Client side: packets received on extra paths (sent by other machines in QDSR). */

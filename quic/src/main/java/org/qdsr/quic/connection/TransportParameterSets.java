@@ -21,6 +21,9 @@ final class TransportParameterSets {
                 .maxAckDelay(c.maxAckDelay().toMillis())
                 .activeConnectionIdLimit(c.activeConnectionIdLimit())
                 .initialSourceConnectionId(b.localId);
+        if (c.advertisedMinAckDelayMicros() >= 0) {
+            tp.minAckDelay(c.advertisedMinAckDelayMicros()); // draft-ietf-quic-ack-frequency-14 §3
+        }
         if (c.initialMaxPathId() >= 0) {
             tp.initialMaxPathId(c.initialMaxPathId());
         }

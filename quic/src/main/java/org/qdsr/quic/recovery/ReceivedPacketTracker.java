@@ -22,6 +22,15 @@ import org.qdsr.quic.wire.AckRange;
  * wanted every {@code decimationThreshold}-th ack-eliciting packet, or once min(max_ack_delay,
  * smoothed_rtt / {@value #DECIMATION_RTT_DIVISOR}) elapsed since the first unacknowledged one,
  * whichever comes first; out-of-order arrivals are still acknowledged at once (§13.2.1).
+ *
+ * <p>Peer-requested policy ({@link #applyAckFrequency}, draft-ietf-quic-ack-frequency-14 §4,
+ * §6): once the peer sent ACK_FREQUENCY, decimation is off and an ACK is wanted after more than
+ * the requested Ack-Eliciting Threshold ack-eliciting packets, within the requested max_ack_delay,
+ * for reordering per the Reordering Threshold (§6.2: 0 never, 1 any gap as in RFC 9000 §13.2.1,
+ * larger values once a missing packet could be declared lost by a sender using that packet
+ * threshold, or for a packet the sender has already declared lost), and soon after a packet
+ * that arrives more than one smoothed RTT after the last ACK (§6.1). {@link #ackImmediately}
+ * answers IMMEDIATE_ACK (§5).
  */
 public final class ReceivedPacketTracker {
     public static final int DEFAULT_ACK_ELICITING_THRESHOLD = 2;
@@ -33,7 +42,7 @@ public final class ReceivedPacketTracker {
     /** With decimation: the ACK timer is at most smoothed_rtt divided by this. */
     public static final int DECIMATION_RTT_DIVISOR = 4;
 
-    private final long maxAckDelay;
+    private long maxAckDelay;
     private final int ackElicitingThreshold;
     private final int maxRanges;
     private final long decimationWarmup;
@@ -47,6 +56,16 @@ public final class ReceivedPacketTracker {
     private long largestReceivedTime;
     private int unackedAckEliciting;
     private long ackDeadline = Long.MAX_VALUE;
+    /** Set by {@link #applyAckFrequency}: the peer's policy replaces the defaults and decimation. */
+    private boolean peerPolicy;
+    private long peerThreshold;
+    private long reorderingThreshold = 1;
+    /** "Largest Unacked" of draft-ietf-quic-ack-frequency-14 §6.2: largest ack-eliciting packet received. */
+    private long largestAckEliciting = -1;
+    /** "Largest Acked" of §6.2: the Largest Acknowledged of the last ACK sent. */
+    private long largestAckSent = -1;
+    private long firstUnackedTime;
+    private long lastAckSentTime = Long.MIN_VALUE;
 
     /** {@code maxAckDelayNanos} is this endpoint's own max_ack_delay (0 = acknowledge immediately). */
     public ReceivedPacketTracker(long maxAckDelayNanos) {
@@ -79,9 +98,9 @@ public final class ReceivedPacketTracker {
                 DECIMATION_WARMUP, DECIMATION_THRESHOLD);
     }
 
-    /** True once the warm-up is over and ACKs are decimated. */
+    /** True once the warm-up is over and ACKs are decimated (never after the peer set a policy). */
     public boolean decimationActive() {
-        return ackElicitingReceived >= decimationWarmup;
+        return !peerPolicy && ackElicitingReceived >= decimationWarmup;
     }
 
     /** True if {@code pn} was already received or lies below the tracked window. */
@@ -118,14 +137,87 @@ public final class ReceivedPacketTracker {
         boolean decimate = decimationActive();
         ackElicitingReceived++;
         unackedAckEliciting++;
+        largestAckEliciting = Math.max(largestAckEliciting, pn);
         if (ackDeadline == Long.MAX_VALUE) {
             long delay = decimate ? Math.min(maxAckDelay, smoothedRttNanos / DECIMATION_RTT_DIVISOR) : maxAckDelay;
+            firstUnackedTime = now;
             ackDeadline = now + delay;
         }
-        int threshold = decimate ? decimationThreshold : ackElicitingThreshold;
-        if (outOfOrder || unackedAckEliciting >= threshold) {
+        if (peerPolicy ? peerPolicyWantsAck(pn, outOfOrder, now, smoothedRttNanos)
+                : outOfOrder || unackedAckEliciting >= (decimate ? decimationThreshold : ackElicitingThreshold)) {
             ackDeadline = Math.min(ackDeadline, now);
         }
+    }
+
+    /** draft-ietf-quic-ack-frequency-14 §6, §6.1, §6.2 for an ack-eliciting packet {@code pn}. */
+    private boolean peerPolicyWantsAck(long pn, boolean outOfOrder, long now, long smoothedRttNanos) {
+        if (unackedAckEliciting > peerThreshold) {
+            return true;
+        }
+        if (lastAckSentTime != Long.MIN_VALUE && smoothedRttNanos != Long.MAX_VALUE
+                && now - lastAckSentTime > smoothedRttNanos) {
+            return true; // §6.1: fresh feedback after an idle period
+        }
+        if (reorderingThreshold == 0) {
+            return false;
+        }
+        if (reorderingThreshold == 1) {
+            return outOfOrder;
+        }
+        if (largestAckSent >= 0 && pn <= largestAckSent - reorderingThreshold) {
+            return true; // the sender has probably declared it lost already: let it see the spurious loss
+        }
+        long missing = smallestMissingAbove(largestAckSent >= 0 ? largestAckSent - reorderingThreshold : -1);
+        return missing < largestAckEliciting && largestAckEliciting - missing >= reorderingThreshold;
+    }
+
+    /**
+     * The smallest packet number above {@code bound} (and not below the lowest one tracked) that
+     * has not been received: §6.2's smallest "Unreported Missing" when less than the largest.
+     */
+    private long smallestMissingAbove(long bound) {
+        long candidate = Math.max(bound + 1, lo[0]);
+        int i = rangeAtOrBelow(candidate);
+        return i >= 0 && candidate <= hi[i] ? hi[i] + 1 : candidate;
+    }
+
+    /**
+     * Applies an ACK_FREQUENCY frame the peer sent (draft-ietf-quic-ack-frequency-14 §4, §6):
+     * acknowledge after more than {@code ackElicitingThreshold} ack-eliciting packets, within
+     * {@code maxAckDelayNanos}, and for reordering per {@code reorderingThreshold}. Replaces the
+     * defaults and decimation for the rest of the connection; an ACK already owed is re-timed.
+     */
+    public void applyAckFrequency(long ackElicitingThreshold, long maxAckDelayNanos, long reorderingThreshold) {
+        if (ackElicitingThreshold < 0 || maxAckDelayNanos < 0 || reorderingThreshold < 0) {
+            throw new IllegalArgumentException("negative ACK frequency parameter");
+        }
+        peerPolicy = true;
+        peerThreshold = ackElicitingThreshold;
+        maxAckDelay = maxAckDelayNanos;
+        this.reorderingThreshold = reorderingThreshold;
+        if (ackDeadline != Long.MAX_VALUE) {
+            ackDeadline = Math.min(ackDeadline, firstUnackedTime + maxAckDelayNanos);
+            if (unackedAckEliciting > peerThreshold) {
+                ackDeadline = Math.min(ackDeadline, firstUnackedTime);
+            }
+        }
+    }
+
+    /** IMMEDIATE_ACK (draft-ietf-quic-ack-frequency-14 §5): an owed ACK is due now. */
+    public void ackImmediately(long now) {
+        if (ackDeadline != Long.MAX_VALUE) {
+            ackDeadline = Math.min(ackDeadline, now);
+        }
+    }
+
+    /** True once the peer's ACK_FREQUENCY policy applies ({@link #applyAckFrequency}). */
+    public boolean peerPolicyActive() {
+        return peerPolicy;
+    }
+
+    /** The max_ack_delay in force (the peer's requested one once {@link #peerPolicyActive()}). */
+    public long maxAckDelayNanos() {
+        return maxAckDelay;
     }
 
     /** Index of the last range with lo <= pn, or -1. */
@@ -240,6 +332,8 @@ public final class ReceivedPacketTracker {
     public void onAckSent(long now) {
         unackedAckEliciting = 0;
         ackDeadline = Long.MAX_VALUE;
+        largestAckSent = largestReceived;
+        lastAckSentTime = now;
     }
 
     public long largestReceived() {

@@ -10,7 +10,8 @@ public sealed interface Frame permits PaddingFrame, PingFrame, AckFrame, ResetSt
         MaxStreamDataFrame, MaxStreamsFrame, DataBlockedFrame, StreamDataBlockedFrame,
         StreamsBlockedFrame, NewConnectionIdFrame, RetireConnectionIdFrame, PathChallengeFrame,
         PathResponseFrame, ConnectionCloseFrame, HandshakeDoneFrame, PathAbandonFrame,
-        PathStatusFrame, MaxPathIdFrame, PathsBlockedFrame, PathCidsBlockedFrame {
+        PathStatusFrame, MaxPathIdFrame, PathsBlockedFrame, PathCidsBlockedFrame, AckFrequencyFrame,
+        ImmediateAckFrame {
 
     /** The frame type codepoint this frame is written with. */
     long type();

@@ -7,7 +7,8 @@ import org.qdsr.quic.QuicException;
 import org.qdsr.quic.TransportError;
 
 /**
- * Parses and writes frames (RFC 9000 §12.4, §19; draft-ietf-quic-multipath-21 §8). Parsing
+ * Parses and writes frames (RFC 9000 §12.4, §19; draft-ietf-quic-multipath-21 §8;
+ * draft-ietf-quic-ack-frequency-14 §4, §5). Parsing
  * errors are always {@link QuicException}: FRAME_ENCODING_ERROR for unknown types, truncated or
  * invalid fields; PROTOCOL_VIOLATION for a frame not permitted in the packet type (Table 3).
  */
@@ -81,6 +82,8 @@ public final class FrameCodec {
             case 0x1b: return new PathResponseFrame(r.readBytes(PathResponseFrame.DATA_LENGTH));
             case 0x1c: case 0x1d: return parseConnectionClose(t == 0x1d, r);
             case 0x1e: return HandshakeDoneFrame.INSTANCE;
+            case 0x1f: return ImmediateAckFrame.INSTANCE;
+            case 0xaf: return new AckFrequencyFrame(r.readVarInt(), r.readVarInt(), r.readVarInt(), r.readVarInt());
             case 0x3e75: return new PathAbandonFrame(r.readVarInt(), r.readVarInt());
             case 0x3e76: case 0x3e77: return new PathStatusFrame(r.readVarInt(), r.readVarInt(), t == 0x3e77);
             case 0x3e7a: return new MaxPathIdFrame(r.readVarInt());

@@ -29,6 +29,8 @@ final class TransportParameterCodec {
     static final long INITIAL_MAX_PATH_ID = 0x3e;
     /** QDSR's own: the server may send on path IDs the client issued CIDs for. */
     static final long SERVER_PATHS = 0x3e7d1;
+    /** draft-ietf-quic-ack-frequency-14 §3 (provisional codepoint, §11.1), in microseconds. */
+    static final long MIN_ACK_DELAY = 0xff04de1bL;
     private static final long MAX_PATH_ID_LIMIT = 0xffffffffL;
 
     private TransportParameterCodec() {
@@ -66,6 +68,9 @@ final class TransportParameterCodec {
         }
         if (p.serverPaths()) {
             bytes(w, SERVER_PATHS, new byte[0]);
+        }
+        if (p.minAckDelay() != null) {
+            varint(w, MIN_ACK_DELAY, p.minAckDelay(), -1);
         }
         return Arrays.copyOf(w.array(), w.position());
     }
@@ -157,6 +162,8 @@ final class TransportParameterCodec {
             b.initialMaxPathId(varint(v));
         } else if (id == SERVER_PATHS) {
             b.serverPaths(flag(v));
+        } else if (id == MIN_ACK_DELAY) {
+            b.minAckDelay(varint(v));
         } // else: unknown or reserved (31 * N + 27): ignored (§18.1)
     }
 
@@ -195,7 +202,11 @@ final class TransportParameterCodec {
         return a;
     }
 
-    /** Range checks of RFC 9000 §18.2 and draft-ietf-quic-multipath-21 §2.1. */
+    /**
+     * Range checks of RFC 9000 §18.2, draft-ietf-quic-multipath-21 §2.1 and
+     * draft-ietf-quic-ack-frequency-14 §3 (min_ack_delay, in microseconds, must not exceed
+     * max_ack_delay, in milliseconds).
+     */
     private static void validate(TransportParameters p) throws QuicException {
         if (p.ackDelayExponent() > 20) {
             throw error("ack_delay_exponent > 20");
@@ -215,6 +226,9 @@ final class TransportParameterCodec {
         }
         if (p.initialMaxPathId() != null && p.initialMaxPathId() > MAX_PATH_ID_LIMIT) {
             throw error("initial_max_path_id > 2^32-1");
+        }
+        if (p.minAckDelay() != null && p.minAckDelay() > p.maxAckDelay() * 1000) {
+            throw error("min_ack_delay > max_ack_delay");
         }
     }
 

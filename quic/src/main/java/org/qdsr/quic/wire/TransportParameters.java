@@ -8,8 +8,10 @@ import org.qdsr.quic.QuicException;
  * QUIC transport parameters (RFC 9000 §18.2) plus {@code initial_max_path_id}
  * (draft-ietf-quic-multipath-21, 0x3e; null when absent) and QDSR's {@code server_paths}
  * (0x3e7d1, zero-length: the client lets the server send on path IDs for which the client issued
- * connection IDs). Absent connection IDs, token and preferred address are null. Times are
- * milliseconds as on the wire; {@code ackDelayExponent} and {@code maxAckDelay} are raw values.
+ * connection IDs) and {@code min_ack_delay} (draft-ietf-quic-ack-frequency-14 §3, 0xff04de1b,
+ * in MICROseconds; null when absent: the sender does not accept ACK_FREQUENCY). Absent
+ * connection IDs, token and preferred address are null. Other times are milliseconds as on the
+ * wire; {@code ackDelayExponent} and {@code maxAckDelay} are raw values.
  * Byte arrays are not copied.
  */
 public record TransportParameters(
@@ -31,7 +33,8 @@ public record TransportParameters(
         ConnectionId initialSourceConnectionId,
         ConnectionId retrySourceConnectionId,
         Long initialMaxPathId,
-        boolean serverPaths) {
+        boolean serverPaths,
+        Long minAckDelay) {
 
     public static final long DEFAULT_MAX_UDP_PAYLOAD_SIZE = 65527;
     public static final long DEFAULT_ACK_DELAY_EXPONENT = 3;
@@ -86,7 +89,8 @@ public record TransportParameters(
                 && Objects.equals(p.initialSourceConnectionId, initialSourceConnectionId)
                 && Objects.equals(p.retrySourceConnectionId, retrySourceConnectionId)
                 && Objects.equals(p.initialMaxPathId, initialMaxPathId)
-                && p.serverPaths == serverPaths;
+                && p.serverPaths == serverPaths
+                && Objects.equals(p.minAckDelay, minAckDelay);
     }
 
     @Override
@@ -115,6 +119,7 @@ public record TransportParameters(
         ConnectionId retrySourceConnectionId;
         Long initialMaxPathId;
         boolean serverPaths;
+        Long minAckDelay;
 
         public Builder() {
         }
@@ -139,6 +144,7 @@ public record TransportParameters(
             retrySourceConnectionId = p.retrySourceConnectionId;
             initialMaxPathId = p.initialMaxPathId;
             serverPaths = p.serverPaths;
+            minAckDelay = p.minAckDelay;
         }
 
         public Builder originalDestinationConnectionId(ConnectionId v) { originalDestinationConnectionId = v; return this; }
@@ -160,6 +166,8 @@ public record TransportParameters(
         public Builder retrySourceConnectionId(ConnectionId v) { retrySourceConnectionId = v; return this; }
         public Builder initialMaxPathId(Long v) { initialMaxPathId = v; return this; }
         public Builder serverPaths(boolean v) { serverPaths = v; return this; }
+        /** min_ack_delay in microseconds; null: not advertised. */
+        public Builder minAckDelay(Long micros) { minAckDelay = micros; return this; }
 
         public TransportParameters build() {
             return new TransportParameters(originalDestinationConnectionId, maxIdleTimeout,
@@ -168,7 +176,7 @@ public record TransportParameters(
                     initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                     ackDelayExponent, maxAckDelay, disableActiveMigration, preferredAddress,
                     activeConnectionIdLimit, initialSourceConnectionId, retrySourceConnectionId,
-                    initialMaxPathId, serverPaths);
+                    initialMaxPathId, serverPaths, minAckDelay);
         }
     }
 }

@@ -50,7 +50,8 @@ class AckDecimationConnectionTest {
         try (SimPair pair = new SimPair(11, server, c -> source())) {
             pair.net.setDefaultConditions(link);
             EchoClient app = new EchoClient("GET".getBytes());
-            ConnectionConfig client = ConnectionConfig.defaults().withAckDecimation(mode);
+            // without min_ack_delay: the server's ACK_FREQUENCY would replace the decimation under test
+            ConnectionConfig client = ConnectionConfig.defaults().withAckDecimation(mode).withAckFrequency(null, true);
             pair.connect(pair.clientOptions(client), app);
             pair.net.runUntil(() -> app.done || app.closed != null, 300 * SECOND);
             assertThat(app.closed).isNull();

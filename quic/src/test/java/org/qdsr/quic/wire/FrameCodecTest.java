@@ -73,6 +73,26 @@ class FrameCodecTest {
         assertHex(new StreamsBlockedFrame(true, 4), "16" + "04");
     }
 
+    /** draft-ietf-quic-ack-frequency-14 §4, §5, §11.2: ACK_FREQUENCY 0xaf (all fields varints), IMMEDIATE_ACK 0x1f. */
+    @Test
+    void writesAckFrequencyCodepoints() throws QuicException {
+        assertHex(new AckFrequencyFrame(1, 9, 25_000, 3), "40af" + "01" + "09" + "800061a8" + "03");
+        assertHex(ImmediateAckFrame.INSTANCE, "1f");
+        assertThat(ImmediateAckFrame.INSTANCE.ackEliciting()).isTrue();
+        assertThat(new AckFrequencyFrame(0, 0, 0, 0).ackEliciting()).isTrue();
+        // a Reordering Threshold above 255 needs the varint form of -05 and later
+        byte[] wire = HEX.parseHex("40af" + "00" + "00" + "4064" + "4100");
+        assertThat(FrameCodec.parseAll(wire, 0, wire.length, PacketType.ONE_RTT))
+                .containsExactly(new AckFrequencyFrame(0, 0, 100, 256));
+    }
+
+    @Test
+    void rejectsMalformedAckFrequency() {
+        assertFrameError("40af" + "01" + "02" + "03"); // Reordering Threshold missing
+        assertFrameError("40af"); // no fields at all
+        assertFrameError("40af" + "01" + "02" + "03" + "40"); // truncated varint
+    }
+
     private static void assertHex(Frame f, String hex) {
         assertThat(HEX.formatHex(FrameSamples.encode(f))).as(f.toString()).isEqualTo(hex);
     }
@@ -92,7 +112,7 @@ class FrameCodecTest {
 
     @Test
     void unknownFrameTypeIsFrameEncodingError() {
-        for (String hex : List.of("1f", "20", "3d", "4040", "7e74", "7e7d", "80abcdef")) {
+        for (String hex : List.of("20", "3d", "4040", "40ae", "40b0", "7e74", "7e7d", "80abcdef")) {
             byte[] wire = HEX.parseHex(hex);
             assertError(() -> FrameCodec.parseAll(wire, 0, wire.length, PacketType.ONE_RTT),
                     TransportError.FRAME_ENCODING_ERROR);
@@ -112,7 +132,7 @@ class FrameCodecTest {
         for (Frame f : FrameSamples.all()) {
             long t = f.type();
             boolean handshakeOk = t <= 0x03 || t == 0x06 || t == 0x1c;
-            boolean zeroRttOk = t < 0x3e && !List.of(0x02L, 0x03L, 0x06L, 0x07L, 0x19L, 0x1bL, 0x1eL).contains(t);
+            boolean zeroRttOk = t < 0x3e && !List.of(0x02L, 0x03L, 0x06L, 0x07L, 0x19L, 0x1bL, 0x1eL, 0x1fL).contains(t);
             checkPermission(f, PacketType.INITIAL, handshakeOk);
             checkPermission(f, PacketType.HANDSHAKE, handshakeOk);
             checkPermission(f, PacketType.ZERO_RTT, zeroRttOk);

@@ -57,7 +57,10 @@ final class FrameSamples {
                 new PathStatusFrame(2, 10, false),
                 new MaxPathIdFrame(1L << 31),
                 new PathsBlockedFrame(4),
-                new PathCidsBlockedFrame(3, 12));
+                new PathCidsBlockedFrame(3, 12),
+                new AckFrequencyFrame(0, 1, 1000, 1),
+                new AckFrequencyFrame(1L << 40, 255, (1L << 14) * 1000 - 1, 0),
+                ImmediateAckFrame.INSTANCE);
     }
 
     static byte[] encode(Frame f) {

@@ -68,6 +68,33 @@ class TransportParametersTest {
         assertThat(back.initialMaxPathId()).isZero();
     }
 
+    /** draft-ietf-quic-ack-frequency-14 §3: min_ack_delay 0xff04de1b, microseconds, from either side. */
+    @Test
+    void minAckDelayRoundTripsAndIsAbsentByDefault() throws QuicException {
+        assertThat(TransportParameters.defaults().minAckDelay()).isNull();
+        TransportParameters p = TransportParameters.defaults().toBuilder().minAckDelay(1000L).build();
+        byte[] wire = p.encode();
+        assertThat(HEX.formatHex(wire)).isEqualTo("c0000000ff04de1b" + "02" + "43e8");
+        assertThat(TransportParameters.decode(wire, false)).isEqualTo(p);
+        assertThat(TransportParameters.decode(wire, true).minAckDelay()).isEqualTo(1000L);
+        TransportParameters zero = TransportParameters.defaults().toBuilder().minAckDelay(0L).build();
+        assertThat(TransportParameters.decode(zero.encode(), true).minAckDelay()).isZero();
+        assertThat(zero).isNotEqualTo(TransportParameters.defaults());
+    }
+
+    /** §3: a min_ack_delay (µs) above max_ack_delay (ms) is a TRANSPORT_PARAMETER_ERROR. */
+    @Test
+    void rejectsMinAckDelayAboveMaxAckDelay() throws QuicException {
+        String minAckDelay25001 = "c0000000ff04de1b" + "04" + "800061a9";
+        assertInvalid(minAckDelay25001, true); // default max_ack_delay 25 ms = 25000 µs
+        assertInvalid("0b" + "01" + "02" + "c0000000ff04de1b" + "04" + "800007d1", false); // 2001 > 2 ms
+        assertThat(TransportParameters.decode(HEX.parseHex("c0000000ff04de1b" + "04" + "800061a8"), true)
+                .minAckDelay()).isEqualTo(25_000L); // equal is fine
+        assertThat(TransportParameters.decode(HEX.parseHex("0b" + "01" + "1a" + minAckDelay25001), true)
+                .minAckDelay()).isEqualTo(25_001L); // max_ack_delay 26 ms
+        assertInvalid("c0000000ff04de1b" + "02" + "00", true); // truncated value
+    }
+
     @Test
     void decodesHandWrittenEncoding() throws QuicException {
         // initial_max_data = 0x4000 (2-byte varint), reserved 27 with junk, max_idle_timeout 30000
