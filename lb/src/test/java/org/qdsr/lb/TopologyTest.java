@@ -57,8 +57,9 @@ class TopologyTest {
         long rsBytes = t.serverNodes.stream().mapToLong(n -> n.sentBytes()).sum();
         if (mode == LoadBalancerCore.Mode.AUTO) {
             assertThat(t.lb.stats().handoffsIsolated).isEqualTo(STREAMS);
-            // PATH_ACKs are held up to 1 ms per backend and merged: fewer AckForwards than client ACKs
-            assertThat(t.lb.stats().acksForwarded).isPositive().isLessThan(t.lb.stats().pathAcksReceived);
+            // PATH_ACKs held at the LB are merged, never multiplied (with ACK_FREQUENCY the client's
+            // PATH_ACKs arrive several ms apart, so there is often nothing to merge)
+            assertThat(t.lb.stats().acksForwarded).isPositive().isLessThanOrEqualTo(t.lb.stats().pathAcksReceived);
             for (org.qdsr.rs.RealServerCore rs : t.servers) {
                 assertThat(rs.counters().badAcks).as("merged ACKs the real servers refused").isZero();
             }
