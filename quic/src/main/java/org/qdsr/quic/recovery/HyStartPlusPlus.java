@@ -77,8 +77,10 @@ public final class HyStartPlusPlus {
 
     /** A packet counted in bytes in flight left at {@code now}. */
     public void onPacketSent(long now) {
+        if (!sentAny || now - lastSentTime > 0) {
+            lastSentTime = now; // the latest send time, should senders' clocks ever be reported out of order
+        }
         sentAny = true;
-        lastSentTime = now;
     }
 
     /**
