@@ -5,6 +5,9 @@ package org.qdsr.quic.recovery;
  * periods as in {@link NewReno}; after a congestion event the window follows
  * W_cubic(t) = C * (t - K)^3 + W_max (§4.2), never below the Reno-friendly estimate W_est (§4.3),
  * with fast convergence (§4.7). Windows are kept in bytes; C is in segments per second cubed.
+ * The initial slow start runs HyStart++ (RFC 9406, as RFC 9438 §4.10 recommends) unless turned
+ * off; leaving it without a loss sets ssthresh = cwnd and the first congestion-avoidance epoch then
+ * starts with W_max = cwnd and K = 0.
  */
 public final class Cubic implements CongestionController {
     /** C, RFC 9438 §5.1. */
@@ -19,6 +22,8 @@ public final class Cubic implements CongestionController {
     private final long minWindow;
     private final boolean fastConvergence;
     private final RecoveryPeriod period = new RecoveryPeriod();
+    /** Null when HyStart++ is off (plain slow start up to the first loss). */
+    private final HyStartPlusPlus hyStart;
     private double cwnd;
     private long ssthresh = Long.MAX_VALUE;
     private double wMax;
@@ -30,12 +35,20 @@ public final class Cubic implements CongestionController {
     private boolean appLimited;
     private long appLimitedSince;
 
+    /** Fast convergence and HyStart++ on. */
     public Cubic(int maxDatagramSize) {
         this(maxDatagramSize, true);
     }
 
+    /** HyStart++ on. */
     public Cubic(int maxDatagramSize, boolean fastConvergence) {
+        this(maxDatagramSize, fastConvergence, true);
+    }
+
+    /** @param hyStart whether the initial slow start runs HyStart++ (RFC 9406) for a paced sender */
+    public Cubic(int maxDatagramSize, boolean fastConvergence, boolean hyStart) {
         this.mss = maxDatagramSize;
+        this.hyStart = hyStart ? new HyStartPlusPlus(maxDatagramSize, true) : null;
         this.minWindow = CongestionController.minimumWindow(maxDatagramSize);
         this.fastConvergence = fastConvergence;
         this.cwnd = CongestionController.initialWindow(maxDatagramSize);
@@ -44,6 +57,9 @@ public final class Cubic implements CongestionController {
     @Override
     public void onPacketSent(long now, int bytes) {
         // growth is driven by acknowledgements; idle time is excluded via the app-limited flag
+        if (hyStart != null) {
+            hyStart.onPacketSent(now);
+        }
     }
 
     @Override
@@ -62,10 +78,22 @@ public final class Cubic implements CongestionController {
             appLimited = false;
         }
         if (cwnd < ssthresh) {
-            cwnd += bytes;
+            slowStart(now, bytes, largestAckedTimeSent);
             return;
         }
         congestionAvoidance(now, bytes, rtt.smoothedRtt());
+    }
+
+    private void slowStart(long now, long bytes, long largestAckedTimeSent) {
+        if (hyStart == null || ssthresh != Long.MAX_VALUE) {
+            cwnd += bytes; // RFC 9406 §4.3: HyStart++ only in the initial slow start
+            return;
+        }
+        cwnd += hyStart.onAck(now, bytes, largestAckedTimeSent);
+        if (hyStart.phase() == HyStartPlusPlus.Phase.CONGESTION_AVOIDANCE) {
+            ssthresh = (long) cwnd; // RFC 9406 §4.2; the first epoch starts fresh (startEpoch)
+            epochStarted = false;
+        }
     }
 
     private void markAppLimited(long now) {
@@ -166,5 +194,10 @@ public final class Cubic implements CongestionController {
 
     long ssthresh() {
         return ssthresh;
+    }
+
+    /** The HyStart++ state of the initial slow start, or null when it is off. */
+    public HyStartPlusPlus hyStart() {
+        return hyStart;
     }
 }
