@@ -37,7 +37,8 @@ class ExperimentsSmokeTest {
                     "latency_p99_ms", "failed", "dropped", "within_bound"),
             "latency", List.of("path", "size_bytes", "mode", "requests", "ttfb_p50_ms", "ttfb_p99_ms",
                     "latency_p50_ms", "latency_p99_ms", "failed"),
-            "lb-cpu", List.of("mode", "body_bytes", "lb_cpu_s", "cpu_s_per_gb", "goodput_mbit_s"));
+            "lb-cpu", List.of("mode", "body_bytes", "lb_cpu_s", "cpu_s_per_gb", "jit_s", "cpu_s_per_gb_without_jit",
+                    "loop_s_per_gb", "control_io_s_per_gb", "gc_s_per_gb", "goodput_mbit_s"));
     /** Columns that must be positive in every row. */
     private static final Map<String, List<String>> POSITIVE = Map.of(
             "lb-bottleneck", List.of("req_per_s", "goodput_mbit_s", "latency_p50_ms", "requests"),
@@ -91,7 +92,7 @@ class ExperimentsSmokeTest {
     void lbCpu() throws IOException {
         Path out = runSmoke("lb-cpu", 3);
         assertThat(Files.readString(out.resolve("lb-cpu.md"))).contains("cpu/GB isolated/proxy")
-                .contains("cpu/GB instructed/proxy");
+                .contains("cpu/GB instructed/proxy").contains("cpu/GB without JIT isolated/proxy");
     }
 
     /** latency_p50_ms of the row starting with {@code key}. */
