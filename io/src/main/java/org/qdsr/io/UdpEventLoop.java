@@ -63,6 +63,8 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private final Map<DatagramEndpoint, int[]> endpointRefs = new IdentityHashMap<>();
     private final List<DatagramEndpoint> endpoints = new ArrayList<>();
     private final Map<DatagramEndpoint, UdpRegistration> senders = new IdentityHashMap<>();
+    /** Created once: a bound method reference passed per select would be a new object every turn. */
+    private final java.util.function.Consumer<SelectionKey> onReady = this::onReady;
     private volatile Runnable[] afterTurn = new Runnable[0];
     private volatile boolean closing;
     private volatile boolean terminated;
@@ -382,12 +384,12 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
 
     private void waitForEvents() throws IOException {
         if (!tasks.isEmpty()) {
-            selector.selectNow(this::onReady);
+            selector.selectNow(onReady);
             return;
         }
         long deadline = earliestDeadline();
         if (deadline == Long.MAX_VALUE) {
-            selector.select(this::onReady);
+            selector.select(onReady);
             return;
         }
         long wait = deadline - System.nanoTime();
@@ -398,10 +400,10 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
                     + " does not move past now after onDeadline (busy loop)", name, overdueTurns);
         }
         if (wait >= MILLI) {
-            selector.select(this::onReady, wait / MILLI);
-        } else if (selector.selectNow(this::onReady) == 0 && wait > 0 && tasks.isEmpty()) {
+            selector.select(onReady, wait / MILLI);
+        } else if (selector.selectNow(onReady) == 0 && wait > 0 && tasks.isEmpty()) {
             LockSupport.parkNanos(this, wait); // sub-millisecond timer: Selector.select has ms granularity
-            selector.selectNow(this::onReady);
+            selector.selectNow(onReady);
         }
     }
 

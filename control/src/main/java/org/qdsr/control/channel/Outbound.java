@@ -53,9 +53,11 @@ final class Outbound {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            seal(ByteBuffer.wrap(b, off, len));
+            seal(plainView(b, off, len));
         }
     };
+    /** A reused view of the encoder's array (re-made only when the encoder grows its array). */
+    private ByteBuffer plain = ByteBuffer.allocate(0);
     /** Heap, not direct: the JDK's AES-GCM seals small records into a heap buffer about twice as fast. */
     private ByteBuffer net = ByteBuffer.allocate(INITIAL_NET); // write mode: [0, position) unwritten
     private long sealedBytes;
@@ -216,6 +218,16 @@ final class Outbound {
         if (!backlog) {
             writeLocked();
         }
+    }
+
+    /** {@code b[off, off + len)} as a buffer, without a new wrapper per flush (lock held). */
+    private ByteBuffer plainView(byte[] b, int off, int len) {
+        if (!plain.hasArray() || plain.array() != b) {
+            plain = ByteBuffer.wrap(b);
+        }
+        plain.clear();
+        plain.position(off).limit(off + len);
+        return plain;
     }
 
     /** Seals {@code src} behind everything sealed before (lock held). */

@@ -135,6 +135,8 @@ abstract class RecordLayer {
         private volatile boolean established;
         private long ownRecords;
         private long records;
+        /** The session's packet buffer size, read once the handshake is done (0 = not yet; it does not change after). */
+        private volatile int establishedPacketSize;
 
         Tls(SSLEngine engine) {
             this.engine = engine;
@@ -258,7 +260,15 @@ abstract class RecordLayer {
 
         @Override
         int packetSize() {
-            return engine.getSession().getPacketBufferSize();
+            int cached = establishedPacketSize;
+            if (cached > 0) {
+                return cached;
+            }
+            int size = engine.getSession().getPacketBufferSize(); // getSession takes the engine's lock
+            if (established) {
+                establishedPacketSize = size;
+            }
+            return size;
         }
 
         @Override

@@ -23,17 +23,21 @@ final class OneRttKeys {
     private long firstPacketOfWriteGeneration = -1;
     private boolean writeGenerationAcked;
 
-    private final byte[] firstWriteSecret;
+    /** Derived once from the generation-0 write secret; it serves every generation (RFC 9001 §6). */
+    private final byte[] writeHeaderProtectionKey;
 
     OneRttKeys(PacketProtection read, PacketProtection write) {
         this.read = read;
         this.write = write;
-        this.firstWriteSecret = write.secret();
+        this.writeHeaderProtectionKey = write.headerProtectionKey();
     }
 
-    /** The generation-0 write secret: its header-protection key serves every generation. */
-    byte[] firstWriteSecret() {
-        return firstWriteSecret.clone();
+    /**
+     * The write header protection key ("quic hp" of the generation-0 write secret, RFC 9001 §5.4),
+     * which key updates do not change (RFC 9001 §6). The cached array itself: callers copy, never modify.
+     */
+    byte[] writeHeaderProtectionKey() {
+        return writeHeaderProtectionKey;
     }
 
     PacketProtection write() {

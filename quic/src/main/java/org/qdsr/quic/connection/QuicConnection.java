@@ -451,10 +451,9 @@ public final class QuicConnection {
     private org.qdsr.quic.path.ConnectionSnapshot snapshot(ConnectionId dcid, long pathId, long credit,
             long congestionWindow, List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed) {
         var write = oneRtt.write();
-        byte[] hp = org.qdsr.quic.path.ConnectionSnapshot.headerProtectionKeyFor(write.suite(),
-                oneRtt.firstWriteSecret());
         return new org.qdsr.quic.path.ConnectionSnapshot(org.qdsr.quic.path.ConnectionSnapshot.VERSION,
-                write.suite(), write.secret(), hp, oneRtt.writePhase(), oneRtt.writeGeneration(), dcid, pathId,
+                write.suite(), write.secret(), oneRtt.writeHeaderProtectionKey(), oneRtt.writePhase(),
+                oneRtt.writeGeneration(), dcid, pathId,
                 peerAddress, maxDatagramSize, peerMaxAckDelayNanos, peerAckDelayExponent, 0,
                 recovery.rtt().exportState(), credit, congestionWindow, handed);
     }

@@ -2,15 +2,23 @@ package org.qdsr.quic.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HKDF (RFC 5869) and the TLS 1.3 HKDF-Expand-Label (RFC 8446 §7.1), as QUIC uses them to derive
- * packet protection keys (RFC 9001 §5.1). Not on the per-packet path: every call creates a Mac.
+ * packet protection keys (RFC 9001 §5.1). Not on the per-packet path, but on the per-handoff and
+ * per-key-update paths of several threads (LB loop, RS loops, control threads): each thread keeps
+ * one {@link Mac} per HMAC algorithm and re-keys it per call, since {@code Mac.getInstance} (a
+ * provider look-up and a MessageDigest look-up) costs more than the HMAC itself.
  */
 public final class Hkdf {
     private static final byte[] LABEL_PREFIX = "tls13 ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY = new byte[0];
+    /** One Mac per algorithm and thread; a Mac is not thread-safe, and Hkdf never nests its use. */
+    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(() -> new HashMap<>(4));
 
     private Hkdf() {
     }
@@ -29,13 +37,15 @@ public final class Hkdf {
             throw new IllegalArgumentException("HKDF output length " + length);
         }
         byte[] out = new byte[length];
-        byte[] t = new byte[0];
+        byte[] t = new byte[hashLen];
         int done = 0;
         for (int i = 1; done < length; i++) {
-            mac.update(t);
+            if (i > 1) {
+                mac.update(t); // T(i-1); T(0) is empty
+            }
             mac.update(info);
             mac.update((byte) i);
-            t = mac.doFinal();
+            finish(mac, t);
             int n = Math.min(hashLen, length - done);
             System.arraycopy(t, 0, out, done, n);
             done += n;
@@ -54,7 +64,7 @@ public final class Hkdf {
 
     /** HKDF-Expand-Label with the hash of {@code suite} and an empty context. */
     public static byte[] expandLabel(CipherSuite suite, byte[] secret, String label, int length) {
-        return expandLabel(suite.hmacAlgorithm(), secret, label, new byte[0], length);
+        return expandLabel(suite.hmacAlgorithm(), secret, label, EMPTY, length);
     }
 
     /** The encoded HkdfLabel structure (RFC 8446 §7.1). */
@@ -78,9 +88,23 @@ public final class Hkdf {
         return info;
     }
 
+    private static void finish(Mac mac, byte[] t) {
+        try {
+            mac.doFinal(t, 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** This thread's Mac for {@code algorithm}, keyed with {@code key} (any earlier state is discarded). */
     private static Mac mac(String algorithm, byte[] key) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Map<String, Mac> macs = MACS.get();
+            Mac mac = macs.get(algorithm);
+            if (mac == null) {
+                mac = Mac.getInstance(algorithm);
+                macs.put(algorithm, mac);
+            }
             // HMAC accepts an empty key, but SecretKeySpec does not: substitute one zero byte,
             // which HMAC pads to the same block (RFC 2104 §2) and so is equivalent.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));

@@ -113,6 +113,14 @@ public final class PacketProtection {
         return secret.clone();
     }
 
+    /**
+     * A copy of the header protection key ("quic hp", RFC 9001 §5.4). Every generation from
+     * {@link #nextGeneration} keeps its predecessor's, so this is the key of the first generation.
+     */
+    public byte[] headerProtectionKey() {
+        return headerProtector.key();
+    }
+
     /** Packets that may be protected with one key (RFC 9001 §6.6). */
     public long confidentialityLimit() {
         return confidentialityLimit(suite);

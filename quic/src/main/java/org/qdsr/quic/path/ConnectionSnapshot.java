@@ -142,6 +142,16 @@ public record ConnectionSnapshot(int version, CipherSuite suite, byte[] oneRttWr
         return oneRttWriteSecret.clone();
     }
 
+    /** The secret itself, for {@link SnapshotCodec}: never modify or let out. */
+    byte[] secretForEncoding() {
+        return oneRttWriteSecret;
+    }
+
+    /** The header protection key itself or null, for {@link SnapshotCodec}: never modify or let out. */
+    byte[] headerProtectionKeyForEncoding() {
+        return headerProtectionKey;
+    }
+
     /** A copy of the header protection key, or null (derive from the secret). */
     @Override
     public byte[] headerProtectionKey() {

@@ -39,10 +39,13 @@ final class SnapshotCodec {
         byte[] buf = new byte[sizeBound(s)];
         ByteWriter w = new ByteWriter(buf);
         w.writeUint8(s.version()).writeUint16(s.suite().code());
-        byte[] secret = s.oneRttWriteSecret();
+        byte[] secret = s.secretForEncoding(); // not copied: the record's own arrays, read only
         w.writeVarInt(secret.length).writeBytes(secret);
-        byte[] hp = s.headerProtectionKey();
-        w.writeVarInt(hp == null ? 0 : hp.length).writeBytes(hp == null ? new byte[0] : hp);
+        byte[] hp = s.headerProtectionKeyForEncoding();
+        w.writeVarInt(hp == null ? 0 : hp.length);
+        if (hp != null) {
+            w.writeBytes(hp);
+        }
         w.writeUint8((s.keyPhase() ? FLAG_KEY_PHASE : 0) | (s.rtt() != null ? FLAG_RTT : 0));
         w.writeVarInt(s.keyGeneration());
         w.writeUint8(s.destinationConnectionId().length()).writeBytes(s.destinationConnectionId().toBytes());

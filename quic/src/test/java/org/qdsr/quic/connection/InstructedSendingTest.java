@@ -31,6 +31,7 @@ class InstructedSendingTest {
         QuicConnection lb;
         long streamId = -1;
         InstructedSealer sealer;
+        ConnectionSnapshot firstKeys;
         long announced;
         long released;
         int sent;
@@ -109,6 +110,11 @@ class InstructedSendingTest {
     void instructedPacketsFollowTheServersKeyUpdates() throws Exception {
         Holder holder = run(ConnectionConfig.defaults().withKeyUpdateInterval(300), 23);
         assertThat(holder.keyUpdates).as("several key updates during the body").isGreaterThan(1);
+        // header protection keys do not change on key update (RFC 9001 §6): a later export
+        // carries the generation-0 hp key
+        ConnectionSnapshot later = holder.lb.exportInstructed();
+        assertThat(later.keyGeneration()).isGreaterThan(1);
+        assertThat(later.headerProtectionKey()).isEqualTo(holder.firstKeys.effectiveHeaderProtectionKey());
     }
 
     private static Holder run(ConnectionConfig serverConfig, long seed) throws Exception {
@@ -126,6 +132,7 @@ class InstructedSendingTest {
                     conn.delegateStream(r.streamId());
                     ConnectionSnapshot keys = conn.exportInstructed();
                     holder.sealer = new InstructedSealer(keys);
+                    holder.firstKeys = keys;
                     holder.lb = conn;
                     holder.streamId = r.streamId();
                 }
