@@ -66,6 +66,10 @@ public final class LbCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at /metrics")
     private String metrics;
 
+    @Option(names = "--ack-frequency", arity = "1", paramLabel = "true|false",
+            description = "ask clients that support it for fewer ACKs (ACK_FREQUENCY; default true)")
+    private Boolean ackFrequency;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
@@ -90,7 +94,7 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.mode(mode), Flags.policy(policy),
                     backends.isEmpty() ? null : Flags.backends(backends), null,
                     Flags.control(null, controlTls, insecureControl), cert, key,
-                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat));
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency);
             LbConfig base = config == null ? LbConfig.empty("defaults") : LbConfig.load(config);
             return base.overriddenBy(flags).resolve();
         } catch (ConfigException e) {
@@ -116,7 +120,7 @@ public final class LbCommand implements Callable<Integer> {
                 out.println("self-signed certificate, SPKI SHA-256: " + serverTls.spkiSha256Base64());
             }
             try (LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, c.name(),
-                    LoadBalancerCore.Settings.defaults().withMode(c.mode()), c.router());
+                    c.settings(), c.router());
                  MetricsEndpoint endpoint = c.metrics() == null ? null
                          : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "

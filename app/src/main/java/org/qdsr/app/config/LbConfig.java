@@ -18,10 +18,12 @@ import org.qdsr.lb.routing.Rule;
  * and checks that the whole is usable. The schema is documented in docs/operations.md.
  *
  * @param source where the values came from, for error messages ("lb.yaml", "command line")
+ * @param ackFrequency whether the LB asks clients that support it (min_ack_delay) for fewer ACKs with
+ *     ACK_FREQUENCY frames (draft-ietf-quic-ack-frequency); on by default, off is the kill switch
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
-                       HostPort metrics, LogFormat logFormat) {
+                       HostPort metrics, LogFormat logFormat, Boolean ackFrequency) {
     /** A real server to connect to. */
     public record Backend(String name, HostPort address, int weight) {
     }
@@ -40,7 +42,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
 
     /** Nothing set. */
     public static LbConfig empty(String source) {
-        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null);
+        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -72,9 +74,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         }
         HostPort metrics = root.hostPort("metrics");
         LogFormat log = LogFormat.read(root, "log-format");
+        Boolean ackFrequency = root.bool("ack-frequency");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log);
+                metrics, log, ackFrequency);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -137,7 +140,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         return new LbConfig(flags.source + " over " + source, or(flags.name, name), or(flags.listen, listen),
                 or(flags.mode, mode), or(flags.policy, policy), or(flags.backends, backends), or(flags.routes, routes),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
-                or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat));
+                or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
+                or(flags.ackFrequency, ackFrequency));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -171,11 +175,18 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
-                or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat);
+                or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true));
     }
 
     private ConfigException fail(String field, String problem) {
         return new ConfigException(source + ": " + field + ": " + problem);
+    }
+
+    /** The load balancer's settings for a resolved configuration (mode, ACK frequency). */
+    public LoadBalancerCore.Settings settings() {
+        LoadBalancerCore.Settings s = LoadBalancerCore.Settings.defaults().withMode(mode);
+        return Boolean.FALSE.equals(ackFrequency)
+                ? s.withConnectionConfig(s.connectionConfig().withAckFrequency(null, false)) : s;
     }
 
     /** The router of a resolved configuration: one fresh policy per route (policies keep state). */

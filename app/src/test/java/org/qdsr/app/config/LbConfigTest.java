@@ -30,6 +30,8 @@ class LbConfigTest {
         assertThat(c.control().isInsecure()).isFalse();
         assertThat(c.metrics()).isEqualTo(new HostPort("127.0.0.1", 9100));
         assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(c.ackFrequency()).isTrue();
+        assertThat(c.settings().connectionConfig().requestAckFrequency()).isTrue();
         assertThat(c.backends()).containsExactly(
                 new LbConfig.Backend("rs1", new HostPort("127.0.0.1", 7001), 2),
                 new LbConfig.Backend("rs2", new HostPort("127.0.0.1", 7002), 1),
@@ -68,6 +70,7 @@ class LbConfigTest {
         assertError("routes:\n  - {path-prefix: /api}\n", "routes[0].backends: required");
         assertError("control: {insecure: maybe}\n", "control.insecure: expected true or false");
         assertError("log-format: xml\n", "log-format: unknown log format 'xml'");
+        assertError("ack-frequency: sometimes\n", "ack-frequency: expected true or false");
         assertError("listen: a\nlisten: b\n", "not valid YAML");
         assertError("- just\n- a list\n", "top level: expected a mapping");
     }
@@ -84,6 +87,10 @@ class LbConfigTest {
                 "listen: required");
         assertResolveError("listen: \"h:1\"\ncontrol: {insecure: true}\n", "backends: at least one backend");
         LbConfig ok = LbConfig.load(write(base + "control: {insecure: true}\n")).resolve();
+        assertThat(ok.ackFrequency()).as("on unless turned off").isTrue();
+        LbConfig off = LbConfig.load(write(base + "control: {insecure: true}\nack-frequency: false\n")).resolve();
+        assertThat(off.settings().connectionConfig().requestAckFrequency()).isFalse();
+        assertThat(off.settings().mode()).isEqualTo(LoadBalancerCore.Mode.AUTO);
         assertThat(ok.name()).isEqualTo("lb");
         assertThat(ok.mode()).isEqualTo(LoadBalancerCore.Mode.AUTO);
         assertThat(ok.policy()).isEqualTo("round-robin");
@@ -97,7 +104,7 @@ class LbConfigTest {
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);
