@@ -53,6 +53,8 @@ final class LbConnection implements ConnectionHandler {
     private final InstructedDelivery instructed;
     private QuicConnection conn;
     private long now;
+    /** ACK_FREQUENCY frames of this connection already added to the metrics. */
+    private long ackFrequencyCounted;
     private boolean closed;
 
     /** A stream whose response comes from a backend; {@code ctx} is set in proxy mode only. */
@@ -100,12 +102,22 @@ final class LbConnection implements ConnectionHandler {
     public void onActivity(QuicConnection c, long now) {
         this.conn = c;
         this.now = now;
+        countAckFrequency();
         session.onActivity(c, now);
         if (instructed.active()) {
             core.instructing(this); // flush what the coming drain instructs
         }
         grantProxyWindows();
         grantWaitingCredit();
+    }
+
+    /** Adds the ACK_FREQUENCY frames the connection sent since the last look to the metrics. */
+    private void countAckFrequency() {
+        long sent = conn.ackFrequencyFramesSent();
+        if (sent != ackFrequencyCounted) {
+            core.metrics().ackFrequencyFrames += sent - ackFrequencyCounted;
+            ackFrequencyCounted = sent;
+        }
     }
 
     /** Retries the streams that wait for credit (the client may have raised MAX_DATA). */
@@ -287,6 +299,7 @@ final class LbConnection implements ConnectionHandler {
             core.metrics().packetsLost += conn.packetsLost();
             core.metrics().spuriousLosses += conn.spuriousLosses();
             core.metrics().packetsLostByTime += conn.packetsLostByTime();
+            countAckFrequency();
         }
         java.util.Set<Backend> involved = new java.util.HashSet<>();
         for (Handed h : handed.values()) {

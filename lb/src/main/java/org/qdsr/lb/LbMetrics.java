@@ -26,6 +26,8 @@ public final class LbMetrics {
     /** AckForward messages sent to backends, and the client PATH_ACKs they carried (merged while held). */
     public long acksForwarded;
     public long pathAcksReceived;
+    /** ACK_FREQUENCY frames sent to clients (draft-ietf-quic-ack-frequency: fewer client ACKs to forward). */
+    public long ackFrequencyFrames;
     /** Messages received from backends, and how many of them were CreditRequests. */
     public long backendMessages;
     public long creditRequests;
@@ -49,7 +51,8 @@ public final class LbMetrics {
                 + " instructed=" + handoffsInstructed + ") instructions=" + instructionsSent + "/failed="
                 + instructionsFailed + " batches=" + instructionBatches + " reports=" + sendReports + " readies=" + streamReadies
                 + " turns=" + turns + " lost=" + packetsLost + " byTime=" + packetsLostByTime + " spurious=" + spuriousLosses
-                + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " fromBackends=" + backendMessages
+                + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " ackFrequency=" + ackFrequencyFrames
+                + " fromBackends=" + backendMessages
                 + "/credit=" + creditRequests + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
                 + " streamsFailed=" + streamsFailed + " controlSendFailures=" + controlSendFailures;
     }

@@ -162,6 +162,7 @@ public final class LoadBalancer implements AutoCloseable {
             copy.packetsLostByTime = m.packetsLostByTime;
             copy.acksForwarded = m.acksForwarded;
             copy.pathAcksReceived = m.pathAcksReceived;
+            copy.ackFrequencyFrames = m.ackFrequencyFrames;
             copy.backendMessages = m.backendMessages;
             copy.creditRequests = m.creditRequests;
             copy.proxyBytes = m.proxyBytes;

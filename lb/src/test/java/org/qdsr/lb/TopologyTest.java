@@ -60,6 +60,7 @@ class TopologyTest {
             // PATH_ACKs held at the LB are merged, never multiplied (with ACK_FREQUENCY the client's
             // PATH_ACKs arrive several ms apart, so there is often nothing to merge)
             assertThat(t.lb.stats().acksForwarded).isPositive().isLessThanOrEqualTo(t.lb.stats().pathAcksReceived);
+            assertThat(t.lb.stats().ackFrequencyFrames).as("ACK_FREQUENCY requests to our client").isPositive();
             for (org.qdsr.rs.RealServerCore rs : t.servers) {
                 assertThat(rs.counters().badAcks).as("merged ACKs the real servers refused").isZero();
             }
