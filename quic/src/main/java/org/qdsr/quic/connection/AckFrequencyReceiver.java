@@ -55,6 +55,14 @@ final class AckFrequencyReceiver {
         return true;
     }
 
+    /** Applies the newest request, if any, to path 0's tracker and every multipath path's. */
+    void applyToAll(ReceivedPacketTracker pathZero, Multipath multipath) {
+        applyTo(pathZero);
+        for (var e : multipath.trackers()) {
+            applyTo(e.getValue());
+        }
+    }
+
     /** Applies the newest request, if any, to {@code tracker}. */
     void applyTo(ReceivedPacketTracker tracker) {
         if (current != null && tracker != null) {

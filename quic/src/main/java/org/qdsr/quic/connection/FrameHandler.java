@@ -148,10 +148,7 @@ final class FrameHandler {
      */
     private void onAckFrequency(PacketSpace space, Frame f) throws QuicException {
         if (c.ackFrequencyReceiver.onFrame(f)) {
-            c.ackFrequencyReceiver.applyTo(space.received);
-            for (var e : c.multipath.trackers()) {
-                c.ackFrequencyReceiver.applyTo(e.getValue());
-            }
+            c.ackFrequencyReceiver.applyToAll(space.received, c.multipath);
         }
     }
 

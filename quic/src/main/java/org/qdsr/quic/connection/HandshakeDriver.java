@@ -191,7 +191,8 @@ final class HandshakeDriver implements TlsListener {
         c.spaces[QuicConnection.APPLICATION].pendingControl.addAll(c.cids.issueUpToLimit());
         c.spaces[QuicConnection.APPLICATION].pendingControl.addAll(
                 c.multipath.issuePathIds(c.random, b.resetTokens, b.cidListener));
-        c.multipath.trackers().forEach(e -> c.ackFrequencyReceiver.applyTo(e.getValue()));
+        // a request that came before the path trackers existed applies to them too
+        c.ackFrequencyReceiver.applyToAll(c.spaces[QuicConnection.APPLICATION].received, c.multipath);
     }
 
     /** Handshake confirmed (RFC 9001 §4.1.2): drop Handshake keys, arm application PTO. */

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.qdsr.quic.endpoint.ConnectionHandler;
 import org.qdsr.quic.sim.LinkConditions;
 
 /** The {@link ConnectionConfig.AckDecimation} option end to end: a download on the virtual network. */
@@ -14,40 +13,12 @@ class AckDecimationConnectionTest {
     private static final long SECOND = 1_000_000_000L;
     private static final int SIZE = 4 << 20;
 
-    /** Server application: once a stream's request is complete, answers with {@code SIZE} bytes of 0x5a. */
-    private static ConnectionHandler source() {
-        byte[] chunk = new byte[65536];
-        Arrays.fill(chunk, (byte) 0x5a);
-        byte[] sink = new byte[4096];
-        long[] state = {-1, 0}; // stream, bytes written
-        return (c, now) -> {
-            ConnectionEvent e;
-            while ((e = c.pollEvent()) != null) {
-                if (e instanceof ConnectionEvent.StreamReadable r && state[0] < 0) {
-                    int n;
-                    while ((n = c.read(r.streamId(), sink, 0, sink.length)) > 0) {
-                        // the request's bytes are not needed
-                    }
-                    state[0] = n < 0 ? r.streamId() : -1;
-                }
-            }
-            while (state[0] >= 0 && state[1] < SIZE) {
-                int n = c.write(state[0], chunk, 0, (int) Math.min(chunk.length, SIZE - state[1]));
-                if (n <= 0) {
-                    return;
-                }
-                state[1] += n;
-                if (state[1] == SIZE) {
-                    c.finish(state[0]);
-                }
-            }
-        };
-    }
-
     private static long clientDatagramsForDownload(ConnectionConfig.AckDecimation mode, LinkConditions link)
             throws Exception {
         ConnectionConfig server = ConnectionConfig.defaults();
-        try (SimPair pair = new SimPair(11, server, c -> source())) {
+        byte[] expected = new byte[SIZE];
+        Arrays.fill(expected, (byte) 0x5a);
+        try (SimPair pair = new SimPair(11, server, c -> BulkResponder.answering(expected))) {
             pair.net.setDefaultConditions(link);
             EchoClient app = new EchoClient("GET".getBytes());
             // without min_ack_delay: the server's ACK_FREQUENCY would replace the decimation under test
@@ -56,8 +27,6 @@ class AckDecimationConnectionTest {
             pair.net.runUntil(() -> app.done || app.closed != null, 300 * SECOND);
             assertThat(app.closed).isNull();
             assertThat(app.done).isTrue();
-            byte[] expected = new byte[SIZE];
-            Arrays.fill(expected, (byte) 0x5a);
             assertThat(app.received.toByteArray()).isEqualTo(expected);
             return pair.net.stats().sentDatagrams(SimPair.CLIENT);
         }

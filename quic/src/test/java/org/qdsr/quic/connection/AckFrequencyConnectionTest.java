@@ -3,9 +3,7 @@ package org.qdsr.quic.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.qdsr.quic.endpoint.ConnectionHandler;
 import org.qdsr.quic.sim.LinkConditions;
 
 /** draft-ietf-quic-ack-frequency-14 end to end: a download on the virtual network, extension on and off. */
@@ -18,35 +16,6 @@ class AckFrequencyConnectionTest {
     /** What one download showed. */
     record Run(long clientDatagrams, long framesSent, long framesApplied, long serverLost, long serverSpurious,
                boolean clientPolicyActive, long virtualNanos) {
-    }
-
-    /** Server application: once a stream's request is complete, answers with {@code SIZE} bytes of a pattern. */
-    private static ConnectionHandler source() {
-        byte[] body = body();
-        byte[] sink = new byte[4096];
-        long[] state = {-1, 0}; // stream, bytes written
-        return (c, now) -> {
-            ConnectionEvent e;
-            while ((e = c.pollEvent()) != null) {
-                if (e instanceof ConnectionEvent.StreamReadable r && state[0] < 0) {
-                    int n;
-                    while ((n = c.read(r.streamId(), sink, 0, sink.length)) > 0) {
-                        // the request's bytes are not needed
-                    }
-                    state[0] = n < 0 ? r.streamId() : -1;
-                }
-            }
-            while (state[0] >= 0 && state[1] < SIZE) {
-                int n = c.write(state[0], body, (int) state[1], (int) Math.min(65536, SIZE - state[1]));
-                if (n <= 0) {
-                    return;
-                }
-                state[1] += n;
-                if (state[1] == SIZE) {
-                    c.finish(state[0]);
-                }
-            }
-        };
     }
 
     private static byte[] body() {
@@ -62,7 +31,7 @@ class AckFrequencyConnectionTest {
         QuicConnection[] serverConn = new QuicConnection[1];
         try (SimPair pair = new SimPair(seed, server, c -> {
             serverConn[0] = c;
-            return source();
+            return BulkResponder.answering(body());
         })) {
             pair.net.setDefaultConditions(link);
             EchoClient app = new EchoClient("GET".getBytes());

@@ -1,27 +1,13 @@
 package org.qdsr.testbed.experiment;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.qdsr.testbed.Commands;
-import org.qdsr.testbed.TestbedException;
 
-/** CPU time of a process from {@code /proc/PID/stat} (utime + stime, all threads). */
+/** CPU time from {@code /proc}: the stat line's utime + stime, the clock tick, a JVM's JIT threads. */
 public final class ProcStat {
     private static volatile long ticksPerSecond;
 
     private ProcStat() {}
-
-    /** utime + stime of {@code pid} in seconds. */
-    public static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return parseTicks(stat) / ticksPerSecond();
-        } catch (IOException e) {
-            throw new TestbedException("cannot read CPU time of pid " + pid + ": " + e.getMessage(), e);
-        }
-    }
 
     /**
      * utime + stime of the JIT compiler threads of JVM {@code pid} in seconds (threads named
