@@ -43,9 +43,20 @@ public record QdsrJar(Path java, Path jar) {
                 + ": run 'mvn -B package -DskipTests' (or 'mvn -B verify -pl testbed -am') first");
     }
 
-    /** {@code java -jar qdsr.jar args...}. */
+    /**
+     * JVM options of the servers ({@code lb}, {@code rs}), the same as {@code bin/qdsr} gives them:
+     * compile hot code ten times sooner than the default thresholds, since a DSR load balancer runs
+     * its per-packet code only a few thousand times a second (docs/operations.md, "JVM options").
+     */
+    public static final List<String> SERVER_JVM_OPTIONS = List.of("-XX:CompileThresholdScaling=0.1");
+
+    /** {@code java [SERVER_JVM_OPTIONS] -jar qdsr.jar args...} (the options for {@code lb} and {@code rs}). */
     public List<String> command(String... args) {
-        List<String> c = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString()));
+        List<String> c = new ArrayList<>(List.of(java.toString()));
+        if (args.length > 0 && (args[0].equals("lb") || args[0].equals("rs"))) {
+            c.addAll(SERVER_JVM_OPTIONS);
+        }
+        c.addAll(List.of("-jar", jar.toString()));
         c.addAll(List.of(args));
         return c;
     }

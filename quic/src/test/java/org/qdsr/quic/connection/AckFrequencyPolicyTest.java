@@ -22,12 +22,14 @@ class AckFrequencyPolicyTest {
     }
 
     @Test
-    void thresholdIsAQuarterWindowClampedToOneAnd255() {
+    void thresholdIsAThirdOfTheWindowClampedToOneAnd1023() {
         assertThat(AckFrequencyPolicy.threshold(0)).isEqualTo(1);
-        assertThat(AckFrequencyPolicy.threshold(10)).isEqualTo(1);
-        assertThat(AckFrequencyPolicy.threshold(16)).isEqualTo(3);
-        assertThat(AckFrequencyPolicy.threshold(400)).isEqualTo(99);
-        assertThat(AckFrequencyPolicy.threshold(1_000_000)).isEqualTo(255);
+        assertThat(AckFrequencyPolicy.threshold(4)).isEqualTo(1);
+        assertThat(AckFrequencyPolicy.threshold(16)).isEqualTo(4);
+        assertThat(AckFrequencyPolicy.threshold(400)).isEqualTo(132);
+        assertThat(AckFrequencyPolicy.threshold(3072)).isEqualTo(1023);
+        assertThat(AckFrequencyPolicy.threshold(3069)).isEqualTo(1022);
+        assertThat(AckFrequencyPolicy.threshold(1_000_000)).isEqualTo(1023);
     }
 
     @Test
@@ -38,9 +40,9 @@ class AckFrequencyPolicyTest {
     }
 
     @Test
-    void delayIsAQuarterRttWithinThePeersBounds() {
+    void delayIsAThirdOfTheRttWithinThePeersBounds() {
         AckFrequencyPolicy p = supported();
-        assertThat(p.requestedDelayMicros(20 * MS)).isEqualTo(5000);
+        assertThat(p.requestedDelayMicros(20 * MS)).isEqualTo(6666);
         assertThat(p.requestedDelayMicros(MS)).isEqualTo(1000); // peer's min_ack_delay
         assertThat(p.requestedDelayMicros(400 * MS)).isEqualTo(25_000); // never above max_ack_delay
     }
@@ -60,10 +62,10 @@ class AckFrequencyPolicyTest {
     @Test
     void firstFrameWaitsForTheWindowToGrow() {
         AckFrequencyPolicy p = supported();
-        assertThat(p.poll(0, SRTT, 10)).isNull(); // threshold 1 is the default
-        assertThat(p.poll(1, SRTT, 15)).isNull(); // interval 3: less than twice the default
-        AckFrequencyFrame f = p.poll(2, SRTT, 16);
-        assertThat(f).isEqualTo(new AckFrequencyFrame(0, 3, 5000, 3));
+        assertThat(p.poll(0, SRTT, 6)).isNull(); // threshold 1 is the default
+        assertThat(p.poll(1, SRTT, 11)).isNull(); // interval 3: less than twice the default
+        AckFrequencyFrame f = p.poll(2, SRTT, 12);
+        assertThat(f).isEqualTo(new AckFrequencyFrame(0, 3, 6666, 3));
         assertThat(p.isCurrent(f)).isTrue();
         assertThat(p.framesSent()).isEqualTo(1);
     }
@@ -71,18 +73,18 @@ class AckFrequencyPolicyTest {
     @Test
     void updatesAtMostOncePerRttAndOnlyForAFactorOfTwo() {
         AckFrequencyPolicy p = supported();
-        AckFrequencyFrame first = p.poll(0, SRTT, 40); // threshold 9, interval 10
+        AckFrequencyFrame first = p.poll(0, SRTT, 30); // threshold 9, interval 10
         assertThat(first.ackElicitingThreshold()).isEqualTo(9);
         assertThat(p.poll(SRTT - 1, SRTT, 4000)).as("within one RTT").isNull();
-        assertThat(p.poll(SRTT, SRTT, 76)).as("interval 19: less than twice 10").isNull();
-        assertThat(p.poll(SRTT, 32 * MS, 40)).as("delay 8 ms: less than twice 5 ms").isNull();
-        AckFrequencyFrame second = p.poll(SRTT, SRTT, 80);
-        assertThat(second).isEqualTo(new AckFrequencyFrame(1, 19, 5000, 3));
+        assertThat(p.poll(SRTT, SRTT, 57)).as("interval 19: less than twice 10").isNull();
+        assertThat(p.poll(SRTT, 32 * MS, 30)).as("delay 10.7 ms: less than twice 6.7 ms").isNull();
+        AckFrequencyFrame second = p.poll(SRTT, SRTT, 60);
+        assertThat(second).isEqualTo(new AckFrequencyFrame(1, 19, 6666, 3));
         assertThat(p.isCurrent(first)).isFalse();
         assertThat(p.isCurrent(second)).isTrue();
-        AckFrequencyFrame third = p.poll(2 * SRTT, 10 * MS, 80); // delay halves to 2.5 ms
-        assertThat(third).isEqualTo(new AckFrequencyFrame(2, 19, 2500, 3));
-        AckFrequencyFrame shrink = p.poll(3 * SRTT, 10 * MS, 40); // the window halved: more ACKs
+        AckFrequencyFrame third = p.poll(2 * SRTT, 10 * MS, 60); // delay halves to 3.3 ms
+        assertThat(third).isEqualTo(new AckFrequencyFrame(2, 19, 3333, 3));
+        AckFrequencyFrame shrink = p.poll(3 * SRTT, 10 * MS, 30); // the window halved: more ACKs
         assertThat(shrink.ackElicitingThreshold()).isEqualTo(9);
     }
 
