@@ -34,8 +34,8 @@ public final class TestbedMain {
     private static final Set<String> UP_OPTIONS = Set.of("--rs", "--clients", "--lb-cpu", "--lb-rate", "--rs-rate",
             "--mode", "--state", "--dir");
     private static final Set<String> RUN_OPTIONS = Set.of("--out", "--runs", "--modes", "--clients", "--lb-cpu",
-            "--lb-rate", "--rs-rate", "--max-rs", "--seconds", "--bound-ms", "--size", "--paths", "--sizes",
-            "--rates");
+            "--lb-rate", "--rs-rate", "--max-rs", "--seconds", "--bound-ms", "--size", "--paths", "--sizes", "--rates",
+            "--warmup-rounds");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -173,7 +173,9 @@ public final class TestbedMain {
                 a.integer("--rs-rate", 0), a.integer("--max-rs", 0), a.number("--seconds", 0),
                 a.number("--bound-ms", 200), a.integer("--size", 0), list(a, "--paths"),
                 list(a, "--sizes").stream().map(TestbedMain::bytes).toList(),
-                list(a, "--rates").stream().map(v -> (int) positive("--rates", v)).toList(), outDir.resolve("logs"), out);
+                list(a, "--rates").stream().map(v -> (int) positive("--rates", v)).toList(),
+                a.has("--warmup-rounds") ? (int) positive("--warmup-rounds", a.string("--warmup-rounds", "")) : 0,
+                outDir.resolve("logs"), out);
         Path md = Experiments.run(name, outDir, o);
         out.println("testbed run " + name + ": wrote " + md + " (+ .csv, .png)");
         return OK;
@@ -220,6 +222,7 @@ public final class TestbedMain {
                                        [--max-rs N] [--seconds S] [--bound-ms MS] [--size BYTES]
                                        [--paths direct,rtt20,rtt50-loss1,Verizon-LTE-short,...] [--sizes BYTES,...]
                                        [--rates REQ_PER_S,...] (capacity: these steps instead of 25..3200)
+                                       [--warmup-rounds N] (at most N rounds of 3 s until the LB's JIT is quiet; 15)
                 Multi-host QDSR in network namespaces (needs root and iproute2). Addresses 198.18.0.0/15,
                 VIP %s. State file default %s. Results default results/DATE-NAME/.
                 Experiments:""".formatted(Cluster.VIP_TARGET, TestbedState.DEFAULT));

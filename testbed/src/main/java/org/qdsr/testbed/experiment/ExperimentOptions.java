@@ -22,12 +22,16 @@ import java.util.List;
  * @param paths latency: names of the emulated paths to measure (empty: all; see {@link LinkPath#fullSet()})
  * @param sizes latency: object sizes in bytes (empty: 10 KB, 1 MB, 10 MB)
  * @param rates capacity: offered req/s per client, stepped through in order (empty: the default doubling)
+ * @param warmUpRounds most warm-up rounds after an LB start (0: {@value #DEFAULT_WARM_UP_ROUNDS}); full runs only
  * @param workDir where logs and certificates go
  * @param log progress output
  */
 public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int clients, Double lbCpu,
         int lbRateMbit, int rsRateMbit, int maxRs, double seconds, double p99BoundMs, long objectBytes,
-        List<String> paths, List<Long> sizes, List<Integer> rates, Path workDir, PrintStream log) {
+        List<String> paths, List<Long> sizes, List<Integer> rates, int warmUpRounds, Path workDir, PrintStream log) {
+    /** Most warm-up rounds unless {@code --warmup-rounds} says otherwise. */
+    public static final int DEFAULT_WARM_UP_ROUNDS = 15;
+
     public ExperimentOptions {
         modes = List.copyOf(modes);
         paths = List.copyOf(paths);
@@ -35,6 +39,9 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
         rates = List.copyOf(rates);
         if (runs < 1 || modes.isEmpty() || clients < 1) {
             throw new IllegalArgumentException("--runs, --modes and --clients need at least one");
+        }
+        if (warmUpRounds < 0) {
+            throw new IllegalArgumentException("--warmup-rounds must be >= 1 (0: the default): " + warmUpRounds);
         }
     }
 
@@ -44,12 +51,12 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
     /** Defaults: one run, modes proxy, isolated, instructed, one client. */
     public static ExperimentOptions defaults(Path workDir, PrintStream log) {
         return new ExperimentOptions(false, 1, DEFAULT_MODES, 1, null, 0, 0, 0, 0, 200, 0, List.of(),
-                List.of(), List.of(), workDir, log);
+                List.of(), List.of(), 0, workDir, log);
     }
 
     public ExperimentOptions withSmoke(boolean s) {
         return new ExperimentOptions(s, runs, modes, clients, lbCpu, lbRateMbit, rsRateMbit, maxRs, seconds,
-                p99BoundMs, objectBytes, paths, sizes, rates, workDir, log);
+                p99BoundMs, objectBytes, paths, sizes, rates, warmUpRounds, workDir, log);
     }
 
     /** The load duration of one point: {@code seconds}, else 1.5 s for smoke and {@code full} otherwise. */
@@ -69,12 +76,14 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
 
     /**
      * Load run after every LB start, before its CPU cap: rounds of 3 s of 10 KB and 1 MB objects
-     * until the LB's JIT compilers used less than 0.1 s in a round (at most 15 rounds), or for a
+     * until the LB's JIT compilers used less than 0.1 s in a round (at most {@code warmUpRounds},
+     * default {@value #DEFAULT_WARM_UP_ROUNDS}), or for a
      * smoke run only 8 small requests (the LB starts up to 13 times in the CI smoke test).
      */
     public WarmUp warmUp() {
         return smoke ? WarmUp.once(BenchLoad.counted(1, 4, 8, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(100_000))))
-                : new WarmUp(BenchLoad.timed(2, 4, 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000))), 15, 0.1);
+                : new WarmUp(BenchLoad.timed(2, 4, 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000))),
+                        warmUpRounds > 0 ? warmUpRounds : DEFAULT_WARM_UP_ROUNDS, 0.1);
     }
 
     /** Starts the cluster an experiment measures on (with {@link #warmUp()}). */

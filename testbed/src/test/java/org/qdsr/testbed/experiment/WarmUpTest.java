@@ -25,6 +25,18 @@ class WarmUpTest {
     }
 
     @Test
+    void fullRunsWarmUpForAtMostTheRoundsAskedForAndSmokeRunsOnce() {
+        ExperimentOptions d = ExperimentOptions.defaults(java.nio.file.Path.of("/tmp/x"), System.out);
+        assertThat(d.warmUp().maxRounds()).isEqualTo(ExperimentOptions.DEFAULT_WARM_UP_ROUNDS);
+        ExperimentOptions forty = new ExperimentOptions(false, 1, d.modes(), 1, null, 0, 0, 0, 0, 200, 0, List.of(),
+                List.of(), List.of(), 40, d.workDir(), d.log());
+        assertThat(forty.warmUp().maxRounds()).isEqualTo(40);
+        assertThat(forty.withSmoke(true).warmUp().maxRounds()).isEqualTo(1);
+        assertThatThrownBy(() -> new ExperimentOptions(false, 1, d.modes(), 1, null, 0, 0, 0, 0, 200, 0, List.of(),
+                List.of(), List.of(), -1, d.workDir(), d.log())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void compilerTimeOfAGoneProcessIsZeroAndOfThisJvmIsCounted() {
         assertThat(ProcStat.compilerSeconds(Long.MAX_VALUE)).isZero();
         assertThat(ProcStat.compilerSeconds(ProcessHandle.current().pid())).isGreaterThanOrEqualTo(0);
