@@ -5,13 +5,12 @@ package org.qdsr.quic.wire;
  * records; byte arrays they hold are not copied and must not be mutated after construction.
  * Parse them with {@link FrameCodec#parse}, write them with {@link #write} or {@link FrameCodec#write}.
  */
-public sealed interface Frame permits PaddingFrame, PingFrame, AckFrame, ResetStreamFrame,
+public sealed interface Frame permits PaddingFrame, TypeOnlyFrame, AckFrame, ResetStreamFrame,
         StopSendingFrame, CryptoFrame, NewTokenFrame, StreamFrame, MaxDataFrame,
         MaxStreamDataFrame, MaxStreamsFrame, DataBlockedFrame, StreamDataBlockedFrame,
         StreamsBlockedFrame, NewConnectionIdFrame, RetireConnectionIdFrame, PathChallengeFrame,
-        PathResponseFrame, ConnectionCloseFrame, HandshakeDoneFrame, PathAbandonFrame,
-        PathStatusFrame, MaxPathIdFrame, PathsBlockedFrame, PathCidsBlockedFrame, AckFrequencyFrame,
-        ImmediateAckFrame {
+        PathResponseFrame, ConnectionCloseFrame, PathAbandonFrame,
+        PathStatusFrame, MaxPathIdFrame, PathsBlockedFrame, PathCidsBlockedFrame, AckFrequencyFrame {
 
     /** The frame type codepoint this frame is written with. */
     long type();

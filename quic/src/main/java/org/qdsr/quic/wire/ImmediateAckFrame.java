@@ -5,22 +5,12 @@ package org.qdsr.quic.wire;
  * packet carrying it at once. Ack-eliciting and congestion controlled; never retransmitted. 1-RTT
  * only (§3).
  */
-public record ImmediateAckFrame() implements Frame {
+public record ImmediateAckFrame() implements TypeOnlyFrame {
     public static final long TYPE = 0x1f;
     public static final ImmediateAckFrame INSTANCE = new ImmediateAckFrame();
 
     @Override
     public long type() {
         return TYPE;
-    }
-
-    @Override
-    public void write(ByteWriter w) {
-        w.writeVarInt(TYPE);
-    }
-
-    @Override
-    public int encodedLength() {
-        return 1;
     }
 }

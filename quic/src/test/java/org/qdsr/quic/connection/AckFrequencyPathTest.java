@@ -2,18 +2,11 @@ package org.qdsr.quic.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.qdsr.quic.DatagramEndpoint;
-import org.qdsr.quic.DatagramSink;
 import org.qdsr.quic.QuicException;
-import org.qdsr.quic.path.ConnectionSnapshot;
 import org.qdsr.quic.path.PathEvent;
-import org.qdsr.quic.path.PathSender;
-import org.qdsr.quic.recovery.CongestionAlgorithm;
 import org.qdsr.quic.sim.LinkConditions;
 
 /**
@@ -25,59 +18,26 @@ import org.qdsr.quic.sim.LinkConditions;
 class AckFrequencyPathTest {
     private static final long SECOND = 1_000_000_000L;
 
-    /** A send-only node running one path sender: what a real server does. */
-    private static final class SenderNode implements DatagramEndpoint {
-        PathSender sender;
-        final List<Runnable> afterActivity = new ArrayList<>();
-        private final byte[] buf = new byte[2048];
-
-        @Override
-        public void onDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) {
-            throw new AssertionError("a real server never receives client packets");
-        }
-
-        @Override
-        public void drainTransmit(long now, DatagramSink sink) {
-            afterActivity.forEach(Runnable::run);
-            int n;
-            while (sender != null && (n = sender.poll(buf, now)) > 0) {
-                sink.send(buf, 0, n, sender.destination());
-            }
-        }
-
-        @Override
-        public long nextDeadline() {
-            return sender == null ? Long.MAX_VALUE : sender.nextTimeout();
-        }
-
-        @Override
-        public void onDeadline(long now) {
-            if (sender != null && sender.nextTimeout() <= now) {
-                sender.onTimeout(now);
-            }
-        }
-    }
-
     record Run(long clientDatagrams, long framesSent, boolean path1PolicyActive) {
     }
 
     private static Run isolated(ConnectionConfig clientConfig, byte[] body) throws Exception {
         ConnectionConfig serverConfig = ConnectionConfig.defaults().withPaths(4, false);
-        SenderNode rs = new SenderNode();
+        PathSenderNode rs = new PathSenderNode();
         boolean[] streamDone = {false};
         QuicConnection[] server = new QuicConnection[1];
         try (SimPair pair = new SimPair(41, serverConfig, c -> (conn, now) -> {
             server[0] = conn;
             ConnectionEvent e;
             while ((e = conn.pollEvent()) != null) {
-                if (e instanceof ConnectionEvent.StreamReadable r && rs.sender == null) {
+                if (e instanceof ConnectionEvent.StreamReadable r && rs.senders.isEmpty()) {
                     byte[] req = new byte[16];
                     if (conn.read(r.streamId(), req, 0, req.length) > 0 || conn.read(r.streamId(), req, 0, 0) < 0) {
-                        startSender(conn, r.streamId(), rs, body, now);
+                        rs.start(conn.exportPath(1, List.of(r.streamId()), 8L << 20), r.streamId(), body, now);
                     }
                 } else if (e instanceof ConnectionEvent.PathAcknowledged a) {
                     try {
-                        rs.sender.onAck(a.ranges(), a.ackDelay(), now);
+                        rs.senders.get(0).onAck(a.ranges(), a.ackDelay(), now);
                     } catch (QuicException ex) {
                         throw new AssertionError(ex);
                     }
@@ -88,7 +48,7 @@ class AckFrequencyPathTest {
             pair.net.attach("rs", rs, SimPair.SERVER);
             rs.afterActivity.add(() -> {
                 PathEvent ev;
-                while (rs.sender != null && (ev = rs.sender.pollEvent()) != null) {
+                while (!rs.senders.isEmpty() && (ev = rs.senders.get(0).pollEvent()) != null) {
                     streamDone[0] |= ev instanceof PathEvent.StreamAcknowledged;
                 }
             });
@@ -100,27 +60,6 @@ class AckFrequencyPathTest {
             return new Run(pair.net.stats().sentDatagrams(SimPair.CLIENT), server[0].ackFrequencyFramesSent(),
                     client.multipath.tracker(1).peerPolicyActive());
         }
-    }
-
-    private static void startSender(QuicConnection conn, long streamId, SenderNode rs, byte[] body, long now) {
-        ConnectionSnapshot exported = conn.exportPath(1, List.of(streamId), 8L << 20);
-        rs.sender = PathSender.fromSnapshot(exported, CongestionAlgorithm.CUBIC, now);
-        int[] written = {0};
-        Runnable pump = () -> {
-            while (written[0] < body.length) {
-                int n = rs.sender.write(streamId, body, written[0], body.length - written[0]);
-                if (n == 0) {
-                    return;
-                }
-                written[0] += n;
-            }
-            if (written[0] == body.length) {
-                rs.sender.finish(streamId);
-                written[0]++;
-            }
-        };
-        pump.run();
-        rs.afterActivity.add(pump);
     }
 
     @Test

@@ -2,18 +2,13 @@ package org.qdsr.quic.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.qdsr.quic.DatagramEndpoint;
-import org.qdsr.quic.DatagramSink;
 import org.qdsr.quic.QuicException;
 import org.qdsr.quic.path.ConnectionSnapshot;
 import org.qdsr.quic.path.PathEvent;
-import org.qdsr.quic.path.PathSender;
 import org.qdsr.quic.sim.LinkConditions;
 import org.qdsr.quic.sim.SimNode;
 
@@ -26,54 +21,13 @@ import org.qdsr.quic.sim.SimNode;
 class PathHandoffTest {
     private static final long SECOND = 1_000_000_000L;
 
-    /** A send-only node running path senders: what a real server does. */
-    private static final class SenderNode implements DatagramEndpoint {
-        final List<PathSender> senders = new ArrayList<>();
-        final List<Runnable> afterActivity = new ArrayList<>();
-        private final byte[] buf = new byte[2048];
-
-        @Override
-        public void onDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) {
-            throw new AssertionError("a real server never receives client packets");
-        }
-
-        @Override
-        public void drainTransmit(long now, DatagramSink sink) {
-            afterActivity.forEach(Runnable::run);
-            for (PathSender s : senders) {
-                int n;
-                while ((n = s.poll(buf, now)) > 0) {
-                    sink.send(buf, 0, n, s.destination());
-                }
-            }
-        }
-
-        @Override
-        public long nextDeadline() {
-            long t = Long.MAX_VALUE;
-            for (PathSender s : senders) {
-                t = Math.min(t, s.nextTimeout());
-            }
-            return t;
-        }
-
-        @Override
-        public void onDeadline(long now) {
-            for (PathSender s : senders) {
-                if (s.nextTimeout() <= now) {
-                    s.onTimeout(now);
-                }
-            }
-        }
-    }
-
     @Test
     void anotherSenderDeliversTheResponseOnItsOwnPath() throws Exception {
         byte[] body = new byte[2_000_000];
         new Random(42).nextBytes(body);
         ConnectionConfig serverConfig = ConnectionConfig.defaults().withPaths(4, false);
         ConnectionConfig clientConfig = ConnectionConfig.defaults().withPaths(4, true);
-        SenderNode rs = new SenderNode();
+        PathSenderNode rs = new PathSenderNode();
         long[] handedStream = {-1};
         boolean[] streamDone = {false};
         try (SimPair pair = new SimPair(31, serverConfig, c -> (conn, now) -> {
@@ -128,7 +82,7 @@ class PathHandoffTest {
         return current;
     }
 
-    private static void startSender(QuicConnection conn, long streamId, SenderNode rs, byte[] body, long now,
+    private static void startSender(QuicConnection conn, long streamId, PathSenderNode rs, byte[] body, long now,
                                      SimPair pair) {
         ConnectionSnapshot exported = conn.exportPath(1, List.of(streamId), 8L << 20);
         assertThat(exported.toString()).doesNotContain(hex(exported.oneRttWriteSecret()));
@@ -138,24 +92,7 @@ class PathHandoffTest {
         } catch (Exception ex) {
             throw new AssertionError(ex);
         }
-        PathSender sender = PathSender.fromSnapshot(imported, org.qdsr.quic.recovery.CongestionAlgorithm.CUBIC, now);
-        rs.senders.add(sender);
-        int[] written = {0};
-        Runnable pump = () -> {
-            while (written[0] < body.length) {
-                int n = sender.write(streamId, body, written[0], body.length - written[0]);
-                if (n == 0) {
-                    return;
-                }
-                written[0] += n;
-            }
-            if (written[0] == body.length) {
-                sender.finish(streamId);
-                written[0]++;
-            }
-        };
-        pump.run();
-        rs.afterActivity.add(pump);
+        rs.start(imported, streamId, body, now);
     }
 
     private static String hex(byte[] b) {
