@@ -10,6 +10,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -63,6 +64,8 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private final Map<DatagramEndpoint, int[]> endpointRefs = new IdentityHashMap<>();
     private final List<DatagramEndpoint> endpoints = new ArrayList<>();
     private final Map<DatagramEndpoint, UdpRegistration> senders = new IdentityHashMap<>();
+    /** Keys of other channels (see {@link #registerChannel}); only used to tell them when the loop ends. */
+    private final List<SelectionKey> channelKeys = new ArrayList<>();
     /** Created once: a bound method reference passed per select would be a new object every turn. */
     private final java.util.function.Consumer<SelectionKey> onReady = this::onReady;
     private volatile Runnable[] afterTurn = new Runnable[0];
@@ -120,6 +123,40 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     /** True when called on the loop thread. */
     public boolean inLoop() {
         return Thread.currentThread() == thread;
+    }
+
+    /** The loop thread (e.g. for a channel that batches what this thread sends until the turn ends). */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** True when {@link #registerChannel} works here: the portable Selector loop, not the epoll path. */
+    public boolean drivesChannels() {
+        return epoll == null;
+    }
+
+    /**
+     * Registers a non-blocking channel (for example a TCP socket) with this loop's selector, on
+     * the loop thread: {@code handler} runs on the loop whenever the channel is ready for the
+     * interest ops, which the caller changes and cancels through the returned key (on the loop
+     * thread). Only the Selector loop supports this ({@link #drivesChannels()}).
+     */
+    public SelectionKey registerChannel(SelectableChannel channel, int ops, ChannelHandler handler)
+            throws IOException {
+        Objects.requireNonNull(handler);
+        if (!inLoop()) {
+            throw new IllegalStateException("registerChannel must be called on " + name);
+        }
+        if (epoll != null) {
+            throw new UnsupportedOperationException(name + " runs on epoll: it cannot drive other channels");
+        }
+        if (closing) {
+            throw new RejectedExecutionException(name + " is closed");
+        }
+        SelectionKey key = channel.register(selector, ops, handler);
+        channelKeys.removeIf(k -> !k.isValid());
+        channelKeys.add(key);
+        return key;
     }
 
     byte[] receiveArray() {
@@ -408,6 +445,16 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     }
 
     private void onReady(SelectionKey key) {
+        if (key.attachment() instanceof ChannelHandler handler) {
+            try {
+                if (key.isValid()) {
+                    handler.onReady(key.readyOps());
+                }
+            } catch (RuntimeException e) {
+                endpointFailed("channel handler", e);
+            }
+            return;
+        }
         UdpRegistration reg = (UdpRegistration) key.attachment();
         if (key.isValid() && key.isReadable()) {
             reg.receiveBatch(rxBuffer, rxArray, counters);
@@ -482,6 +529,17 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         for (UdpRegistration reg : List.copyOf(registrations)) {
             detach(reg);
         }
+        for (SelectionKey key : List.copyOf(channelKeys)) {
+            if (key.isValid()) {
+                key.cancel();
+                try {
+                    ((ChannelHandler) key.attachment()).onLoopClosed();
+                } catch (RuntimeException e) {
+                    endpointFailed("onLoopClosed", e);
+                }
+            }
+        }
+        channelKeys.clear();
         try {
             if (selector != null) {
                 selector.close();

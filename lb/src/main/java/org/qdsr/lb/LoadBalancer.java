@@ -20,9 +20,10 @@ import org.qdsr.quic.tls.ServerTlsContext;
 
 /**
  * The load balancer process: one event-loop thread owns the {@link LoadBalancerCore} and the VIP
- * socket; one mutually authenticated control channel per backend delivers its messages onto
- * that thread. The loop sends on the channels itself: its messages are buffered during a turn
- * and written after it, one write per backend (no writer-thread hand-off). Single host: the VIP socket is bound with SO_REUSEADDR so real servers can bind
+ * socket, and also runs the mutually authenticated control channel to each backend once its
+ * handshake is done ({@link UdpEventLoop#registerChannel}): the backends' reports are read and handled
+ * between datagrams, and the loop's messages are buffered during a turn and written after it,
+ * one write per backend (no reader or writer threads on the hot path). Single host: the VIP socket is bound with SO_REUSEADDR so real servers can bind
  * the wildcard address on the same port and send from the VIP (DESIGN.md).
  */
 public final class LoadBalancer implements AutoCloseable {
@@ -75,12 +76,11 @@ public final class LoadBalancer implements AutoCloseable {
             LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom());
             UdpRegistration socket = loop.register(vip, core, UdpOptions.defaults().withReuseAddress(true));
             LoadBalancer lb = new LoadBalancer(loop, core, socket);
-            Thread loopThread = loop.call(Thread::currentThread);
             for (BackendSpec spec : backends) {
                 Backend b = loop.call(() -> core.addBackend(spec.name(), spec.weight()));
                 ControlClient client = ControlClient.connect(spec.control(), controlTls, name,
-                        ControlOptions.defaults(), lb.listenerFor(b));
-                client.batchOn(loopThread);
+                        ControlOptions.defaults(), lb.listenerFor(b), loop);
+                client.batchOn(loop.thread());
                 lb.clients.add(client);
             }
             // What a turn sent to each backend leaves in one write per backend (ControlChannel.flush).
@@ -99,8 +99,12 @@ public final class LoadBalancer implements AutoCloseable {
         }
     }
 
-    /** Runs on the loop unless it is closing (callbacks may race with close()). */
+    /** Runs on the loop (now, when called there) unless it is closing (callbacks may race with close()). */
     private void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+            return;
+        }
         try {
             loop.execute(r);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -108,7 +112,10 @@ public final class LoadBalancer implements AutoCloseable {
         }
     }
 
-    /** Control callbacks arrive on the channel's reader thread; the core is touched only on the loop. */
+    /**
+     * Control callbacks arrive on the loop (on the epoll path: on the channel's reader thread);
+     * the core is touched only on the loop.
+     */
     private ControlListener listenerFor(Backend b) {
         return new ControlListener() {
             @Override

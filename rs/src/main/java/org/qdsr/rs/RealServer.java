@@ -27,8 +27,9 @@ import org.qdsr.rs.content.ContentSource;
 /**
  * The running real server: one {@link UdpEventLoop} thread drives a {@link RealServerCore}
  * through a SEND_ONLY socket on the VIP's port, and a {@link ControlServer} accepts LB links.
- * Control callbacks (channel reader threads) hop onto the loop with {@code execute}; the core's
- * outgoing messages go to the link's channel ({@code send}, which may wait briefly for queue space).
+ * Once open, each LB link's channel is read on the loop too ({@link UdpEventLoop#registerChannel}):
+ * its messages reach the core between datagrams, with no reader thread; the core's outgoing
+ * messages are buffered per link and written after each turn.
  *
  * <p>Binding (DESIGN.md "Single-host and multi-host DSR"): {@link Bind#WILDCARD} binds
  * {@code 0.0.0.0:VIPPORT} with SO_REUSEADDR (the LB holds the exact VIP on the same host);
@@ -69,7 +70,7 @@ public final class RealServer implements AutoCloseable {
             links.core = core;
             UdpRegistration socket = loop.register(bindAddress(vip, bind), core, UdpOptions.sendOnly());
             ControlServer control = ControlServer.start(controlAddress, tls, name, ControlOptions.defaults(),
-                    links::accept);
+                    links::accept, loop);
             return new RealServer(loop, core, socket, control);
         } catch (IOException | RuntimeException e) {
             loop.close();
@@ -137,7 +138,12 @@ public final class RealServer implements AutoCloseable {
             };
         }
 
+        /** Runs on the loop: now when called there (an open channel's reads), else queued (handshake thread). */
         private void onLoop(Runnable r) {
+            if (loop.inLoop()) {
+                r.run();
+                return;
+            }
             try {
                 loop.execute(r);
             } catch (RejectedExecutionException e) {

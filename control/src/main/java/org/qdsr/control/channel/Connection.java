@@ -8,6 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -23,14 +27,17 @@ import org.qdsr.control.message.HeartbeatAck;
 import org.qdsr.control.message.Hello;
 import org.qdsr.control.message.HelloAck;
 import org.qdsr.control.message.Role;
+import org.qdsr.io.ChannelHandler;
+import org.qdsr.io.UdpEventLoop;
 
 /**
  * One TCP (+TLS) connection over a non-blocking {@link SocketChannel}. Senders write on their own
  * thread through {@link Outbound} (no hand-off); one I/O thread ({@code qdsr-control-read-PEER})
  * runs the handshake, reads, decodes and calls the listener, and writes the backlog when the
- * socket would have blocked. Closing: {@link #close()} writes what is buffered then closes;
- * {@link #abort} drops it and closes the socket at once. Either way the I/O thread ends with
- * exactly one onClose.
+ * socket would have blocked. With an event loop ({@link #driveOn}) that thread only runs
+ * the handshake and the Hello exchange, then hands the socket to the loop, which does the rest on
+ * its own thread. Closing: {@link #close()} writes what is buffered then closes; {@link #abort}
+ * drops it and closes the socket at once. Either way the connection ends with exactly one onClose.
  */
 final class Connection implements ControlChannel {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -54,8 +61,18 @@ final class Connection implements ControlChannel {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong heartbeatSeq = new AtomicLong();
     private final java.util.function.Consumer<SelectionKey> onReady = k -> readyOps = k.readyOps();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final Runnable service = this::service;
     private ControlDecoder decoder;
+    private ByteBuffer netIn;
+    private ByteBuffer app;
     private int readyOps;
+    /** Where the open channel runs; null: on its own I/O thread throughout. */
+    private volatile UdpEventLoop loop;
+    /** The loop drives the socket now (the I/O thread has ended). */
+    private volatile boolean onLoop;
+    private boolean handedOver;
+    private SelectionKey loopKey;
     private volatile ControlListener listener;
     private volatile boolean open;
     private volatile boolean established;
@@ -116,6 +133,15 @@ final class Connection implements ControlChannel {
         out.batchOn(thread);
     }
 
+    /**
+     * Before {@link #start}: once open, the channel runs on {@code loop} (which also becomes the
+     * batching thread: the loop flushes the channel at the end of each turn).
+     */
+    void driveOn(UdpEventLoop loop) {
+        this.loop = loop;
+        out.batchOn(loop.thread());
+    }
+
     @Override
     public void setListener(ControlListener listener) {
         this.listener = listener;
@@ -162,7 +188,9 @@ final class Connection implements ControlChannel {
                 return;
             }
             closeDeadline = System.nanoTime() + options.handshakeTimeout().toNanos();
-            out.shut(last);
+            if (!out.shut(last) && loop != null) {
+                CloseTimer.abortLater(this, options.handshakeTimeout().toNanos());
+            }
             wakeIo();
         }
     }
@@ -188,7 +216,18 @@ final class Connection implements ControlChannel {
         wakeIo();
     }
 
+    /** Makes the I/O side look at the connection: its thread's selector, or a service task on the loop. */
     private void wakeIo() {
+        if (onLoop) {
+            if (!finished.get()) {
+                try {
+                    loop.execute(service);
+                } catch (RejectedExecutionException closed) {
+                    // the loop is shutting down: its onLoopClosed ends the connection
+                }
+            }
+            return;
+        }
         Selector s = selector;
         if (s != null) {
             s.wakeup();
@@ -239,6 +278,8 @@ final class Connection implements ControlChannel {
         try {
             long handshakeDeadline = System.nanoTime() + options.handshakeTimeout().toNanos();
             decoder = new ControlDecoder(options.maxMessageSize());
+            netIn = ByteBuffer.allocateDirect(Math.max(64 * 1024, layer.packetSize() + 1024));
+            app = ByteBuffer.allocate(Math.max(64 * 1024, layer.packetSize() + 1024));
             layer.begin();
             handshakeStep();
             cause = loop(handshakeDeadline);
@@ -248,15 +289,15 @@ final class Connection implements ControlChannel {
         } catch (IOException | RuntimeException e) {
             cause = closing.get() ? null : e;
         } finally {
-            finish(closeCause != null ? closeCause : cause);
+            if (!handedOver) {
+                finish(closeCause != null ? closeCause : cause);
+            }
         }
     }
 
     /** Returns the close cause: EOF from the peer (null if we were closing), or null after our close. */
     private Throwable loop(long handshakeDeadline) throws IOException {
         SelectionKey key = channel.keyFor(selector);
-        ByteBuffer netIn = ByteBuffer.allocateDirect(Math.max(64 * 1024, layer.packetSize() + 1024));
-        ByteBuffer app = ByteBuffer.allocate(Math.max(64 * 1024, layer.packetSize() + 1024));
         int ops = SelectionKey.OP_READ;
         while (!aborted) {
             out.flushPosted();
@@ -274,14 +315,22 @@ final class Connection implements ControlChannel {
             if (!key.isValid()) {
                 break;
             }
-            if ((readyOps & SelectionKey.OP_READ) != 0 && !readOnce(netIn, app)) {
-                return closing.get() ? null : new EOFException("control channel closed by " + peerLabel);
+            if ((readyOps & SelectionKey.OP_READ) != 0 && !readOnce()) {
+                return eof();
             }
             if ((readyOps & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
                 out.onWritable();
             }
+            if (open && loop != null && !closing.get() && !aborted) {
+                handOver();
+                return null;
+            }
         }
         return null;
+    }
+
+    private Throwable eof() {
+        return closing.get() ? null : new EOFException("control channel closed by " + peerLabel);
     }
 
     private long waitMillis(long handshakeDeadline) throws SocketTimeoutException {
@@ -304,7 +353,7 @@ final class Connection implements ControlChannel {
     }
 
     /** Reads once and handles everything that arrived; false at end of stream. */
-    private boolean readOnce(ByteBuffer netIn, ByteBuffer app) throws IOException {
+    private boolean readOnce() throws IOException {
         int n = channel.read(netIn);
         if (n < 0) {
             return false;
@@ -316,10 +365,10 @@ final class Connection implements ControlChannel {
             try {
                 progress = layer.unwrap(netIn, app);
             } catch (EOFException closeNotify) {
-                deliver(app); // the records before close_notify
+                deliver(); // the records before close_notify
                 return false;
             }
-            deliver(app);
+            deliver();
             if (layer.needsWrap()) {
                 out.wrapOwn();
                 progress = true;
@@ -333,7 +382,7 @@ final class Connection implements ControlChannel {
         return true;
     }
 
-    private void deliver(ByteBuffer app) {
+    private void deliver() {
         if (app.position() == 0) {
             return;
         }
@@ -363,6 +412,114 @@ final class Connection implements ControlChannel {
             if (role == Role.LOAD_BALANCER) {
                 out.sendInternal(new Hello(ControlCodec.PROTOCOL_VERSION, nodeName, role));
             }
+        }
+    }
+
+    // ---- on an event loop ----
+
+    /** I/O thread, once open: gives the socket (and any partial record read) to the loop; the thread ends. */
+    private void handOver() throws IOException {
+        channel.keyFor(selector).cancel();
+        selector.close(); // deregisters the socket, so the loop's selector may take it
+        onLoop = true;
+        handedOver = true;
+        try {
+            loop.execute(this::attach);
+        } catch (RejectedExecutionException e) {
+            onLoop = false;
+            handedOver = false;
+            throw new IOException("control loop closed before " + peerLabel + " could move to it", e);
+        }
+    }
+
+    /** Loop thread: registers the socket, then writes what was posted meanwhile. */
+    private void attach() {
+        try {
+            out.ioThread(Thread.currentThread());
+            loopKey = loop.registerChannel(channel, SelectionKey.OP_READ, new ChannelHandler() {
+                @Override
+                public void onReady(int readyOps) {
+                    onLoopReady(readyOps);
+                }
+
+                @Override
+                public void onLoopClosed() {
+                    abort(new IOException("control loop closed"));
+                    end(null);
+                }
+            });
+            service();
+        } catch (RejectedExecutionException e) {
+            abort(new IOException("control loop closed", e));
+            end(null);
+        } catch (IOException | RuntimeException e) {
+            end(closing.get() ? null : e);
+        }
+    }
+
+    private void onLoopReady(int ops) {
+        try {
+            if (!aborted && (ops & SelectionKey.OP_READ) != 0 && !readOnce()) {
+                end(eof());
+                return;
+            }
+            if (!aborted && (ops & SelectionKey.OP_WRITE) != 0) {
+                out.onWritable();
+            }
+            service();
+        } catch (SSLException e) {
+            sendAlertQuietly();
+            end(closing.get() ? null : e);
+        } catch (IOException | RuntimeException e) {
+            end(closing.get() ? null : e);
+        }
+    }
+
+    /** Loop thread: what the I/O thread does before it waits (posted writes, closing, OP_WRITE interest). */
+    private void service() {
+        if (finished.get() || loopKey == null) {
+            return; // not attached yet: attach() services once it is
+        }
+        try {
+            if (aborted) {
+                end(null);
+                return;
+            }
+            out.flushPosted();
+            if (closing.get() && out.finished()) {
+                out.closeNotify();
+                end(null);
+                return;
+            }
+            int want = SelectionKey.OP_READ | (out.hasBacklog() ? SelectionKey.OP_WRITE : 0);
+            if (loopKey.isValid() && loopKey.interestOps() != want) {
+                loopKey.interestOps(want);
+            }
+        } catch (RuntimeException e) {
+            end(e);
+        }
+    }
+
+    /** Loop thread: the connection is over; onClose gets the first cause recorded. */
+    private void end(Throwable cause) {
+        if (loopKey != null) {
+            loopKey.cancel();
+        }
+        finish(closeCause != null ? closeCause : cause);
+    }
+
+    /** Bounds how long a close on a loop may wait for the peer to take the backlog. */
+    private static final class CloseTimer {
+        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+                r -> ControlServer.daemon(r, "qdsr-control-close-timer"));
+
+        static void abortLater(Connection c, long nanos) {
+            TIMER.schedule(() -> {
+                if (!c.finished.get()) {
+                    LOG.log(Level.FINE, "control channel {0}: backlog not written in time, dropped", c.peerLabel);
+                    c.abort(null);
+                }
+            }, nanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -437,6 +594,9 @@ final class Connection implements ControlChannel {
     }
 
     private void finish(Throwable cause) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
         open = false;
         closing.set(true);
         out.drop();

@@ -12,6 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.qdsr.control.message.ControlMessage;
 import org.qdsr.control.message.Role;
+import org.qdsr.io.UdpEventLoop;
 
 /**
  * The LB end: keeps one channel to one RS, sends heartbeats, and reconnects after any close with
@@ -29,6 +30,7 @@ public final class ControlClient implements ControlChannel {
     private final String nodeName;
     private final ControlOptions options;
     private final ScheduledExecutorService timer;
+    private final UdpEventLoop loop;
     private final Random jitter = new Random();
     private volatile ControlListener listener;
     private volatile Connection current;
@@ -37,8 +39,9 @@ public final class ControlClient implements ControlChannel {
     private int failures;
 
     private ControlClient(InetSocketAddress address, ControlTls tls, String nodeName, ControlOptions options,
-                          ControlListener listener) {
+                          ControlListener listener, UdpEventLoop loop) {
         this.address = address;
+        this.loop = loop != null && loop.drivesChannels() ? loop : null;
         this.tls = tls;
         this.nodeName = ControlTls.checkNodeName(nodeName);
         this.options = options;
@@ -53,8 +56,23 @@ public final class ControlClient implements ControlChannel {
      */
     public static ControlClient connect(InetSocketAddress address, ControlTls tls, String nodeName,
                                         ControlOptions options, ControlListener listener) {
+        return connect(address, tls, nodeName, options, listener, null);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, ControlTls, String, ControlOptions, ControlListener)},
+     * but every open connection runs on {@code loop} (null: on a reader thread of its own): the
+     * listener is called on the loop thread, sends from it are batched (the loop must
+     * {@link #flush()} at the end of each turn), and no reader thread stays behind after the
+     * handshake. A loop on the epoll path cannot drive TCP sockets: there the loop only batches.
+     */
+    public static ControlClient connect(InetSocketAddress address, ControlTls tls, String nodeName,
+                                        ControlOptions options, ControlListener listener, UdpEventLoop loop) {
         tls.checkAddress(address);
-        ControlClient c = new ControlClient(address, tls, nodeName, options, listener);
+        ControlClient c = new ControlClient(address, tls, nodeName, options, listener, loop);
+        if (loop != null) {
+            c.batchingThread = loop.thread();
+        }
         long tick = options.heartbeatInterval().toNanos();
         c.timer.scheduleAtFixedRate(c::tick, tick, tick, TimeUnit.NANOSECONDS);
         c.timer.execute(c::attempt);
@@ -77,6 +95,9 @@ public final class ControlClient implements ControlChannel {
             s.socket().connect(address, (int) options.handshakeTimeout().toMillis());
             Connection c = new Connection(s, Role.LOAD_BALANCER, nodeName, tls, options, new Owner(), listener);
             c.batchOn(batchingThread);
+            if (loop != null) {
+                c.driveOn(loop);
+            }
             current = c;
             c.start();
         } catch (IOException | RuntimeException e) {

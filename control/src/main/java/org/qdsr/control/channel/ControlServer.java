@@ -14,11 +14,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.qdsr.control.message.ControlError;
 import org.qdsr.control.message.Role;
+import org.qdsr.io.UdpEventLoop;
 
 /**
  * The RS end ({@code --control HOST:PORT}): accepts LB connections, runs the TLS handshake with
  * client authentication and answers the LB's Hello. One acceptor thread, a heartbeat timer, and
- * per connection one I/O thread (senders write on their own thread, see {@link ControlChannel#send}).
+ * per connection one I/O thread (senders write on their own thread, see {@link ControlChannel#send}),
+ * or, given an event loop, an I/O thread only for the handshake.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
@@ -36,11 +38,13 @@ public final class ControlServer implements AutoCloseable {
     private final Acceptor acceptor;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
+    private final UdpEventLoop loop;
     private volatile boolean closed;
 
     private ControlServer(ServerSocketChannel serverSocket, ControlTls tls, String nodeName, ControlOptions options,
-                          Acceptor acceptor) {
+                          Acceptor acceptor, UdpEventLoop loop) {
         this.serverSocket = serverSocket;
+        this.loop = loop != null && loop.drivesChannels() ? loop : null;
         this.tls = tls;
         this.nodeName = nodeName;
         this.options = options;
@@ -54,6 +58,18 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer start(InetSocketAddress address, ControlTls tls, String nodeName,
                                       ControlOptions options, Acceptor acceptor) throws IOException {
+        return start(address, tls, nodeName, options, acceptor, null);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, ControlTls, String, ControlOptions, Acceptor)}, but each
+     * channel runs on {@code loop} once open (see {@link ControlClient#connect(InetSocketAddress,
+     * ControlTls, String, ControlOptions, ControlListener, UdpEventLoop)}): listener calls on the
+     * loop thread, its sends batched until the loop flushes the channel after each turn.
+     */
+    public static ControlServer start(InetSocketAddress address, ControlTls tls, String nodeName,
+                                      ControlOptions options, Acceptor acceptor, UdpEventLoop loop)
+            throws IOException {
         tls.checkAddress(address);
         ServerSocketChannel ss = ServerSocketChannel.open();
         ss.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -63,7 +79,7 @@ public final class ControlServer implements AutoCloseable {
             ss.close();
             throw e;
         }
-        ControlServer server = new ControlServer(ss, tls, nodeName, options, acceptor);
+        ControlServer server = new ControlServer(ss, tls, nodeName, options, acceptor, loop);
         long tick = options.heartbeatInterval().toNanos();
         server.timer.scheduleAtFixedRate(server::tick, tick, tick, TimeUnit.NANOSECONDS);
         daemon(server::acceptLoop, "qdsr-control-accept-" + server.localAddress().getPort()).start();
@@ -93,6 +109,9 @@ public final class ControlServer implements AutoCloseable {
                     continue;
                 }
                 c.setListener(l);
+                if (loop != null) {
+                    c.driveOn(loop);
+                }
                 connections.add(c);
                 c.start();
             } catch (IOException | RuntimeException e) {

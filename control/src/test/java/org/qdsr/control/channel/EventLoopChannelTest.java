@@ -1,0 +1,277 @@
+package org.qdsr.control.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.qdsr.control.message.AckForward;
+import org.qdsr.control.message.ControlMessage;
+import org.qdsr.control.message.StreamReport;
+import org.qdsr.io.UdpEventLoop;
+import org.qdsr.quic.tls.Certificates;
+import org.qdsr.quic.tls.CertifiedKey;
+
+/**
+ * Control connections driven by the LB's real UDP event loop ({@link UdpEventLoop#registerChannel}) against a
+ * real {@link ControlServer} over mutual TLS on loopback: after the handshake every callback runs
+ * on the loop thread and no reader thread is left; writes the socket cannot take wait for
+ * OP_WRITE on the loop; heartbeats keep an idle channel up; a lost RS is reconnected onto the
+ * loop; closing the loop closes its channels.
+ */
+@Timeout(60)
+class EventLoopChannelTest {
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final ControlOptions FAST = ControlOptions.defaults().withHeartbeat(Duration.ofMillis(100), 3)
+            .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final CertifiedKey CA = Certificates.generateCa("qdsr test CA", DAY);
+    private static final ControlTls LB_TLS = ControlTls.of(Certificates.issue(CA, "lb", List.of("lb"), true, DAY),
+            List.of(CA.certificate()));
+    private static final ControlTls RS_TLS = ControlTls.of(Certificates.issue(CA, "rs", List.of("rs"), true, DAY),
+            List.of(CA.certificate()));
+
+    private final UdpEventLoop loop;
+    private final Events lb = new Events();
+
+    EventLoopChannelTest() throws Exception {
+        loop = UdpEventLoop.start("qdsr-test-control-loop");
+    }
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+    }
+
+    @Test
+    void openChannelRunsOnTheLoopInBothDirections() throws Exception {
+        int count = 20_000;
+        Events rs = new Events();
+        try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
+             ControlClient client = connect(server)) {
+            ControlChannel rsChannel = rs.awaitOpen();
+            lb.awaitOpen();
+            assertThat(readerThreadsFor(server)).as("the LB's reader thread ended after the handshake").isEmpty();
+            for (int i = 0; i < count; i++) {
+                rsChannel.send(new StreamReport(i, 4, StreamReport.Outcome.FINISHED, 0, 10, 10, 200));
+            }
+            for (int i = 0; i < count; i++) {
+                assertThat(((StreamReport) lb.awaitMessage()).connectionKey()).isEqualTo(i);
+            }
+            loop.execute(() -> {
+                for (int i = 0; i < count; i++) {
+                    client.send(new AckForward(i, 1, 25, new long[] {5, 9, 0, 2}));
+                }
+            });
+            for (int i = 0; i < count; i++) {
+                assertThat(((AckForward) rs.awaitMessage()).connectionKey()).isEqualTo(i);
+            }
+            assertThat(lb.threads).containsOnly(loop.thread().getName());
+            assertThat(lb.closed).isEmpty();
+        }
+    }
+
+    @Test
+    void bothEndsRunOnLoops() throws Exception {
+        Events rs = new Events();
+        try (UdpEventLoop rsLoop = UdpEventLoop.start("qdsr-test-rs-loop");
+             ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs, rsLoop);
+             ControlClient client = connect(server)) {
+            ControlChannel rsChannel = rs.awaitOpen();
+            lb.awaitOpen();
+            rsLoop.afterTurn(rsChannel::flush);
+            rsLoop.execute(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    rsChannel.send(new StreamReport(i, 4, StreamReport.Outcome.FINISHED, 0, 10, 10, 200));
+                }
+            });
+            loop.execute(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    client.send(new AckForward(i, 1, 25, new long[] {5, 9, 0, 2}));
+                }
+            });
+            for (int i = 0; i < 1000; i++) {
+                assertThat(((StreamReport) lb.awaitMessage()).connectionKey()).isEqualTo(i);
+                assertThat(((AckForward) rs.awaitMessage()).connectionKey()).isEqualTo(i);
+            }
+            Thread.sleep(500); // heartbeats both ways, answered on both loops
+            assertThat(rs.threads).containsOnly(rsLoop.thread().getName());
+            assertThat(lb.threads).containsOnly(loop.thread().getName());
+            assertThat(rs.closed).isEmpty();
+            assertThat(lb.closed).isEmpty();
+            assertThat(readerThreadsFor(server)).isEmpty();
+        }
+    }
+
+    @Test
+    void writesTheSocketCannotTakeWaitForTheLoop() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Events rs = new Events() {
+            @Override
+            public void onMessage(ControlChannel channel, ControlMessage m) {
+                awaitQuietly(release); // the RS stops reading: its socket buffers fill up
+                super.onMessage(channel, m);
+            }
+        };
+        int count = 200_000; // about 9 MB, far more than both socket buffers
+        // slow heartbeats: the RS's blocked reader cannot answer them while it holds the first message
+        ControlOptions slow = ControlOptions.defaults().withHeartbeat(Duration.ofSeconds(5), 3);
+        try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", slow, ch -> rs);
+             ControlClient client = connect(server, slow)) {
+            lb.awaitOpen();
+            AtomicReference<Long> unsent = new AtomicReference<>();
+            loop.call(() -> {
+                for (int i = 0; i < count; i++) {
+                    if (!client.send(new AckForward(i, 1, 25, new long[] {5, 9, 0, 2}))) {
+                        unsent.compareAndSet(null, (long) i);
+                    }
+                }
+                return null;
+            });
+            assertThat(unsent.get()).as("the loop never blocks: over capacity rather than waiting").isNull();
+            release.countDown();
+            for (int i = 0; i < count; i++) {
+                assertThat(((AckForward) rs.awaitMessage()).connectionKey()).isEqualTo(i);
+            }
+            assertThat(client.writeStats().socketWrites()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void heartbeatsKeepAnIdleChannelOpen() throws Exception {
+        Events rs = new Events();
+        try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
+             ControlClient client = connect(server)) {
+            lb.awaitOpen();
+            Thread.sleep(1_500); // 15 heartbeat intervals; dead after 3 missed
+            assertThat(lb.closed).isEmpty();
+            assertThat(rs.closed).isEmpty();
+            assertThat(client.isOpen()).isTrue();
+            assertThat(client.lastRttNanos()).as("HeartbeatAcks were read on the loop").isPositive();
+        }
+    }
+
+    @Test
+    void aLostServerIsReconnectedOntoTheLoop() throws Exception {
+        Events rs = new Events();
+        ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
+        InetSocketAddress address = server.localAddress();
+        try (ControlClient client = connect(server)) {
+            lb.awaitOpen();
+            server.close();
+            assertThat(lb.awaitClose()).isNotNull();
+            server = ControlServer.start(address, RS_TLS, "rs-a", FAST, ch -> rs);
+            lb.awaitOpen();
+            rs.awaitOpen(); // the first server's channel
+            ControlChannel rsChannel = rs.awaitOpen();
+            rsChannel.send(new StreamReport(7, 4, StreamReport.Outcome.FINISHED, 0, 10, 10, 200));
+            assertThat(((StreamReport) lb.awaitMessage()).connectionKey()).isEqualTo(7);
+            assertThat(lb.messageThreads).containsOnly(loop.thread().getName());
+            assertThat(readerThreadsFor(server)).isEmpty();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void closingTheLoopClosesItsChannels() throws Exception {
+        Events rs = new Events();
+        try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
+             ControlClient client = connect(server)) {
+            lb.awaitOpen();
+            loop.close();
+            assertThat(lb.awaitClose()).asString().contains("control loop closed");
+            assertThat(rs.awaitClose()).isNotNull();
+            assertThat(client.isOpen()).isFalse();
+        }
+    }
+
+    private ControlClient connect(ControlServer server) {
+        return connect(server, FAST);
+    }
+
+    private ControlClient connect(ControlServer server, ControlOptions options) {
+        ControlClient client = ControlClient.connect(server.localAddress(), LB_TLS, "lb", options, lb, loop);
+        loop.afterTurn(client::flush); // as LoadBalancer does: one write per turn
+        return client;
+    }
+
+    /** Live threads reading a connection to {@code server} on the LB's side (named after the RS's port). */
+    private static List<String> readerThreadsFor(ControlServer server) throws InterruptedException {
+        String name = "qdsr-control-read-" + server.localAddress().getAddress().getHostAddress() + ":"
+                + server.localAddress().getPort();
+        for (int i = 0; i < 100; i++) {
+            if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(name))) {
+                return List.of();
+            }
+            Thread.sleep(20);
+        }
+        return List.of(name);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Records events and the threads they arrived on. */
+    private static class Events implements ControlListener {
+        final LinkedBlockingQueue<ControlChannel> opened = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<Object> closed = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<ControlMessage> messages = new LinkedBlockingQueue<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        final List<String> messageThreads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onOpen(ControlChannel channel) {
+            opened.add(channel);
+        }
+
+        @Override
+        public void onMessage(ControlChannel channel, ControlMessage m) {
+            String t = Thread.currentThread().getName();
+            if (!threads.contains(t)) {
+                threads.add(t);
+            }
+            if (!messageThreads.contains(t)) {
+                messageThreads.add(t);
+            }
+            messages.add(m);
+        }
+
+        @Override
+        public void onClose(ControlChannel channel, Throwable cause) {
+            closed.add(cause == null ? "orderly" : cause);
+        }
+
+        ControlChannel awaitOpen() throws InterruptedException {
+            ControlChannel c = opened.poll(10, TimeUnit.SECONDS);
+            assertThat(c).as("channel opened").isNotNull();
+            return c;
+        }
+
+        Object awaitClose() throws InterruptedException {
+            Object c = closed.poll(10, TimeUnit.SECONDS);
+            assertThat(c).as("channel closed").isNotNull();
+            return c;
+        }
+
+        ControlMessage awaitMessage() throws InterruptedException {
+            ControlMessage m = messages.poll(10, TimeUnit.SECONDS);
+            assertThat(m).as("message arrived").isNotNull();
+            return m;
+        }
+    }
+}
