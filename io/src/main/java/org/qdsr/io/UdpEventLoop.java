@@ -33,7 +33,8 @@ import org.qdsr.quic.DatagramEndpoint;
  * {@link DatagramChannel}s, each attached to a {@link DatagramEndpoint}. Each turn it waits until
  * a socket is readable or writable, a task is queued, or the earliest endpoint deadline; reads
  * datagrams in batches (one reused 64 KiB direct buffer, copied to a heap array); runs queued tasks; fires due deadlines;
- * then drains every sending endpoint into its socket.
+ * then drains every sending endpoint into its socket. Other non-blocking channels (the control
+ * connections' TCP sockets) may join the same selector ({@link #registerChannel}).
  *
  * <p>Endpoints are only ever called on the loop thread. Other threads talk to them through
  * {@link #execute}, {@link #submit} or {@link #call}. An exception thrown by an endpoint is logged
