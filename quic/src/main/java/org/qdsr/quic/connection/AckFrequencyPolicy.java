@@ -87,9 +87,11 @@ final class AckFrequencyPolicy {
 
     /**
      * The window W in packets: the larger of this endpoint's own congestion window and what the
-     * peer acknowledged per round trip on paths other senders use (QDSR's exported paths, {@link
-     * ExportedPathDelivery}): a load balancer that handed its streams to real servers sends almost
-     * nothing itself, yet the client's ACK rate follows what the real servers send.
+     * peer acknowledges per round trip now on one of the paths other senders use (QDSR's exported
+     * paths, {@link ExportedPathDelivery#currentPacketsPerRoundTrip}): a load balancer that handed
+     * its streams to real servers sends almost nothing itself, yet the client's ACK rate follows
+     * what the real servers send. It must follow their windows down after losses as the own
+     * window does (§8.1), not stay at the most ever delivered.
      */
     static long windowPackets(long congestionWindowBytes, int maxDatagramSize, long exportedPacketsPerRoundTrip) {
         return Math.max(congestionWindowBytes / Math.max(1, maxDatagramSize), exportedPacketsPerRoundTrip);

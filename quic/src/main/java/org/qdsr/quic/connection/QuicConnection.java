@@ -263,7 +263,7 @@ public final class QuicConnection {
             return;
         }
         long window = AckFrequencyPolicy.windowPackets(recovery.cc().congestionWindow(), maxDatagramSize,
-                exportedDelivery.packetsPerRoundTrip());
+                exportedDelivery.currentPacketsPerRoundTrip(now, recovery.rtt().smoothedRtt()));
         Frame f = ackFrequencySender.poll(now, recovery.rtt().smoothedRtt(), window);
         if (f != null) {
             spaces[APPLICATION].pendingControl.add(f);

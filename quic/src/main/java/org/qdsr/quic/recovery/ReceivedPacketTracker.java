@@ -215,6 +215,11 @@ public final class ReceivedPacketTracker {
         return peerPolicy;
     }
 
+    /** The peer's Ack-Eliciting Threshold once {@link #peerPolicyActive()}, else -1. */
+    public long peerAckElicitingThreshold() {
+        return peerPolicy ? peerThreshold : -1;
+    }
+
     /** The max_ack_delay in force (the peer's requested one once {@link #peerPolicyActive()}). */
     public long maxAckDelayNanos() {
         return maxAckDelay;

@@ -53,6 +53,46 @@ class ExportedPathDeliveryTest {
         d.onPathAck(1, upTo(59), SRTT, 30 * MS);
         d.onPathAck(1, List.of(), SRTT, 40 * MS);
         d.onPathAck(1, upTo(59), SRTT, 50 * MS);
-        assertThat(d.packetsPerRoundTrip()).isEqualTo(50);
+    }
+
+    @Test
+    void currentEstimateFollowsAWindowThatLossesShrankWhileTheBestStays() {
+        ExportedPathDelivery d = new ExportedPathDelivery();
+        d.onPathAck(1, upTo(9), SRTT, 0);
+        d.onPathAck(1, upTo(89), SRTT, 50 * MS); // 80 packets in a round trip (slow start)
+        assertThat(d.currentPacketsPerRoundTrip(50 * MS, SRTT)).isEqualTo(80);
+        d.onPathAck(1, upTo(109), SRTT, 100 * MS); // after a loss: 20 per round trip
+        d.onPathAck(1, upTo(129), SRTT, 150 * MS);
+        assertThat(d.packetsPerRoundTrip()).isEqualTo(80);
+        assertThat(d.currentPacketsPerRoundTrip(150 * MS, SRTT)).isEqualTo(20);
+    }
+
+    @Test
+    void currentEstimateIsPerPathNotTheSumOfConcurrentPaths() {
+        ExportedPathDelivery d = new ExportedPathDelivery();
+        d.onPathAck(1, upTo(0), SRTT, 0);
+        d.onPathAck(2, upTo(0), SRTT, 0);
+        d.onPathAck(1, upTo(30), SRTT, 50 * MS);
+        d.onPathAck(2, upTo(20), SRTT, 50 * MS);
+        // the Ack-Eliciting Threshold counts per packet-number space: 30, not 50
+        assertThat(d.currentPacketsPerRoundTrip(50 * MS, SRTT)).isEqualTo(30);
+    }
+
+    @Test
+    void aQuietPathNoLongerCountsAndAPauseIsNoSample() {
+        ExportedPathDelivery d = new ExportedPathDelivery();
+        d.onPathAck(1, upTo(0), SRTT, 0);
+        d.onPathAck(1, upTo(40), SRTT, 50 * MS);
+        assertThat(d.currentPacketsPerRoundTrip(100 * MS, SRTT)).isEqualTo(40);
+        assertThat(d.currentPacketsPerRoundTrip(151 * MS, SRTT)).as("no PATH_ACK for two round trips").isZero();
+        // the next response on the path, a second later: its first ACK starts a sample, the pause
+        // is not one, and the window the sender kept is what counts meanwhile
+        d.onPathAck(1, upTo(50), SRTT, 1050 * MS);
+        assertThat(d.currentPacketsPerRoundTrip(1050 * MS, SRTT)).isEqualTo(40);
+        d.onPathAck(1, upTo(110), SRTT, 1080 * MS); // growing: the open sample is a lower bound
+        assertThat(d.currentPacketsPerRoundTrip(1080 * MS, SRTT)).isEqualTo(60);
+        d.onPathAck(1, upTo(120), SRTT, 1100 * MS);
+        assertThat(d.currentPacketsPerRoundTrip(1100 * MS, SRTT)).isEqualTo(70);
+        assertThat(d.currentPacketsPerRoundTrip(1101 * MS, SRTT)).isEqualTo(70);
     }
 }
