@@ -87,7 +87,7 @@ final class AckFrequencyPolicy {
 
     /**
      * The window W in packets: the larger of this endpoint's own congestion window and what the
-     * peer acknowledges per round trip now on one of the paths other senders use (QDSR's exported
+     * peer acknowledges per round trip now on the paths other senders use (QDSR's exported
      * paths, {@link ExportedPathDelivery#currentPacketsPerRoundTrip}): a load balancer that handed
      * its streams to real servers sends almost nothing itself, yet the client's ACK rate follows
      * what the real servers send. It must follow their windows down after losses as the own

@@ -68,14 +68,17 @@ class ExportedPathDeliveryTest {
     }
 
     @Test
-    void currentEstimateIsPerPathNotTheSumOfConcurrentPaths() {
+    void currentEstimateSumsTheActivePaths() {
         ExportedPathDelivery d = new ExportedPathDelivery();
         d.onPathAck(1, upTo(0), SRTT, 0);
         d.onPathAck(2, upTo(0), SRTT, 0);
         d.onPathAck(1, upTo(30), SRTT, 50 * MS);
         d.onPathAck(2, upTo(20), SRTT, 50 * MS);
-        // the Ack-Eliciting Threshold counts per packet-number space: 30, not 50
-        assertThat(d.currentPacketsPerRoundTrip(50 * MS, SRTT)).isEqualTo(30);
+        // each ACK datagram acknowledges both paths: the client's ACK rate must follow 30 + 20
+        assertThat(d.currentPacketsPerRoundTrip(50 * MS, SRTT)).isEqualTo(50);
+        d.onPathAck(1, upTo(60), SRTT, 100 * MS);
+        // path 2 quiet for two round trips: only path 1 counts
+        assertThat(d.currentPacketsPerRoundTrip(151 * MS, SRTT)).isEqualTo(30);
     }
 
     @Test
