@@ -48,7 +48,8 @@ public record QdsrJar(Path java, Path jar) {
      * compile hot code ten times sooner than the default thresholds, since a DSR load balancer runs
      * its per-packet code only a few thousand times a second (docs/operations.md, "JVM options").
      */
-    public static final List<String> SERVER_JVM_OPTIONS = List.of("-XX:CompileThresholdScaling=0.1");
+    public static final List<String> SERVER_JVM_OPTIONS = List.of("-XX:CompileThresholdScaling=0.1", "-Xms1g",
+            "-XX:+AlwaysPreTouch");
 
     /** {@code java [SERVER_JVM_OPTIONS] -jar qdsr.jar args...} (the options for {@code lb} and {@code rs}). */
     public List<String> command(String... args) {

@@ -12,7 +12,7 @@ class QdsrJarTest {
     @Test
     void serversGetTheServerJvmOptionsBeforeTheJar() {
         assertThat(qdsr.command("lb", "--mode", "isolated")).containsExactly("/opt/java/bin/java",
-                "-XX:CompileThresholdScaling=0.1", "-jar", "/opt/qdsr.jar", "lb", "--mode", "isolated");
+                "-XX:CompileThresholdScaling=0.1", "-Xms1g", "-XX:+AlwaysPreTouch", "-jar", "/opt/qdsr.jar", "lb", "--mode", "isolated");
         assertThat(qdsr.command("rs", "--synthetic")).containsSubsequence(QdsrJar.SERVER_JVM_OPTIONS.get(0), "-jar",
                 "/opt/qdsr.jar", "rs");
     }
