@@ -26,6 +26,14 @@ import org.qdsr.control.message.ControlMessage;
  */
 final class Outbound {
     static final int BATCH_BYTES = 64 * 1024;
+    /**
+     * The I/O thread (an event loop, once the channel runs on one) never waits for room: it goes
+     * over capacity instead. Past this many unwritten bytes the peer is not reading, and the
+     * channel is aborted (the owner fails its streams over) rather than the backlog growing
+     * without bound while the peer's heartbeats, which do not depend on its reading, keep it alive.
+     * Large: an RS proxying many streams legitimately runs ahead by the sum of their windows.
+     */
+    static final int IO_THREAD_BACKLOG_LIMIT = 256 * 1024 * 1024;
     private static final int INITIAL_NET = 128 * 1024;
     private static final int KEEP_NET = 1024 * 1024;
     /** Largest slice per write call: the JDK copies a heap buffer into a per-thread direct buffer of that size. */
@@ -121,6 +129,9 @@ final class Outbound {
             held++;
             unflushed++;
             afterAppend();
+            if (backlog && net.position() > IO_THREAD_BACKLOG_LIMIT && Thread.currentThread() == ioThread) {
+                fail(new IOException("peer is not reading: " + net.position() + " bytes unwritten"));
+            }
             return !dropped;
         } finally {
             lock.unlock();
@@ -158,7 +169,7 @@ final class Outbound {
     private boolean makeRoom(boolean block) {
         flushLocked();
         if (block && Thread.currentThread() == ioThread) {
-            return !shut; // a listener callback: only this thread writes the backlog, waiting would deadlock
+            return !shut; // a listener callback or the loop: only this thread writes the backlog, waiting would deadlock
         }
         while (held >= capacity && !shut) {
             if (!block) {

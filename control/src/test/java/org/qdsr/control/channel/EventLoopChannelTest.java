@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.qdsr.control.message.AckForward;
 import org.qdsr.control.message.ControlMessage;
+import org.qdsr.control.message.ProxyData;
 import org.qdsr.control.message.StreamReport;
 import org.qdsr.io.UdpEventLoop;
 import org.qdsr.quic.tls.Certificates;
@@ -143,6 +144,37 @@ class EventLoopChannelTest {
                 assertThat(((AckForward) rs.awaitMessage()).connectionKey()).isEqualTo(i);
             }
             assertThat(client.writeStats().socketWrites()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aPeerThatStopsReadingIsCutOffInsteadOfGrowingTheBacklog() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Events rs = new Events() {
+            @Override
+            public void onMessage(ControlChannel channel, ControlMessage m) {
+                awaitQuietly(release);
+                super.onMessage(channel, m);
+            }
+        };
+        ControlOptions slow = ControlOptions.defaults().withHeartbeat(Duration.ofSeconds(5), 3);
+        byte[] chunk = new byte[16 * 1024];
+        try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", slow, ch -> rs);
+             ControlClient client = connect(server, slow)) {
+            lb.awaitOpen();
+            long refused = loop.call(() -> {
+                long n = 0;
+                for (int i = 0; i < 20_000; i++) { // 320 MB to a peer that reads nothing after the first message
+                    if (!client.send(new ProxyData(i, 0, 0, chunk, false))) {
+                        n++;
+                    }
+                }
+                return n;
+            });
+            assertThat(refused).as("sends refused once the backlog passed its limit").isPositive();
+            assertThat(lb.awaitClose()).asString().contains("peer is not reading");
+        } finally {
+            release.countDown();
         }
     }
 
