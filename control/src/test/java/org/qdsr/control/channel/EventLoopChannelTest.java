@@ -6,9 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +40,7 @@ class EventLoopChannelTest {
             List.of(CA.certificate()));
 
     private final UdpEventLoop loop;
-    private final Events lb = new Events();
+    private final Recorder lb = new Recorder();
 
     EventLoopChannelTest() throws Exception {
         loop = UdpEventLoop.start("qdsr-test-control-loop");
@@ -56,7 +54,7 @@ class EventLoopChannelTest {
     @Test
     void openChannelRunsOnTheLoopInBothDirections() throws Exception {
         int count = 20_000;
-        Events rs = new Events();
+        Recorder rs = new Recorder();
         try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
              ControlClient client = connect(server)) {
             ControlChannel rsChannel = rs.awaitOpen();
@@ -76,14 +74,14 @@ class EventLoopChannelTest {
             for (int i = 0; i < count; i++) {
                 assertThat(((AckForward) rs.awaitMessage()).connectionKey()).isEqualTo(i);
             }
-            assertThat(lb.threads).containsOnly(loop.thread().getName());
+            assertThat(lb.messageThreads).containsOnly(loop.thread().getName());
             assertThat(lb.closed).isEmpty();
         }
     }
 
     @Test
     void bothEndsRunOnLoops() throws Exception {
-        Events rs = new Events();
+        Recorder rs = new Recorder();
         try (UdpEventLoop rsLoop = UdpEventLoop.start("qdsr-test-rs-loop");
              ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs, rsLoop);
              ControlClient client = connect(server)) {
@@ -105,8 +103,8 @@ class EventLoopChannelTest {
                 assertThat(((AckForward) rs.awaitMessage()).connectionKey()).isEqualTo(i);
             }
             Thread.sleep(500); // heartbeats both ways, answered on both loops
-            assertThat(rs.threads).containsOnly(rsLoop.thread().getName());
-            assertThat(lb.threads).containsOnly(loop.thread().getName());
+            assertThat(rs.messageThreads).containsOnly(rsLoop.thread().getName());
+            assertThat(lb.messageThreads).containsOnly(loop.thread().getName());
             assertThat(rs.closed).isEmpty();
             assertThat(lb.closed).isEmpty();
             assertThat(readerThreadsFor(server)).isEmpty();
@@ -116,13 +114,7 @@ class EventLoopChannelTest {
     @Test
     void writesTheSocketCannotTakeWaitForTheLoop() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Events rs = new Events() {
-            @Override
-            public void onMessage(ControlChannel channel, ControlMessage m) {
-                awaitQuietly(release); // the RS stops reading: its socket buffers fill up
-                super.onMessage(channel, m);
-            }
-        };
+        Recorder rs = stopsReadingUntil(release); // its socket buffers fill up
         int count = 200_000; // about 9 MB, far more than both socket buffers
         // slow heartbeats: the RS's blocked reader cannot answer them while it holds the first message
         ControlOptions slow = ControlOptions.defaults().withHeartbeat(Duration.ofSeconds(5), 3);
@@ -150,13 +142,7 @@ class EventLoopChannelTest {
     @Test
     void aPeerThatStopsReadingIsCutOffInsteadOfGrowingTheBacklog() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Events rs = new Events() {
-            @Override
-            public void onMessage(ControlChannel channel, ControlMessage m) {
-                awaitQuietly(release);
-                super.onMessage(channel, m);
-            }
-        };
+        Recorder rs = stopsReadingUntil(release);
         ControlOptions slow = ControlOptions.defaults().withHeartbeat(Duration.ofSeconds(5), 3);
         byte[] chunk = new byte[16 * 1024];
         try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", slow, ch -> rs);
@@ -180,7 +166,7 @@ class EventLoopChannelTest {
 
     @Test
     void heartbeatsKeepAnIdleChannelOpen() throws Exception {
-        Events rs = new Events();
+        Recorder rs = new Recorder();
         try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
              ControlClient client = connect(server)) {
             lb.awaitOpen();
@@ -194,7 +180,7 @@ class EventLoopChannelTest {
 
     @Test
     void aLostServerIsReconnectedOntoTheLoop() throws Exception {
-        Events rs = new Events();
+        Recorder rs = new Recorder();
         ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
         InetSocketAddress address = server.localAddress();
         try (ControlClient client = connect(server)) {
@@ -216,7 +202,7 @@ class EventLoopChannelTest {
 
     @Test
     void closingTheLoopClosesItsChannels() throws Exception {
-        Events rs = new Events();
+        Recorder rs = new Recorder();
         try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
              ControlClient client = connect(server)) {
             lb.awaitOpen();
@@ -250,60 +236,18 @@ class EventLoopChannelTest {
         return List.of(name);
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Records events and the threads they arrived on. */
-    private static class Events implements ControlListener {
-        final LinkedBlockingQueue<ControlChannel> opened = new LinkedBlockingQueue<>();
-        final LinkedBlockingQueue<Object> closed = new LinkedBlockingQueue<>();
-        final LinkedBlockingQueue<ControlMessage> messages = new LinkedBlockingQueue<>();
-        final List<String> threads = new CopyOnWriteArrayList<>();
-        final List<String> messageThreads = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onOpen(ControlChannel channel) {
-            opened.add(channel);
-        }
-
-        @Override
-        public void onMessage(ControlChannel channel, ControlMessage m) {
-            String t = Thread.currentThread().getName();
-            if (!threads.contains(t)) {
-                threads.add(t);
+    /** An RS whose reader holds its first message until {@code release}: it reads nothing more meanwhile. */
+    private static Recorder stopsReadingUntil(CountDownLatch release) {
+        return new Recorder() {
+            @Override
+            public void onMessage(ControlChannel channel, ControlMessage m) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.onMessage(channel, m);
             }
-            if (!messageThreads.contains(t)) {
-                messageThreads.add(t);
-            }
-            messages.add(m);
-        }
-
-        @Override
-        public void onClose(ControlChannel channel, Throwable cause) {
-            closed.add(cause == null ? "orderly" : cause);
-        }
-
-        ControlChannel awaitOpen() throws InterruptedException {
-            ControlChannel c = opened.poll(10, TimeUnit.SECONDS);
-            assertThat(c).as("channel opened").isNotNull();
-            return c;
-        }
-
-        Object awaitClose() throws InterruptedException {
-            Object c = closed.poll(10, TimeUnit.SECONDS);
-            assertThat(c).as("channel closed").isNotNull();
-            return c;
-        }
-
-        ControlMessage awaitMessage() throws InterruptedException {
-            ControlMessage m = messages.poll(10, TimeUnit.SECONDS);
-            assertThat(m).as("message arrived").isNotNull();
-            return m;
-        }
+        };
     }
 }

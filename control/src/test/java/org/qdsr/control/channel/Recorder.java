@@ -12,6 +12,8 @@ class Recorder implements ControlListener {
     final LinkedBlockingQueue<Object> closed = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<ControlMessage> messages = new LinkedBlockingQueue<>();
     final List<String> threads = new CopyOnWriteArrayList<>();
+    /** Distinct threads onMessage ran on. */
+    final CopyOnWriteArrayList<String> messageThreads = new CopyOnWriteArrayList<>();
 
     @Override
     public void onOpen(ControlChannel channel) {
@@ -21,6 +23,7 @@ class Recorder implements ControlListener {
 
     @Override
     public void onMessage(ControlChannel channel, ControlMessage message) {
+        messageThreads.addIfAbsent(Thread.currentThread().getName());
         messages.add(message);
     }
 
