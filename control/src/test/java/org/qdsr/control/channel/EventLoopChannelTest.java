@@ -25,7 +25,8 @@ import org.qdsr.quic.tls.CertifiedKey;
  * real {@link ControlServer} over mutual TLS on loopback: after the handshake every callback runs
  * on the loop thread and no reader thread is left; writes the socket cannot take wait for
  * OP_WRITE on the loop; heartbeats keep an idle channel up; a lost RS is reconnected onto the
- * loop; closing the loop closes its channels.
+ * loop; closing the loop closes its channels; a loop on the epoll path (no Selector) leaves the
+ * channel on its reader thread.
  */
 @Timeout(60)
 class EventLoopChannelTest {
@@ -197,6 +198,37 @@ class EventLoopChannelTest {
             assertThat(readerThreadsFor(server)).isEmpty();
         } finally {
             server.close();
+        }
+    }
+
+    @Test
+    void aLoopOnTheEpollPathOnlyBatchesAndTheChannelKeepsItsReaderThread() throws Exception {
+        String saved = System.getProperty("qdsr.io.transport");
+        System.setProperty("qdsr.io.transport", "epoll");
+        UdpEventLoop epoll;
+        try {
+            epoll = UdpEventLoop.start("qdsr-test-epoll-loop");
+        } finally {
+            if (saved == null) {
+                System.clearProperty("qdsr.io.transport");
+            } else {
+                System.setProperty("qdsr.io.transport", saved);
+            }
+        }
+        Recorder rs = new Recorder();
+        try (UdpEventLoop l = epoll;
+             ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
+             ControlClient client = ControlClient.connect(server.localAddress(), LB_TLS, "lb", FAST, lb, l)) {
+            assertThat(l.isEpoll()).as("Netty's native epoll transport loads here").isTrue();
+            assertThat(l.drivesChannels()).isFalse();
+            l.afterTurn(client::flush);
+            ControlChannel rsChannel = rs.awaitOpen();
+            lb.awaitOpen();
+            rsChannel.send(new StreamReport(3, 4, StreamReport.Outcome.FINISHED, 0, 10, 10, 200));
+            assertThat(((StreamReport) lb.awaitMessage()).connectionKey()).isEqualTo(3);
+            assertThat(lb.messageThreads).allMatch(t -> t.startsWith("qdsr-control-read-"));
+            l.execute(() -> client.send(new AckForward(5, 1, 25, new long[] {5, 9, 0, 2})));
+            assertThat(((AckForward) rs.awaitMessage()).connectionKey()).isEqualTo(5);
         }
     }
 
