@@ -184,6 +184,23 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} now when called on the loop thread (a channel the loop drives), else
+     * queues it like {@link #execute}; false (task dropped) once the loop is closed.
+     */
+    public boolean runOnLoop(Runnable task) {
+        if (inLoop()) {
+            task.run();
+            return true;
+        }
+        try {
+            execute(task);
+            return true;
+        } catch (RejectedExecutionException closed) {
+            return false;
+        }
+    }
+
     /** Runs {@code task} on the loop thread; the future completes with its result or exception. */
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         CompletableFuture<T> f = new CompletableFuture<>();

@@ -80,7 +80,6 @@ public final class LoadBalancer implements AutoCloseable {
                 Backend b = loop.call(() -> core.addBackend(spec.name(), spec.weight()));
                 ControlClient client = ControlClient.connect(spec.control(), controlTls, name,
                         ControlOptions.defaults(), lb.listenerFor(b), loop);
-                client.batchOn(loop.thread());
                 lb.clients.add(client);
             }
             // What a turn sent to each backend leaves in one write per backend (ControlChannel.flush).
@@ -99,19 +98,6 @@ public final class LoadBalancer implements AutoCloseable {
         }
     }
 
-    /** Runs on the loop (now, when called there) unless it is closing (callbacks may race with close()). */
-    private void onLoop(Runnable r) {
-        if (loop.inLoop()) {
-            r.run();
-            return;
-        }
-        try {
-            loop.execute(r);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // the load balancer is shutting down: nothing left to update
-        }
-    }
-
     /**
      * Control callbacks arrive on the loop (on the epoll path: on the channel's reader thread);
      * the core is touched only on the loop.
@@ -120,7 +106,7 @@ public final class LoadBalancer implements AutoCloseable {
         return new ControlListener() {
             @Override
             public void onOpen(ControlChannel ch) {
-                onLoop(() -> {
+                loop.runOnLoop(() -> {
                     core.backendUp(b.id(), ch::send);
                     // logged once the loop took it: from here on, requests are routed to it
                     LOG.log(System.Logger.Level.INFO, "backend {0} up ({1})", b.name(), ch.peerIdentity());
@@ -129,12 +115,12 @@ public final class LoadBalancer implements AutoCloseable {
 
             @Override
             public void onMessage(ControlChannel ch, ControlMessage m) {
-                onLoop(() -> core.onBackendMessage(b.id(), m, System.nanoTime()));
+                loop.runOnLoop(() -> core.onBackendMessage(b.id(), m, System.nanoTime()));
             }
 
             @Override
             public void onClose(ControlChannel ch, Throwable cause) {
-                onLoop(() -> core.backendDown(b.id(), System.nanoTime()));
+                loop.runOnLoop(() -> core.backendDown(b.id(), System.nanoTime()));
                 LOG.log(System.Logger.Level.INFO, "backend {0} down{1}", b.name(),
                         cause == null ? "" : ": " + cause.getMessage());
             }

@@ -9,7 +9,6 @@ import java.net.SocketException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -63,7 +62,7 @@ public final class RealServer implements AutoCloseable {
             throws IOException {
         UdpEventLoop loop = UdpEventLoop.start("qdsr-rs-" + name);
         try {
-            Links links = new Links(loop, loop.call(Thread::currentThread));
+            Links links = new Links(loop);
             loop.afterTurn(links::flush);
             ContentSource source = sources.apply(loop);
             RealServerCore core = new RealServerCore(source, links::send, config, cpuLoad());
@@ -86,13 +85,11 @@ public final class RealServer implements AutoCloseable {
         final Map<Long, ControlChannel> channels = new ConcurrentHashMap<>();
         final AtomicLong nextLink = new AtomicLong(1);
         final UdpEventLoop loop;
-        final Thread loopThread;
         volatile ControlChannel[] flushing = new ControlChannel[0];
         volatile RealServerCore core;
 
-        Links(UdpEventLoop loop, Thread loopThread) {
+        Links(UdpEventLoop loop) {
             this.loop = loop;
-            this.loopThread = loopThread;
         }
 
         /** After each loop turn: one write per LB link for what the turn sent. */
@@ -115,7 +112,6 @@ public final class RealServer implements AutoCloseable {
 
         ControlListener accept(ControlChannel channel) {
             long link = nextLink.getAndIncrement();
-            channel.batchOn(loopThread);
             return new ControlListener() {
                 @Override
                 public void onOpen(ControlChannel ch) {
@@ -140,13 +136,7 @@ public final class RealServer implements AutoCloseable {
 
         /** Runs on the loop: now when called there (an open channel's reads), else queued (handshake thread). */
         private void onLoop(Runnable r) {
-            if (loop.inLoop()) {
-                r.run();
-                return;
-            }
-            try {
-                loop.execute(r);
-            } catch (RejectedExecutionException e) {
+            if (!loop.runOnLoop(r)) {
                 LOG.log(System.Logger.Level.DEBUG, "rs: loop closed, control event dropped");
             }
         }

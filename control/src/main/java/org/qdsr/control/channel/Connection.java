@@ -134,12 +134,15 @@ final class Connection implements ControlChannel {
     }
 
     /**
-     * Before {@link #start}: once open, the channel runs on {@code loop} (which also becomes the
-     * batching thread: the loop flushes the channel at the end of each turn).
+     * Before {@link #start}: the loop's thread batches its sends (the loop flushes the channel at
+     * the end of each turn) and, when the loop can drive TCP sockets (not on the epoll path), the
+     * open channel runs on it.
      */
     void driveOn(UdpEventLoop loop) {
-        this.loop = loop;
         out.batchOn(loop.thread());
+        if (loop.drivesChannels()) {
+            this.loop = loop;
+        }
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class ControlClient implements ControlChannel {
     private ControlClient(InetSocketAddress address, ControlTls tls, String nodeName, ControlOptions options,
                           ControlListener listener, UdpEventLoop loop) {
         this.address = address;
-        this.loop = loop != null && loop.drivesChannels() ? loop : null;
+        this.loop = loop;
         this.tls = tls;
         this.nodeName = ControlTls.checkNodeName(nodeName);
         this.options = options;
@@ -70,9 +70,6 @@ public final class ControlClient implements ControlChannel {
                                         ControlOptions options, ControlListener listener, UdpEventLoop loop) {
         tls.checkAddress(address);
         ControlClient c = new ControlClient(address, tls, nodeName, options, listener, loop);
-        if (loop != null) {
-            c.batchingThread = loop.thread();
-        }
         long tick = options.heartbeatInterval().toNanos();
         c.timer.scheduleAtFixedRate(c::tick, tick, tick, TimeUnit.NANOSECONDS);
         c.timer.execute(c::attempt);

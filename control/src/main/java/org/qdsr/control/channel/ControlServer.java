@@ -44,7 +44,7 @@ public final class ControlServer implements AutoCloseable {
     private ControlServer(ServerSocketChannel serverSocket, ControlTls tls, String nodeName, ControlOptions options,
                           Acceptor acceptor, UdpEventLoop loop) {
         this.serverSocket = serverSocket;
-        this.loop = loop != null && loop.drivesChannels() ? loop : null;
+        this.loop = loop;
         this.tls = tls;
         this.nodeName = nodeName;
         this.options = options;
