@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,6 +75,11 @@ final class Connection implements ControlChannel {
     private volatile boolean onLoop;
     private boolean handedOver;
     private SelectionKey loopKey;
+    /**
+     * Between the Hello exchange and {@link #attach}: messages that arrived with the Hello, kept
+     * for the loop so that every callback, onOpen first, runs on the loop thread.
+     */
+    private List<ControlMessage> beforeAttach;
     private volatile ControlListener listener;
     private volatile boolean open;
     private volatile boolean established;
@@ -439,6 +446,9 @@ final class Connection implements ControlChannel {
     private void attach() {
         try {
             out.ioThread(Thread.currentThread());
+            if (finished.get()) {
+                return;
+            }
             loopKey = loop.registerChannel(channel, SelectionKey.OP_READ, new ChannelHandler() {
                 @Override
                 public void onReady(int readyOps) {
@@ -451,6 +461,12 @@ final class Connection implements ControlChannel {
                     end(null);
                 }
             });
+            announceOpen();
+            List<ControlMessage> early = beforeAttach;
+            beforeAttach = null;
+            for (ControlMessage m : early) {
+                dispatch(m);
+            }
             service();
         } catch (RejectedExecutionException e) {
             abort(new IOException("control loop closed", e));
@@ -553,6 +569,8 @@ final class Connection implements ControlChannel {
             onHelloAck(a);
         } else if (!open) {
             violation("message before the Hello exchange");
+        } else if (beforeAttach != null) {
+            beforeAttach.add(m);
         } else {
             listener.onMessage(this, m);
         }
@@ -587,6 +605,14 @@ final class Connection implements ControlChannel {
         peerName = name;
         open = true;
         LOG.log(Level.FINE, "control channel open: {0} ({1}, {2})", new Object[] {peerLabel, name, peerIdentity});
+        if (loop != null) {
+            beforeAttach = new ArrayList<>(); // the loop announces the channel once it drives it (attach)
+        } else {
+            announceOpen();
+        }
+    }
+
+    private void announceOpen() {
         owner.opened(this);
         listener.onOpen(this);
     }

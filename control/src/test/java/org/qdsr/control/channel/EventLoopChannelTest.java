@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,6 +78,42 @@ class EventLoopChannelTest {
             }
             assertThat(lb.messageThreads).containsOnly(loop.thread().getName());
             assertThat(lb.closed).isEmpty();
+        }
+    }
+
+    @Test
+    void onOpenRunsOnTheLoopBeforeMessagesThatCameWithTheHello() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            List<String> events = new CopyOnWriteArrayList<>();
+            Recorder lbRound = new Recorder() {
+                @Override
+                public void onOpen(ControlChannel channel) {
+                    events.add("open on " + Thread.currentThread().getName());
+                    super.onOpen(channel);
+                }
+
+                @Override
+                public void onMessage(ControlChannel channel, ControlMessage m) {
+                    events.add("message on " + Thread.currentThread().getName());
+                    super.onMessage(channel, m);
+                }
+            };
+            Recorder greeter = new Recorder() {
+                @Override
+                public void onOpen(ControlChannel channel) {
+                    super.onOpen(channel); // sends at once: the report may share a read with the HelloAck
+                    channel.send(new StreamReport(42, 4, StreamReport.Outcome.FINISHED, 0, 10, 10, 200));
+                }
+            };
+            try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> greeter);
+                 ControlClient client = ControlClient.connect(server.localAddress(), LB_TLS, "lb", FAST, lbRound,
+                         loop)) {
+                lbRound.awaitOpen();
+                assertThat(((StreamReport) lbRound.awaitMessage()).connectionKey()).isEqualTo(42);
+                String onLoop = " on " + loop.thread().getName();
+                assertThat(events).containsExactly("open" + onLoop, "message" + onLoop);
+                assertThat(client.isOpen()).isTrue();
+            }
         }
     }
 
