@@ -42,6 +42,8 @@ import org.qdsr.quic.DatagramEndpoint;
  */
 public final class UdpEventLoop implements Executor, AutoCloseable {
     private static final Logger LOG = System.getLogger(UdpEventLoop.class.getName());
+    /** Longest wait for I/O when no deadline is pending. */
+    private static final long IDLE_WAIT = 1_000_000_000L;
     private static final long MILLI = 1_000_000L;
     private static final int LOUD_LOG_LIMIT = 20;
     private static final int OVERDUE_WARN_TURNS = 1_000_000;
@@ -442,12 +444,10 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             selector.selectNow(onReady);
             return;
         }
-        long deadline = earliestDeadline();
-        if (deadline == Long.MAX_VALUE) {
-            selector.select(onReady);
-            return;
-        }
-        long wait = deadline - System.nanoTime();
+        // Without a deadline the loop still wakes every IDLE_WAIT: one call shape for busy and idle,
+        // so going idle does not take a branch the JIT never saw under load (and deoptimize the loop).
+        long now = System.nanoTime();
+        long wait = Math.min(earliestDeadline(), now + IDLE_WAIT) - now;
         if (wait > 0) {
             overdueTurns = 0;
         } else if (++overdueTurns % OVERDUE_WARN_TURNS == 0) {

@@ -11,21 +11,28 @@ public final class VarInt {
     private VarInt() {
     }
 
-    /** Number of bytes the minimal encoding of {@code value} takes. */
+    /**
+     * Encoded length by the number of significant bits of the value (0 to 62): up to 6 bits take
+     * 1 byte, 14 bits 2, 30 bits 4, else 8.
+     */
+    private static final byte[] SIZE_BY_BITS = new byte[63];
+
+    static {
+        for (int bits = 0; bits < SIZE_BY_BITS.length; bits++) {
+            SIZE_BY_BITS[bits] = (byte) (bits <= 6 ? 1 : bits <= 14 ? 2 : bits <= 30 ? 4 : 8);
+        }
+    }
+
+    /**
+     * Number of bytes the minimal encoding of {@code value} takes. A table lookup, not a chain of
+     * comparisons: a compiled caller that never saw a large value would otherwise be deoptimized
+     * (and recompiled) the first time a connection's offsets or limits pass 16 KiB or 1 GiB.
+     */
     public static int size(long value) {
         if (value < 0 || value > MAX) {
             throw new IllegalArgumentException("not a varint: " + value);
         }
-        if (value < (1 << 6)) {
-            return 1;
-        }
-        if (value < (1 << 14)) {
-            return 2;
-        }
-        if (value < (1L << 30)) {
-            return 4;
-        }
-        return 8;
+        return SIZE_BY_BITS[64 - Long.numberOfLeadingZeros(value)];
     }
 
     /** Length in bytes announced by the first byte of an encoded varint. */

@@ -39,6 +39,18 @@ class VarIntTest {
         }
     }
 
+    /** RFC 9000 §16 Table 4: the usable bits of each length. */
+    @Test
+    void sizeFollowsTheRangesOfEachLength() {
+        long[] values = {0, 1, 63, 64, 16383, 16384, (1L << 30) - 1, 1L << 30, (1L << 31) + 5, VarInt.MAX};
+        int[] sizes = {1, 1, 1, 2, 2, 4, 4, 8, 8, 8};
+        for (int i = 0; i < values.length; i++) {
+            assertThat(VarInt.size(values[i])).as("size of %d", values[i]).isEqualTo(sizes[i]);
+        }
+        assertThatThrownBy(() -> VarInt.size(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VarInt.size(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void truncatedInputIsReported() {
         assertThatThrownBy(() -> new ByteReader(HEX.parseHex("c2197c")).readVarInt())

@@ -157,8 +157,14 @@ public final class Cluster implements AutoCloseable {
         double jitBefore = ProcStat.compilerSeconds(lb.pid());
         for (int round = 1; ; round++) {
             BenchResult w = benchFrom(clients().get(0), warmUp.load());
+            String handshakes = "";
+            if (warmUp.handshakes() != null) {
+                handshakes = "; " + warmUp.handshakes().connections() + " connections: "
+                        + benchFrom(clients().get(0), warmUp.handshakes());
+            }
             double jit = ProcStat.compilerSeconds(lb.pid());
-            log.printf(java.util.Locale.ROOT, "testbed: warm-up %d: %s; LB JIT %.2f s%n", round, w, jit - jitBefore);
+            log.printf(java.util.Locale.ROOT, "testbed: warm-up %d: %s%s; LB JIT %.2f s%n", round, w, handshakes,
+                    jit - jitBefore);
             if (warmUp.settled(round, jit - jitBefore)) {
                 return;
             }

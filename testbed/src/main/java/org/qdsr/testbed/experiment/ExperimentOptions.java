@@ -31,6 +31,8 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
         List<String> paths, List<Long> sizes, List<Integer> rates, int warmUpRounds, Path workDir, PrintStream log) {
     /** Most warm-up rounds unless {@code --warmup-rounds} says otherwise. */
     public static final int DEFAULT_WARM_UP_ROUNDS = 15;
+    /** Connections (one 10 KB request each) opened in every warm-up round ({@link #warmUp()}). */
+    public static final int HANDSHAKES_PER_WARM_UP_ROUND = 32;
 
     public ExperimentOptions {
         modes = List.copyOf(modes);
@@ -75,14 +77,16 @@ public record ExperimentOptions(boolean smoke, int runs, List<String> modes, int
     }
 
     /**
-     * Load run after every LB start, before its CPU cap: rounds of 3 s of 10 KB and 1 MB objects
-     * until the LB's JIT compilers used less than 0.1 s in a round (at most {@code warmUpRounds},
+     * Load run after every LB start, before its CPU cap: rounds of 3 s of 10 KB and 1 MB objects,
+     * each followed by {@value #HANDSHAKES_PER_WARM_UP_ROUND} one-request connections, until the LB's JIT compilers used less than 0.1 s in a round (at most {@code warmUpRounds},
      * default {@value #DEFAULT_WARM_UP_ROUNDS}), or for a
      * smoke run only 8 small requests (the LB starts up to 13 times in the CI smoke test).
      */
     public WarmUp warmUp() {
         return smoke ? WarmUp.once(BenchLoad.counted(1, 4, 8, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(100_000))))
                 : new WarmUp(BenchLoad.timed(2, 4, 3, List.of(BenchLoad.bytes(10_000), BenchLoad.bytes(1_000_000))),
+                        BenchLoad.counted(HANDSHAKES_PER_WARM_UP_ROUND, 1, HANDSHAKES_PER_WARM_UP_ROUND,
+                                List.of(BenchLoad.bytes(10_000))),
                         warmUpRounds > 0 ? warmUpRounds : DEFAULT_WARM_UP_ROUNDS, 0.1);
     }
 

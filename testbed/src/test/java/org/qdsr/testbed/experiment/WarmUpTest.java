@@ -11,7 +11,7 @@ class WarmUpTest {
 
     @Test
     void roundsGoOnWhileTheCompilersAreBusyUpToTheLimit() {
-        WarmUp w = new WarmUp(LOAD, 3, 0.1);
+        WarmUp w = new WarmUp(LOAD, null, 3, 0.1);
         assertThat(w.settled(1, 0.5)).isFalse();
         assertThat(w.settled(2, 0.1)).as("0.1 s is not below 0.1 s").isFalse();
         assertThat(w.settled(2, 0.05)).isTrue();
@@ -21,7 +21,7 @@ class WarmUpTest {
     @Test
     void onceIsOneRound() {
         assertThat(WarmUp.once(LOAD).settled(1, 99)).isTrue();
-        assertThatThrownBy(() -> new WarmUp(LOAD, 0, 0.1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WarmUp(LOAD, null, 0, 0.1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -32,6 +32,10 @@ class WarmUpTest {
                 List.of(), List.of(), 40, d.workDir(), d.log());
         assertThat(forty.warmUp().maxRounds()).isEqualTo(40);
         assertThat(forty.withSmoke(true).warmUp().maxRounds()).isEqualTo(1);
+        assertThat(d.warmUp().handshakes().connections()).as("full runs open many connections every round")
+                .isEqualTo(ExperimentOptions.HANDSHAKES_PER_WARM_UP_ROUND);
+        assertThat(d.warmUp().handshakes().requests()).isEqualTo(d.warmUp().handshakes().connections());
+        assertThat(d.withSmoke(true).warmUp().handshakes()).isNull();
         assertThatThrownBy(() -> new ExperimentOptions(false, 1, d.modes(), 1, null, 0, 0, 0, 0, 200, 0, List.of(),
                 List.of(), List.of(), -1, d.workDir(), d.log())).isInstanceOf(IllegalArgumentException.class);
     }
