@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.qdsr.app.bench.ArrivalSchedule;
 import org.qdsr.app.bench.BenchDriver;
+import org.qdsr.app.bench.BenchStats;
 import org.qdsr.app.bench.BenchSummary;
 import org.qdsr.app.bench.OpenLoopDriver;
 import org.qdsr.app.bench.RequestPlan;
@@ -83,6 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "first send one unrecorded request per connection (handshakes are not measured)")
     private boolean warmup;
 
+    @Option(names = "--samples", paramLabel = "FILE",
+            description = "also write every request (completion time, status, bytes, TTFB, latency, x-served-by,"
+                    + " error) to this CSV file")
+    private java.nio.file.Path samplesFile;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "seed for --sizes draws and Poisson arrivals (default: ${DEFAULT-VALUE})")
     private long seed;
@@ -122,17 +128,38 @@ public final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("bench: warm-up request failed: " + warmupError);
                 return Main.FAILURE;
             }
+            BenchStats stats;
             if (rate == null) {
-                summary = new BenchDriver(open, plan, streams, requests, durationNanos, timeoutNanos).run();
+                BenchDriver d = new BenchDriver(open, plan, streams, requests, durationNanos, timeoutNanos);
+                stats = keepSamples(d.stats());
+                summary = d.run();
             } else {
                 ArrivalSchedule schedule = new ArrivalSchedule(rate, arrivalKind(), seed);
-                summary = new OpenLoopDriver(open, plan, streams, schedule, rate, requests, durationNanos,
-                        timeoutNanos).run();
+                OpenLoopDriver d = new OpenLoopDriver(open, plan, streams, schedule, rate, requests, durationNanos,
+                        timeoutNanos);
+                stats = keepSamples(d.stats());
+                summary = d.run();
             }
+            writeSamples(stats);
             open.forEach(Http3Client.Connection::closeWhenIdle);
         }
         print(summary);
         return summary.failed() > 0 ? Main.FAILURE : Main.OK;
+    }
+
+    private BenchStats keepSamples(BenchStats stats) {
+        if (samplesFile != null) {
+            stats.keepSamples();
+        }
+        return stats;
+    }
+
+    private void writeSamples(BenchStats stats) throws IOException {
+        if (samplesFile != null) {
+            try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(samplesFile)) {
+                stats.writeSamples(w);
+            }
+        }
     }
 
     private ArrivalSchedule.Kind arrivalKind() {

@@ -44,6 +44,11 @@ public final class BenchDriver {
         this.timeoutNanos = timeoutNanos;
     }
 
+    /** The tallies this run records into (e.g. to {@link BenchStats#keepSamples} before {@link #run}). */
+    public BenchStats stats() {
+        return stats;
+    }
+
     /** Runs the benchmark to the end and summarises it. */
     public BenchSummary run() throws InterruptedException {
         slotsDone = new CountDownLatch(connections.size() * streams);

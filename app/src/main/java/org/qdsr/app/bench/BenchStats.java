@@ -1,5 +1,10 @@
 package org.qdsr.app.bench;
 
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -22,6 +27,24 @@ public final class BenchStats {
     private long bodyBytes;
     private long dropped;
     private String firstError;
+    /** Every request, when asked for ({@link #keepSamples}); null otherwise. */
+    private List<Sample> samples;
+
+    /**
+     * One request: when it ended (System.nanoTime), its status (0: no response), body bytes, time
+     * to first byte and completion time, the {@code x-served-by} header (QDSR's real servers name
+     * themselves there) and, for a request without a response, why.
+     */
+    public record Sample(long endNanos, int status, long bodyBytes, long ttfbNanos, long totalNanos, String servedBy,
+                         String error) {
+    }
+
+    /** Keeps every request from now on, for {@link #writeSamples} ({@code bench --samples}). */
+    public synchronized void keepSamples() {
+        if (samples == null) {
+            samples = new ArrayList<>();
+        }
+    }
 
     /** Records a request that ended with a response (any status), timed from its issue. */
     public void record(Http3Result r) {
@@ -44,6 +67,10 @@ public final class BenchStats {
         bodyBytes += r.bodyBytes();
         ttfbMicros.recordValue(toMicros(ttfbNanos));
         latencyMicros.recordValue(toMicros(totalNanos));
+        if (samples != null) {
+            samples.add(new Sample(System.nanoTime(), status, r.bodyBytes(), ttfbNanos, totalNanos,
+                    r.response().header("x-served-by"), null));
+        }
     }
 
     /** Records a request that ended without a response (reset, timeout, connection failure). */
@@ -53,11 +80,41 @@ public final class BenchStats {
         if (firstError == null) {
             firstError = why;
         }
+        if (samples != null) {
+            samples.add(new Sample(System.nanoTime(), 0, 0, -1, -1, null, why));
+        }
     }
 
     /** Records an arrival that was not issued because every stream was busy (open loop). */
     public synchronized void recordDropped() {
         dropped++;
+    }
+
+    /**
+     * Writes the kept requests as CSV, one line each in completion order: seconds since the first
+     * completion, status, body bytes, TTFB and completion time in ms, server, error.
+     */
+    public synchronized void writeSamples(Writer out) throws IOException {
+        out.write("end_s,status,body_bytes,ttfb_ms,latency_ms,served_by,error\n");
+        if (samples == null || samples.isEmpty()) {
+            return;
+        }
+        long first = samples.get(0).endNanos();
+        for (Sample x : samples) {
+            out.write(String.format(Locale.ROOT, "%.6f,%d,%d,%s,%s,%s,%s%n", (x.endNanos() - first) / 1e9, x.status(),
+                    x.bodyBytes(), millis(x.ttfbNanos()), millis(x.totalNanos()), csv(x.servedBy()), csv(x.error())));
+        }
+    }
+
+    private static String millis(long nanos) {
+        return nanos < 0 ? "" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    private static String csv(String v) {
+        if (v == null) {
+            return "";
+        }
+        return v.matches("[^,\"\r\n]*") ? v : "\"" + v.replace("\"", "\"\"").replaceAll("[\r\n]", " ") + "\"";
     }
 
     private static long toMicros(long nanos) {

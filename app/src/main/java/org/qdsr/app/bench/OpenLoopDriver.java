@@ -53,6 +53,11 @@ public final class OpenLoopDriver {
         }
     }
 
+    /** The tallies this run records into (e.g. to {@link BenchStats#keepSamples} before {@link #run}). */
+    public BenchStats stats() {
+        return stats;
+    }
+
     /** Runs the schedule on the calling thread, waits for the last response, summarises. */
     public BenchSummary run() throws InterruptedException {
         long start = System.nanoTime();

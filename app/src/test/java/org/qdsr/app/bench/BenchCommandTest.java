@@ -109,6 +109,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void samplesFileHasOneLinePerRequest() throws Exception {
+        Path csv = tmp.resolve("samples.csv");
+        Run run = bench("--insecure", "--requests", "40", "--streams", "4", "--samples", csv.toString(),
+                url("/index.html"), url("/blob.bin"), url("/missing.txt"));
+        assertThat(run.exitCode()).as("a 404 counts as failed").isEqualTo(1);
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).isEqualTo("end_s,status,body_bytes,ttfb_ms,latency_ms,served_by,error");
+        assertThat(lines).hasSize(41);
+        List<String> rows = lines.subList(1, lines.size());
+        assertThat(rows).filteredOn(l -> l.contains(",200,11,")).hasSize(14);
+        assertThat(rows).filteredOn(l -> l.contains(",200,20000,")).hasSize(13);
+        assertThat(rows).filteredOn(l -> l.contains(",404,")).hasSize(13);
+        double previousEnd = -1;
+        for (String l : rows) {
+            String[] f = l.split(",", -1);
+            assertThat(f).hasSize(7);
+            double end = Double.parseDouble(f[0]);
+            double ttfb = Double.parseDouble(f[3]);
+            double latency = Double.parseDouble(f[4]);
+            assertThat(end).isGreaterThanOrEqualTo(previousEnd);
+            assertThat(ttfb).isPositive().isLessThanOrEqualTo(latency);
+            previousEnd = end;
+        }
+    }
+
+    @Test
     void missingFileFailsEveryRequestAndExitsNonZero() {
         Run run = bench("--insecure", "--requests", "30", "--streams", "4", "--json", url("/missing.txt"));
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);

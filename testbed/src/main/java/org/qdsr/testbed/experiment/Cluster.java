@@ -41,10 +41,13 @@ public final class Cluster implements AutoCloseable {
     private int benchRuns;
 
     private final WarmUp warmUp;
+    /** Per-request CSV of every measured bench run ({@code bench --samples}). */
+    private final Path samples;
 
     private Cluster(Topology topology, ClusterSpec spec, QdsrJar qdsr, Path certs, PrintStream log,
             WarmUp warmUp) {
         this.warmUp = warmUp;
+        this.samples = certs.resolveSibling("samples");
         this.topology = topology;
         this.spec = spec;
         this.qdsr = qdsr;
@@ -156,11 +159,11 @@ public final class Cluster implements AutoCloseable {
     private void warmUpLb() {
         double jitBefore = ProcStat.compilerSeconds(lb.pid());
         for (int round = 1; ; round++) {
-            BenchResult w = benchFrom(clients().get(0), warmUp.load());
+            BenchResult w = benchFrom(clients().get(0), warmUp.load(), false);
             String handshakes = "";
             if (warmUp.handshakes() != null) {
                 handshakes = "; " + warmUp.handshakes().connections() + " connections: "
-                        + benchFrom(clients().get(0), warmUp.handshakes());
+                        + benchFrom(clients().get(0), warmUp.handshakes(), false);
             }
             double jit = ProcStat.compilerSeconds(lb.pid());
             log.printf(java.util.Locale.ROOT, "testbed: warm-up %d: %s%s; LB JIT %.2f s%n", round, w, handshakes,
@@ -193,16 +196,26 @@ public final class Cluster implements AutoCloseable {
     public BenchResult bench(BenchLoad load) {
         List<CompletableFuture<BenchResult>> runs = new ArrayList<>();
         for (String client : clients()) {
-            runs.add(CompletableFuture.supplyAsync(() -> benchFrom(client, load)));
+            runs.add(CompletableFuture.supplyAsync(() -> benchFrom(client, load, true)));
         }
         return BenchResult.aggregate(runs.stream().map(CompletableFuture::join).toList());
     }
 
-    private BenchResult benchFrom(String client, BenchLoad load) {
+    private BenchResult benchFrom(String client, BenchLoad load, boolean keepSamples) {
         NsProcess p;
         synchronized (this) {
-            p = topology.start(client, "bench-" + (++benchRuns) + "-" + client,
-                    qdsr.command(load.arguments().toArray(String[]::new)));
+            String name = "bench-" + (++benchRuns) + "-" + client;
+            List<String> args = new ArrayList<>(load.arguments());
+            if (keepSamples) {
+                Path csv = samples.resolve(name + "-" + lbMode + ".csv");
+                try {
+                    Files.createDirectories(samples);
+                } catch (IOException e) {
+                    throw new TestbedException("cannot create " + samples + ": " + e.getMessage(), e);
+                }
+                args.addAll(1, List.of("--samples", csv.toString()));
+            }
+            p = topology.start(client, name, qdsr.command(args.toArray(String[]::new)));
         }
         p.waitFor(Duration.ofSeconds(load.timeoutSeconds()));
         try {
