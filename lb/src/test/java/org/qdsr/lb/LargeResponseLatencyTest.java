@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.qdsr.http3.session.Http3ClientSession;
@@ -49,6 +50,32 @@ class LargeResponseLatencyTest {
                 .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(WARM_BOUND_RTTS * RTT));
         assertThat(mode == LoadBalancerCore.Mode.PROXY ? t.lb.stats().handoffsProxy : t.lb.stats().handoffsIsolated)
                 .isEqualTo(11);
+    }
+
+    /**
+     * A client that took 450 ms to answer the LB's handshake flight (a cold process, a slow phone)
+     * leaves the LB a smoothed RTT dominated by that one sample for as long as its own few
+     * ack-eliciting packets allow (here 397 ms while its latest sample is 53 ms). A real server's
+     * path must not be paced by it: before each path took the LB's recent RTT as a mere initial
+     * estimate, the second server's first 1 MB response took 3.2 RTTs here and 6 RTTs on the
+     * namespace testbed (the LB's smoothed RTT there was still 288 ms over a 53 ms path); now 2.5.
+     */
+    @Test
+    void aSlowHandshakeDoesNotPaceTheRealServersPaths() throws Exception {
+        Topology t = new Topology(4, 2, LoadBalancerCore.Mode.ISOLATED);
+        t.net.setDefaultConditions(LinkConditions.delay(ONE_WAY));
+        t.net.setConditions(Topology.CLIENT, Topology.VIP, LinkConditions.delay(ONE_WAY + 450 * MS));
+        Http3ClientSession s = t.connect(true);
+        t.client.poke(t.net.now());
+        t.net.runUntil(() -> t.lastClient.isEstablished(), 10_000 * MS);
+        t.net.setConditions(Topology.CLIENT, Topology.VIP, LinkConditions.delay(ONE_WAY));
+        fetch(t, s, 1); // the first server's first response: slow start
+        List<Double> rtts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) { // i = 0: the second server's first response
+            rtts.add(fetch(t, s, 1).get(0) / (double) RTT);
+        }
+        assertThat(rtts).as("completion of each sequential 1 MB response after a slow handshake, in RTTs")
+                .allSatisfy(r -> assertThat(r).isLessThanOrEqualTo(WARM_BOUND_RTTS));
     }
 
     /** Issues {@code n} requests at once; returns each completion time (virtual nanoseconds). */

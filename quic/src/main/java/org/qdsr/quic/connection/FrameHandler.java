@@ -104,7 +104,7 @@ final class FrameHandler {
         if (a.pathId() > 0) {
             if (!c.isClient) {
                 c.events.add(new ConnectionEvent.PathAcknowledged(a.pathId(), a.ranges(), a.ackDelay()));
-                c.exportedDelivery.onPathAck(a.pathId(), a.ranges(), c.recovery.rtt().smoothedRtt(), now);
+                c.exportedDelivery.onPathAck(a.pathId(), a.ranges(), c.recovery.rtt().recentRtt(), now);
             }
             return;
         }

@@ -263,7 +263,7 @@ public final class QuicConnection {
             return;
         }
         long window = AckFrequencyPolicy.windowPackets(recovery.cc().congestionWindow(), maxDatagramSize,
-                exportedDelivery.currentPacketsPerRoundTrip(now, recovery.rtt().smoothedRtt()));
+                exportedDelivery.currentPacketsPerRoundTrip(now, recovery.rtt().recentRtt()));
         Frame f = ackFrequencySender.poll(now, recovery.rtt().smoothedRtt(), window);
         if (f != null) {
             spaces[APPLICATION].pendingControl.add(f);

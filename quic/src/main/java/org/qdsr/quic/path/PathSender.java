@@ -81,7 +81,7 @@ public final class PathSender {
         this.ackDelayExponent = s.peerAckDelayExponent();
         this.streamBufferLimit = streamBufferLimit;
         cc.resumeWindow(s.congestionWindow()); // 0 = the initial window
-        this.recovery = Recovery.forExtraPath(cc, importRtt(s.rtt(), now), peerMaxAckDelay);
+        this.recovery = Recovery.forExtraPath(cc, importRtt(s.rtt()), peerMaxAckDelay);
         this.credit = new ConnectionFlowControl(s.connectionCredit(), 0);
         this.firstPacketNumber = s.nextPacketNumber();
         this.nextPacketNumber = s.nextPacketNumber();
@@ -97,8 +97,8 @@ public final class PathSender {
 
     /**
      * A sender using {@code cc}, whose window starts at {@link ConnectionSnapshot#congestionWindow()}
-     * if that is larger (still in slow start). RTT state from the snapshot is kept; its first-sample
-     * time is rebased to {@code now} (the clocks of two hosts do not compare).
+     * if that is larger (still in slow start). The snapshot's recent RTT is the path's initial RTT
+     * until its first sample ({@link #importRtt}).
      */
     public static PathSender fromSnapshot(ConnectionSnapshot s, CongestionController cc, int streamBufferLimit,
                                           long now) {
@@ -108,12 +108,19 @@ public final class PathSender {
         return new PathSender(s, cc, streamBufferLimit, now);
     }
 
-    private static RttEstimator importRtt(RttEstimator.State r, long now) {
+    /**
+     * The path's own estimator (RTT is estimated per path, draft-ietf-quic-multipath-21 §5.1),
+     * started from the exporter's recent RTT ({@link RttEstimator#recentRtt()}) as its initial RTT,
+     * as RFC 9002 §6.2.2 allows with an RTT measured before: it paces the first flight and sets the
+     * first PTO. The path's first sample then replaces it (§5.3), so an exporter's stale estimate
+     * (an LB's smoothed_rtt still carrying a slow handshake) does not pace this sender for many
+     * round trips, and the path's min_rtt and persistent-congestion start (§7.6.2) are its own.
+     */
+    private static RttEstimator importRtt(RttEstimator.State r) {
         if (r == null) {
             return new RttEstimator();
         }
-        return RttEstimator.fromState(new RttEstimator.State(r.initialRtt(), r.latestRtt(), r.smoothedRtt(),
-                r.rttVar(), r.minRtt(), now, r.hasSample()));
+        return new RttEstimator(Math.max(1, RttEstimator.fromState(r).recentRtt()));
     }
 
     // ---------------------------------------------------------------- application side

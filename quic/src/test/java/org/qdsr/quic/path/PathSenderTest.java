@@ -1,5 +1,6 @@
 package org.qdsr.quic.path;
 import org.qdsr.quic.recovery.CongestionAlgorithm;
+import org.qdsr.quic.recovery.RttEstimator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -237,6 +238,28 @@ class PathSenderTest {
         assertThat(s.poll(out, pto)).isPositive(); // two probes (RFC 9002 §6.2.4)
         assertThat(s.poll(out, pto)).isZero();
         assertThat(s.nextTimeout()).isGreaterThan(pto + (pto - 0)); // backed off
+    }
+
+    /**
+     * draft-ietf-quic-multipath-21 §5.1 (an RTT estimate per path), RFC 9002 §6.2.2 and §5.3: the
+     * exporter's recent RTT is the path's initial RTT, and the path's first sample replaces it.
+     */
+    @Test
+    void importedRttIsOnlyTheInitialEstimate() throws Exception {
+        ConnectionSnapshot base = snapshot(1 << 20, 1 << 20, 0);
+        RttEstimator stale = new RttEstimator();
+        stale.update(500 * MS, 0, true, 0);
+        stale.update(50 * MS, 0, true, 0); // smoothed 443.75 ms, latest 50 ms
+        ConnectionSnapshot s = new ConnectionSnapshot(1, base.suite(), SECRET, null, false, 0, DCID, PATH,
+                base.peerAddress(), MDS, 25 * MS, 3, 0, stale.exportState(), 1 << 20, 0, base.streams());
+        PathSender sender = PathSender.fromSnapshot(s, CongestionAlgorithm.CUBIC, 0);
+        assertThat(sender.rtt().hasSample()).isFalse();
+        assertThat(sender.rtt().smoothedRtt()).isEqualTo(50 * MS);
+        assertThat(sender.rtt().minRtt()).isZero();
+        Sim sim = new Sim(sender, payload(100_000), 0);
+        assertThat(sim.run(100_000)).isTrue();
+        assertThat(sender.rtt().hasSample()).isTrue();
+        assertThat(sender.rtt().minRtt()).as("the path's own samples").isLessThan(50 * MS);
     }
 
     @Test

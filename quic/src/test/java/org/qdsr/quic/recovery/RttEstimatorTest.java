@@ -22,6 +22,20 @@ class RttEstimatorTest {
     }
 
     @Test
+    void recentRttFollowsADropAtOnceAndDampsARise() {
+        RttEstimator r = new RttEstimator(100 * MS);
+        assertThat(r.recentRtt()).as("before a sample: the initial RTT").isEqualTo(100 * MS);
+        r.update(500 * MS, 0, true, 0); // a handshake slowed by the peer's processing
+        r.update(50 * MS, 0, true, 0);
+        assertThat(r.smoothedRtt()).isEqualTo((7 * 500 * MS + 50 * MS) / 8);
+        assertThat(r.recentRtt()).isEqualTo(50 * MS);
+        RttEstimator steady = new RttEstimator(100 * MS);
+        steady.update(50 * MS, 0, true, 0);
+        steady.update(210 * MS, 0, true, 0); // one late ACK
+        assertThat(steady.recentRtt()).isEqualTo(steady.smoothedRtt()).isEqualTo(70 * MS);
+    }
+
+    @Test
     void firstSampleInitialisesEverything() {
         RttEstimator r = new RttEstimator(100 * MS);
         r.update(80 * MS, 30 * MS, true, 7);
