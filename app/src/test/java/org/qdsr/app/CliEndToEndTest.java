@@ -45,6 +45,26 @@ class CliEndToEndTest {
         }
     }
 
+    /** Two URLs with one file name (query strings, "/" and "/index.html") each keep their own body. */
+    @Test
+    void outputDirKeepsEachBodyWhenNamesCollide() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("www"));
+        Map<String, byte[]> files = CliHarness.writeFiles(root, Map.of("big.bin", 300_000));
+        Files.writeString(root.resolve("index.html"), "hello");
+        Path outDir = tmp.resolve("out");
+        try (CliHarness.RunningServer server = new CliHarness.RunningServer(
+                "--listen", "127.0.0.1:0", "--root", root.toString())) {
+            String base = "https://localhost:" + server.port();
+            CliHarness.Run run = CliHarness.run("get", "--insecure", "--timeout", "60", "--output-dir",
+                    outDir.toString(), base + "/big.bin?a", base + "/big.bin?b", base + "/", base + "/missing/");
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1); // the 404
+            assertThat(Files.readAllBytes(outDir.resolve("big.bin"))).isEqualTo(files.get("big.bin"));
+            assertThat(Files.readAllBytes(outDir.resolve("big.bin.1"))).isEqualTo(files.get("big.bin"));
+            assertThat(Files.readString(outDir.resolve("index.html"))).isEqualTo("hello");
+            assertThat(outDir.resolve("index.html.1")).exists();
+        }
+    }
+
     @Test
     void missingFileExitsNonZeroAndSingleBodyGoesToStdout() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("www"));
