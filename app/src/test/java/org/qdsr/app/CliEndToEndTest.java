@@ -94,6 +94,18 @@ class CliEndToEndTest {
         assertThat(run.err()).contains("FAILED");
     }
 
+    /** A --cacert that is missing or not a certificate is named in the error, not just echoed as a bare path. */
+    @Test
+    void badCacertIsNamedInTheError() throws Exception {
+        Path missing = tmp.resolve("missing-ca.pem");
+        CliHarness.Run run = CliHarness.run("get", "--cacert", missing.toString(), "https://127.0.0.1:9/x");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot read " + missing + ": no such file");
+        Path notPem = Files.writeString(tmp.resolve("not-a-cert.pem"), "hello");
+        CliHarness.Run bad = CliHarness.run("get", "--cacert", notPem.toString(), "https://127.0.0.1:9/x");
+        assertThat(bad.err()).contains("cannot read " + notPem).contains("no CERTIFICATE");
+    }
+
     @Test
     void usageErrorsExitTwo() {
         assertThat(CliHarness.run("get").exitCode()).isEqualTo(2);
