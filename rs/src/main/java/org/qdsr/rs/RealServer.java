@@ -68,8 +68,14 @@ public final class RealServer implements AutoCloseable {
             RealServerCore core = new RealServerCore(source, links::send, config, cpuLoad());
             links.core = core;
             UdpRegistration socket = loop.register(bindAddress(vip, bind), core, UdpOptions.sendOnly());
-            ControlServer control = ControlServer.start(controlAddress, tls, name, ControlOptions.defaults(),
-                    links::accept, loop);
+            ControlServer control;
+            try {
+                control = ControlServer.start(controlAddress, tls, name, ControlOptions.defaults(), links::accept, loop);
+            } catch (java.net.BindException e) {
+                // name the socket: the VIP's UDP port was bound just before
+                throw new java.net.BindException("control " + controlAddress.getHostString() + ":"
+                        + controlAddress.getPort() + ": " + e.getMessage());
+            }
             return new RealServer(loop, core, socket, control);
         } catch (IOException | RuntimeException e) {
             loop.close();

@@ -1,10 +1,15 @@
 package org.qdsr.rs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import org.qdsr.control.channel.ControlTls;
+import org.qdsr.rs.content.SyntheticSource;
 import org.junit.jupiter.api.Test;
 
 /** DESIGN.md "Single-host and multi-host DSR": the send socket a real server binds for its VIP. */
@@ -31,5 +36,17 @@ class RealServerBindTest {
     void exactKeepsTheVip() {
         InetSocketAddress vip = new InetSocketAddress("::1", 4433);
         assertThat(RealServer.bindAddress(vip, RealServer.Bind.EXACT)).isEqualTo(vip);
+    }
+
+    /** A control port in use is reported with the control address ("Address already in use" alone names no socket). */
+    @Test
+    void busyControlPortNamesTheControlAddress() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress control = new InetSocketAddress("127.0.0.1", busy.getLocalPort());
+            assertThatThrownBy(() -> RealServer.start(control, new InetSocketAddress("127.0.0.1", 0),
+                    RealServer.Bind.WILDCARD, ControlTls.insecureLoopback(), "rs1", loop -> new SyntheticSource(),
+                    RealServerCore.Config.defaults()))
+                    .hasMessageContaining("control 127.0.0.1:" + busy.getLocalPort());
+        }
     }
 }
