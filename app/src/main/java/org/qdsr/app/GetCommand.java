@@ -53,6 +53,8 @@ public final class GetCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true)
     private Output output;
+    /** --output-dir: the file each URL is saved as. */
+    private java.util.IdentityHashMap<GetTarget, String> savedNames;
 
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
             description = "seconds before a request counts as failed (default: ${DEFAULT-VALUE})")
@@ -85,6 +87,7 @@ public final class GetCommand implements Callable<Integer> {
         }
         if (output != null && output.dir != null) {
             Files.createDirectories(output.dir);
+            savedNames = uniqueFileNames(targets);
         }
         ClientTlsConfig tls = ClientTlsConfig.of("localhost", ServerCommand.ALPN).withInsecure(insecure);
         if (cacert != null) {
@@ -132,6 +135,24 @@ public final class GetCommand implements Callable<Integer> {
         return fetches;
     }
 
+    /**
+     * One file per URL: a name that an earlier URL of the run already took ({@code /} and
+     * {@code /x/} both save as index.html, {@code ?a} and {@code ?b} of one path share a name) gets
+     * a suffix {@code .1}, {@code .2}, ... as wget does, instead of two bodies written into one file.
+     */
+    static java.util.IdentityHashMap<GetTarget, String> uniqueFileNames(List<GetTarget> targets) {
+        java.util.IdentityHashMap<GetTarget, String> names = new java.util.IdentityHashMap<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (GetTarget t : targets) {
+            String name = t.fileName();
+            for (int i = 1; !taken.add(name); i++) {
+                name = t.fileName() + "." + i;
+            }
+            names.put(t, name);
+        }
+        return names;
+    }
+
     private int fetchCount() {
         return urls.size();
     }
@@ -141,7 +162,7 @@ public final class GetCommand implements Callable<Integer> {
             return OutputSink.toFile(output.file);
         }
         if (output != null && output.dir != null) {
-            return OutputSink.toFile(output.dir.resolve(t.fileName()));
+            return OutputSink.toFile(output.dir.resolve(savedNames.get(t)));
         }
         return only ? OutputSink.toStream(new BufferedOutputStream(stdout)) : OutputSink.buffered();
     }

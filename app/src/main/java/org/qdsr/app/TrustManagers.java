@@ -18,7 +18,14 @@ final class TrustManagers {
 
     /** PKIX validation against exactly the certificates in {@code pem}. */
     static X509TrustManager fromPem(Path pem) throws IOException {
-        List<X509Certificate> certs = Certificates.readCertificates(pem);
+        List<X509Certificate> certs;
+        try {
+            certs = Certificates.readCertificates(pem);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read " + pem + ": no such file", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("cannot read " + pem + ": " + e.getMessage(), e);
+        }
         if (certs.isEmpty()) {
             throw new IOException("no certificate in " + pem);
         }

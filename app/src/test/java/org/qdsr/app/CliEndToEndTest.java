@@ -45,6 +45,26 @@ class CliEndToEndTest {
         }
     }
 
+    /** Two URLs with one file name (query strings, "/" and "/index.html") each keep their own body. */
+    @Test
+    void outputDirKeepsEachBodyWhenNamesCollide() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("www"));
+        Map<String, byte[]> files = CliHarness.writeFiles(root, Map.of("big.bin", 300_000));
+        Files.writeString(root.resolve("index.html"), "hello");
+        Path outDir = tmp.resolve("out");
+        try (CliHarness.RunningServer server = new CliHarness.RunningServer(
+                "--listen", "127.0.0.1:0", "--root", root.toString())) {
+            String base = "https://localhost:" + server.port();
+            CliHarness.Run run = CliHarness.run("get", "--insecure", "--timeout", "60", "--output-dir",
+                    outDir.toString(), base + "/big.bin?a", base + "/big.bin?b", base + "/", base + "/missing/");
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1); // the 404
+            assertThat(Files.readAllBytes(outDir.resolve("big.bin"))).isEqualTo(files.get("big.bin"));
+            assertThat(Files.readAllBytes(outDir.resolve("big.bin.1"))).isEqualTo(files.get("big.bin"));
+            assertThat(Files.readString(outDir.resolve("index.html"))).isEqualTo("hello");
+            assertThat(outDir.resolve("index.html.1")).exists();
+        }
+    }
+
     @Test
     void missingFileExitsNonZeroAndSingleBodyGoesToStdout() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("www"));
@@ -72,6 +92,18 @@ class CliEndToEndTest {
         CliHarness.Run run = CliHarness.run("get", "--insecure", "--timeout", "2", "https://127.0.0.1:9/x");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("FAILED");
+    }
+
+    /** A --cacert that is missing or not a certificate is named in the error, not just echoed as a bare path. */
+    @Test
+    void badCacertIsNamedInTheError() throws Exception {
+        Path missing = tmp.resolve("missing-ca.pem");
+        CliHarness.Run run = CliHarness.run("get", "--cacert", missing.toString(), "https://127.0.0.1:9/x");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot read " + missing + ": no such file");
+        Path notPem = Files.writeString(tmp.resolve("not-a-cert.pem"), "hello");
+        CliHarness.Run bad = CliHarness.run("get", "--cacert", notPem.toString(), "https://127.0.0.1:9/x");
+        assertThat(bad.err()).contains("cannot read " + notPem).contains("no CERTIFICATE");
     }
 
     @Test

@@ -172,9 +172,13 @@ public final class FrameReader {
             return null;
         }
         if (length > cap) {
-            throw new Http3Exception(type == Http3Frame.TYPE_HEADERS || type == Http3Frame.TYPE_PUSH_PROMISE
-                    || type == Http3Frame.TYPE_SETTINGS ? Http3Error.H3_EXCESSIVE_LOAD : Http3Error.H3_FRAME_ERROR,
-                    "frame type " + type + " length " + length + " above " + cap);
+            // A field section over our limit is the one message's problem (RFC 9114 §4.2.2), a stream
+            // error like the decoded-size check in QpackDecoder; on a control stream it still closes
+            // the connection (critical streams never yield stream errors).
+            boolean section = type == Http3Frame.TYPE_HEADERS || type == Http3Frame.TYPE_PUSH_PROMISE;
+            throw new Http3Exception(section || type == Http3Frame.TYPE_SETTINGS
+                    ? Http3Error.H3_EXCESSIVE_LOAD : Http3Error.H3_FRAME_ERROR,
+                    "frame type " + type + " length " + length + " above " + cap, section);
         }
         payload = new byte[(int) length];
         filled = 0;

@@ -122,6 +122,19 @@ class FrameReaderTest {
         assertError(hex("04 80100000"), Http3Error.H3_EXCESSIVE_LOAD);
     }
 
+    /** RFC 9114 §4.2.2: an oversized field section fails its message only; an oversized SETTINGS the connection. */
+    @Test
+    void oversizedFieldSectionIsAStreamError() {
+        FrameReader headers = new FrameReader();
+        headers.feed(hex("01 80100000"), 0, 5);
+        assertThatThrownBy(headers::next).isInstanceOfSatisfying(Http3Exception.class,
+                x -> assertThat(x.streamError()).isTrue());
+        FrameReader settings = new FrameReader();
+        settings.feed(hex("04 80100000"), 0, 5);
+        assertThatThrownBy(settings::next).isInstanceOfSatisfying(Http3Exception.class,
+                x -> assertThat(x.streamError()).isFalse());
+    }
+
     @Test
     void rejectsMalformedFixedFrames() {
         assertError(hex("07 02 0800"), Http3Error.H3_FRAME_ERROR);       // GOAWAY with trailing byte

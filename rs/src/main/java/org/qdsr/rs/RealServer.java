@@ -31,7 +31,7 @@ import org.qdsr.rs.content.ContentSource;
  * messages are buffered per link and written after each turn.
  *
  * <p>Binding (DESIGN.md "Single-host and multi-host DSR"): {@link Bind#WILDCARD} binds
- * {@code 0.0.0.0:VIPPORT} with SO_REUSEADDR (the LB holds the exact VIP on the same host);
+ * {@code 0.0.0.0:VIPPORT} ({@code [::]:VIPPORT} for an IPv6 VIP) with SO_REUSEADDR (the LB holds the exact VIP on the same host);
  * {@link Bind#EXACT} binds {@code VIP:PORT} (the VIP is configured on this host's loopback with ARP
  * suppressed); {@link Bind#AUTO} picks EXACT when the VIP is a local, non-loopback address.
  */
@@ -68,8 +68,14 @@ public final class RealServer implements AutoCloseable {
             RealServerCore core = new RealServerCore(source, links::send, config, cpuLoad());
             links.core = core;
             UdpRegistration socket = loop.register(bindAddress(vip, bind), core, UdpOptions.sendOnly());
-            ControlServer control = ControlServer.start(controlAddress, tls, name, ControlOptions.defaults(),
-                    links::accept, loop);
+            ControlServer control;
+            try {
+                control = ControlServer.start(controlAddress, tls, name, ControlOptions.defaults(), links::accept, loop);
+            } catch (java.net.BindException e) {
+                // name the socket: the VIP's UDP port was bound just before
+                throw new java.net.BindException("control " + controlAddress.getHostString() + ":"
+                        + controlAddress.getPort() + ": " + e.getMessage());
+            }
             return new RealServer(loop, core, socket, control);
         } catch (IOException | RuntimeException e) {
             loop.close();
@@ -149,7 +155,23 @@ public final class RealServer implements AutoCloseable {
             case WILDCARD -> false;
             case AUTO -> isLocalNonLoopback(vip.getAddress());
         };
-        return exact ? vip : new InetSocketAddress(vip.getPort());
+        if (exact) {
+            return vip;
+        }
+        // the wildcard of the VIP's family: an IPv4 socket (0.0.0.0) cannot send to an IPv6 client
+        return new InetSocketAddress(vip.getAddress() instanceof java.net.Inet6Address ? IPV6_ANY : IPV4_ANY,
+                vip.getPort());
+    }
+
+    private static final InetAddress IPV4_ANY = wildcard(new byte[4]);
+    private static final InetAddress IPV6_ANY = wildcard(new byte[16]);
+
+    private static InetAddress wildcard(byte[] zeros) {
+        try {
+            return InetAddress.getByAddress(zeros);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e); // only for a wrong length
+        }
     }
 
     private static boolean isLocalNonLoopback(InetAddress a) {

@@ -9,6 +9,8 @@ public final class RsCounters {
     public volatile long finished;
     public volatile long failed;
     public volatile long reset;
+    /** Streams dropped unfinished because their connection closed or the LB link went away. */
+    public volatile long closed;
     public volatile long unknownConnection;
     public volatile long acksIgnored;
     public volatile long badAcks;
@@ -21,7 +23,7 @@ public final class RsCounters {
     @Override
     public String toString() {
         return "RsCounters[handoffs=" + handoffs + ", finished=" + finished + ", rejected=" + rejected + ", failed="
-                + failed + ", reset=" + reset + ", datagramsSent=" + datagramsSent + ", bytesSent=" + bytesSent
+                + failed + ", reset=" + reset + ", closed=" + closed + ", datagramsSent=" + datagramsSent + ", bytesSent=" + bytesSent
                 + ", datagramsDropped=" + datagramsDropped + ", unknownConnection=" + unknownConnection
                 + ", badAcks=" + badAcks + ", internalErrors=" + internalErrors + "]";
     }

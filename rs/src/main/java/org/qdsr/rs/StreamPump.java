@@ -278,6 +278,7 @@ final class StreamPump {
         for (ResponseStream s : c.streams.values()) {
             s.end();
             openStreams--;
+            counters.closed++;
         }
         c.streams.clear();
     }

@@ -212,4 +212,18 @@ class RealServerCoreTest {
         assertThat(List.of(lb.report(0).outcome(), lb.report(4).outcome()))
                 .containsOnly(StreamReport.Outcome.FINISHED);
     }
+    /** Every handed-off stream ends in one outcome counter: also those the connection's close cut short. */
+    @Test
+    void streamsEndedByConnectionCloseAreCounted() throws Exception {
+        FakeLb lb = new FakeLb(new SyntheticSource());
+        lb.client(7);
+        lb.handoff(7, 0, "GET", "/bytes/1000000");
+        lb.handoff(7, 4, "GET", "/bytes/1000000");
+        assertThat(lb.core.streamCount()).isEqualTo(2);
+        lb.core.onMessage(FakeLb.LINK, new org.qdsr.control.message.ConnectionClosed(7, 0), lb.now);
+        RsCounters c = lb.core.counters();
+        assertThat(c.handoffs).isEqualTo(2);
+        assertThat(c.closed).isEqualTo(2);
+        assertThat(c.finished + c.failed + c.reset + c.rejected + c.closed).isEqualTo(c.handoffs);
+    }
 }

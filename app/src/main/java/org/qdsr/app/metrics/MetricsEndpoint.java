@@ -34,8 +34,15 @@ public final class MetricsEndpoint implements AutoCloseable {
             return t;
         });
         InetSocketAddress bind = listen.resolve();
-        HTTPServer server = HTTPServer.builder().inetAddress(bind.getAddress()).port(bind.getPort())
-                .registry(registry).executorService(executor).buildAndStart();
+        HTTPServer server;
+        try {
+            server = HTTPServer.builder().inetAddress(bind.getAddress()).port(bind.getPort())
+                    .registry(registry).executorService(executor).buildAndStart();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            // name the address: "Address already in use" alone does not say which of a server's sockets
+            throw new IOException("metrics " + HostPort.format(bind) + ": " + e.getMessage(), e);
+        }
         return new MetricsEndpoint(server, new InetSocketAddress(bind.getAddress(), server.getPort()));
     }
 

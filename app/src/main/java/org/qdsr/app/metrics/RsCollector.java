@@ -32,6 +32,7 @@ public final class RsCollector implements MultiCollector {
         outcomes.put("failed", c.failed);
         outcomes.put("reset", c.reset);
         outcomes.put("rejected", c.rejected);
+        outcomes.put("closed", c.closed);
         f.counter("qdsr_rs_streams", "response streams ended, by outcome", "outcome", outcomes);
         int[] open = openCounts();
         if (open != null) {

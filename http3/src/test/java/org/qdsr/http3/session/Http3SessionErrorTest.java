@@ -77,6 +77,33 @@ class Http3SessionErrorTest {
         assertThat(sim.serverSession().requestsServed()).isEqualTo(1);
     }
 
+    /**
+     * RFC 9114 §4.2.2: a request head larger than the server will process is that request's
+     * problem (a stream error H3_EXCESSIVE_LOAD, or a 431), not the connection's: browsers do not
+     * honour SETTINGS_MAX_FIELD_SECTION_SIZE, and other requests on the connection must go on.
+     */
+    @Test
+    void oversizedRequestHeadResetsOnlyItsStream() throws Exception {
+        List<Field> big = new ArrayList<>(getHead("/big"));
+        big.add(new Field("x-big", "z".repeat(100_000)));
+        H3Sim sim = new H3Sim(23, HELLO_HANDLER);
+        long[] ids = new long[2];
+        RawClient raw = new RawClient(c -> {
+            ids[0] = writeRequest(c, FrameWriter.headersFrame(big));
+            ids[1] = writeRequest(c, FrameWriter.headersFrame(getHead("/ok")));
+        });
+        QuicConnection c = sim.connect(raw);
+        sim.runUntil(() -> c.closeReason() != null
+                || raw.finished.contains(ids[1]) && raw.sawReset(ids[0], Http3Error.H3_EXCESSIVE_LOAD.code()), 30);
+
+        assertThat(c.closeReason()).isNull();
+        assertThat(raw.sawReset(ids[0], Http3Error.H3_EXCESSIVE_LOAD.code())).isTrue();
+        List<MessageEvent> response = parseResponse(raw.received.get(ids[1]).toByteArray());
+        assertThat(response.get(0)).isInstanceOfSatisfying(MessageEvent.ResponseHead.class,
+                h -> assertThat(h.response().status()).isEqualTo(200));
+        assertThat(sim.serverSession().requestsServed()).isEqualTo(1);
+    }
+
     private static long writeRequest(QuicConnection c, byte[] bytes) {
         long id = c.openStream(true);
         assertThat(c.write(id, bytes, 0, bytes.length)).isEqualTo(bytes.length);

@@ -182,6 +182,35 @@ public final class Certificates {
         return out;
     }
 
+    /**
+     * Whether {@code key} is the private half of {@code certificate}'s public key: a signature made
+     * with it verifies. True for key types this cannot check (neither EC, RSA nor EdDSA).
+     */
+    public static boolean keyMatches(X509Certificate certificate, PrivateKey key) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "EdDSA", "Ed25519", "Ed448" -> key.getAlgorithm();
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true;
+        }
+        try {
+            byte[] probe = "qdsr key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false; // e.g. an RSA key for an EC certificate
+        }
+    }
+
     public static PrivateKey readPrivateKey(Path pem) throws IOException {
         return parsePrivateKey(Files.readString(pem, StandardCharsets.US_ASCII));
     }

@@ -46,9 +46,28 @@ public final class ServerTlsContext implements AutoCloseable {
 
     /** Reads a PEM chain (leaf first) and a PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA). */
     public static ServerTlsContext fromPem(Path certPem, Path keyPem, List<String> alpn) throws IOException {
-        List<X509Certificate> chain = Certificates.readCertificates(certPem);
-        PrivateKey key = Certificates.readPrivateKey(keyPem);
+        List<X509Certificate> chain;
+        PrivateKey key;
+        try {
+            chain = Certificates.readCertificates(certPem);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("certificate " + certPem + ": " + describe(e), e);
+        }
+        try {
+            key = Certificates.readPrivateKey(keyPem);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("private key " + keyPem + ": " + describe(e), e);
+        }
+        if (!Certificates.keyMatches(chain.get(0), key)) {
+            // caught here, not in every client's failed handshake
+            throw new IOException("private key " + keyPem + " does not match the certificate " + certPem);
+        }
         return new ServerTlsContext(new CertifiedKey(chain, key), alpn);
+    }
+
+    private static String describe(Exception e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** A fresh ECDSA P-256 self-signed certificate for {@code hostnames}, valid 14 days. */

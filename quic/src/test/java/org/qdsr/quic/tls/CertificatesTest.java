@@ -3,6 +3,7 @@ package org.qdsr.quic.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,6 +182,22 @@ class CertificatesTest {
             assertThat(ctx.spkiSha256Base64()).isEqualTo(Certificates.spkiSha256Base64(ec.certificate()));
             assertHandshakeWithPinnedTrust(ctx);
         }
+    }
+
+    /** A key that is not the certificate's, or a file that is not there, fails at start and names the file. */
+    @Test
+    void fromPemRejectsAKeyOfAnotherCertificateAndNamesMissingFiles(@TempDir Path dir) throws Exception {
+        CertifiedKey a = Certificates.generate(List.of("localhost"), Duration.ofDays(1));
+        CertifiedKey b = Certificates.generate(List.of("localhost"), Duration.ofDays(1));
+        Path certFile = Files.writeString(dir.resolve("a.pem"), Certificates.toPem(a.chain()));
+        Path otherKey = Files.writeString(dir.resolve("b.key"), Certificates.toPem(b.privateKey()));
+        assertThatThrownBy(() -> ServerTlsContext.fromPem(certFile, otherKey, List.of("h3")))
+                .hasMessageContaining("b.key").hasMessageContaining("does not match").hasMessageContaining("a.pem");
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> ServerTlsContext.fromPem(missing, otherKey, List.of("h3")))
+                .isInstanceOf(IOException.class).hasMessageContaining("certificate").hasMessageContaining("missing.pem");
+        assertThatThrownBy(() -> ServerTlsContext.fromPem(otherKey, otherKey, List.of("h3")))
+                .hasMessageContaining("certificate").hasMessageContaining("b.key");
     }
 
     @Test
