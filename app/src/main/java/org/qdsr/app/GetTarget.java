@@ -3,7 +3,7 @@ package org.qdsr.app;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import org.qdsr.rs.content.RequestPaths;
+import org.qdsr.http3.RequestPaths;
 
 /** One URL of {@code qdsr get}: where to connect, what to send as :authority and :path. */
 record GetTarget(String url, String host, int port, String authority, String path) {

@@ -84,6 +84,11 @@ public final class Backend {
         bytesReported += bytes;
     }
 
+    /** A report for a stream whose connection is gone (its outstanding count was already released). */
+    void onLateReport(long bytes) {
+        bytesReported += bytes;
+    }
+
     @Override
     public String toString() {
         return name + (healthy() ? "" : " (down)") + " outstanding=" + outstanding;

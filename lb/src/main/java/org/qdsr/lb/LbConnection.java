@@ -18,6 +18,7 @@ import org.qdsr.control.message.StreamControl;
 import org.qdsr.control.message.StreamReport;
 import org.qdsr.http3.Http3Error;
 import org.qdsr.http3.Request;
+import org.qdsr.http3.RequestPaths;
 import org.qdsr.http3.qpack.Field;
 import org.qdsr.http3.session.Http3Response;
 import org.qdsr.http3.session.Http3ServerSession;
@@ -170,6 +171,11 @@ final class LbConnection implements ConnectionHandler {
 
     private void dispatch(RequestContext ctx) {
         Request req = ctx.request();
+        if (req.path() != null && req.path().startsWith("/") && RequestPaths.canonical(req.path()) == null) {
+            core.metrics().badPaths++; // another spelling could otherwise slip past a prefix rule
+            ctx.respond(Http3Response.of(400, "text/plain", "bad request path\n".getBytes()));
+            return;
+        }
         Backend b = core.router().route(req, core.backends());
         if (b == null) {
             core.metrics().noBackend++;
@@ -228,7 +234,10 @@ final class LbConnection implements ConnectionHandler {
         for (Field f : r.headers()) {
             headers.add(new Header(f.name(), f.value()));
         }
-        return new RequestHead(r.method(), r.scheme(), r.authority(), r.path(), headers, body);
+        // the target the route was chosen on: the real server must not read another spelling
+        String path = r.path() != null && r.path().startsWith("/") ? RequestPaths.canonicalTarget(r.path())
+                : r.path();
+        return new RequestHead(r.method(), r.scheme(), r.authority(), path, headers, body);
     }
 
     private void send(Backend b, ControlMessage m) {

@@ -33,6 +33,8 @@ public final class LbMetrics {
     public long creditRequests;
     public long proxyBytes;
     public long noBackend;
+    /** 400 responses: a path no real server could map (bad percent-encoding, an encoded '/', above the root). */
+    public long badPaths;
     public long streamsFailed;
     public long controlSendFailures;
     public long backendErrors;
@@ -53,7 +55,7 @@ public final class LbMetrics {
                 + " turns=" + turns + " lost=" + packetsLost + " byTime=" + packetsLostByTime + " spurious=" + spuriousLosses
                 + " acksForwarded=" + acksForwarded + "/" + pathAcksReceived + " ackFrequency=" + ackFrequencyFrames
                 + " fromBackends=" + backendMessages
-                + "/credit=" + creditRequests + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend
+                + "/credit=" + creditRequests + " proxyBytes=" + proxyBytes + " noBackend=" + noBackend + " badPaths=" + badPaths
                 + " streamsFailed=" + streamsFailed + " controlSendFailures=" + controlSendFailures;
     }
 }

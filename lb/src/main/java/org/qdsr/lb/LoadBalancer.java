@@ -160,6 +160,7 @@ public final class LoadBalancer implements AutoCloseable {
             copy.creditRequests = m.creditRequests;
             copy.proxyBytes = m.proxyBytes;
             copy.noBackend = m.noBackend;
+            copy.badPaths = m.badPaths;
             copy.streamsFailed = m.streamsFailed;
             copy.controlSendFailures = m.controlSendFailures;
             copy.backendErrors = m.backendErrors;

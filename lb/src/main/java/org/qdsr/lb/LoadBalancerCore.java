@@ -142,6 +142,11 @@ public final class LoadBalancerCore implements DatagramEndpoint {
                 if (c.connection() != null) {
                     endpoint.activate(c.connection(), now); // it may have something to send now
                 }
+            } else if (m instanceof StreamReport r) {
+                // The client closed before the backend's last report (it closes after its last
+                // byte, before its final ACK reaches the backend): the stream no longer counts as
+                // outstanding, but what the backend sent still does.
+                b.onLateReport(r.bytesSent());
             }
         } else if (m instanceof ControlError e) {
             metrics.backendErrors++;

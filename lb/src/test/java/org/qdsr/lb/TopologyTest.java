@@ -36,6 +36,50 @@ class TopologyTest {
         return fetches.stream().mapToLong(Fetch::size).sum();
     }
 
+    /** A path without a canonical form gets 400 from the LB itself; other streams are served. */
+    @Test
+    void aPathWithoutCanonicalFormGets400FromTheLb() throws Exception {
+        Topology t = new Topology(79, 2, LoadBalancerCore.Mode.ISOLATED);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        Http3ClientSession session = t.connect(true);
+        List<java.util.concurrent.CompletableFuture<org.qdsr.http3.session.Http3Result>> rs = new ArrayList<>();
+        for (String path : List.of("/bytes%2F100", "/../bytes/100", "/bytes/%zz", "/%62ytes//100")) {
+            rs.add(Topology.get(session, path, new ByteArrayOutputStream()));
+        }
+        t.net.runUntil(() -> rs.stream().allMatch(java.util.concurrent.CompletableFuture::isDone), 30 * SECOND);
+        assertThat(rs.subList(0, 3)).allSatisfy(r -> assertThat(r.get().response().status()).isEqualTo(400));
+        assertThat(rs.get(3).get().response().status()).isEqualTo(200);
+        assertThat(rs.get(3).get().bodyBytes()).isEqualTo(100);
+        assertThat(t.lb.stats().badPaths).isEqualTo(3);
+        assertThat(t.lb.stats().handoffsIsolated).isEqualTo(1);
+    }
+
+    /**
+     * Our client closes the connection right after the last byte, before its final ACK reaches
+     * the real server, so the server's report comes after the LB forgot the connection: what the
+     * server sent must still count in the per-backend reported bytes ({@code
+     * qdsr_lb_backend_reported_bytes_total} read about a thousand times too low).
+     */
+    @Test
+    void reportsAfterTheClientClosedStillCountPerBackend() throws Exception {
+        Topology t = new Topology(78, 2, LoadBalancerCore.Mode.ISOLATED);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        Http3ClientSession session = t.connect(true);
+        int size = 300_000;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<org.qdsr.http3.session.Http3Result> r =
+                Topology.get(session, "/bytes/" + size, body);
+        t.net.runUntil(r::isDone, 30 * SECOND);
+        assertThat(r.get().bodyBytes()).isEqualTo(size);
+        t.lastClient.close(0, "done", t.net.now());
+        t.client.poke(t.net.now());
+        t.net.runFor(3 * SECOND);
+        assertThat(t.lb.connectionCount()).isZero();
+        long reported = t.lb.backends().stream().mapToLong(Backend::bytesReported).sum();
+        assertThat(reported).as("bytes the real servers reported").isGreaterThanOrEqualTo(size);
+        assertThat(t.lb.backends()).allSatisfy(b -> assertThat(b.outstanding()).isZero());
+    }
+
     @ParameterizedTest
     @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "PROXY"})
     void fiftyStreamsOnOneConnectionAreServedByAllRealServersByteExact(LoadBalancerCore.Mode mode) throws Exception {

@@ -152,6 +152,7 @@ public final class RealServerCore implements DatagramEndpoint {
         if (m instanceof ConnectionClosed cc) {
             RsConnection c = connections.get(new Key(linkId, cc.connectionKey()));
             if (c != null) {
+                pump.reportDropped(c);
                 remove(c);
             }
             return;

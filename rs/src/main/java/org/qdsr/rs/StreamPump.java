@@ -274,6 +274,17 @@ final class StreamPump {
     }
 
     /** The connection is gone (closed by the LB, link lost): streams end without reports. */
+    /**
+     * The LB closed the connection (our client closes after its last byte, before its final ACK
+     * reaches us): each open stream reports what it sent, so the LB still counts it per backend.
+     */
+    void reportDropped(RsConnection c) {
+        for (ResponseStream s : c.streams.values()) {
+            sink.send(c.linkId, new StreamReport(c.connectionKey, s.streamId, StreamReport.Outcome.FAILED, 0,
+                    s.bytesWritten(), 0, s.status()));
+        }
+    }
+
     void dropAll(RsConnection c) {
         for (ResponseStream s : c.streams.values()) {
             s.end();

@@ -61,6 +61,7 @@ public final class LbCollector implements MultiCollector {
                 m.proxyBytes);
         f.counter("qdsr_lb_streams_failed", "streams that failed after a handoff", m.streamsFailed);
         f.counter("qdsr_lb_no_backend_responses", "503 responses: no healthy backend for the request", m.noBackend);
+        f.counter("qdsr_lb_bad_path_responses", "400 responses: a path no real server could map", m.badPaths);
         f.counter("qdsr_lb_control_send_failures", "control messages that could not be sent",
                 m.controlSendFailures);
         Map<String, Integer> up = new java.util.LinkedHashMap<>();

@@ -3,6 +3,7 @@ package org.qdsr.lb.routing;
 import java.util.ArrayList;
 import java.util.List;
 import org.qdsr.http3.Request;
+import org.qdsr.http3.RequestPaths;
 import org.qdsr.lb.Backend;
 
 /**
@@ -19,8 +20,10 @@ public final class Router {
     }
 
     public Backend route(Request request, List<Backend> backends) {
+        String host = Rule.hostOf(request.authority());
+        String path = RequestPaths.canonical(request.path() == null ? "/" : request.path());
         for (Rule rule : rules) {
-            if (rule.matches(request)) {
+            if (rule.matches(host, path)) {
                 return pick(request, backends, rule.backends(), rule.policy() != null ? rule.policy() : defaultPolicy);
             }
         }

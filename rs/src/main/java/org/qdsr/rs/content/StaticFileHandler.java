@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.qdsr.http3.Request;
+import org.qdsr.http3.RequestPaths;
 import org.qdsr.http3.qpack.Field;
 import org.qdsr.http3.session.BodySource;
 import org.qdsr.http3.session.Http3Response;

@@ -8,12 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.qdsr.http3.Request;
-import org.qdsr.http3.session.BodySource;
-import org.qdsr.http3.session.Http3Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qdsr.http3.Request;
+import org.qdsr.http3.RequestPaths;
+import org.qdsr.http3.session.BodySource;
+import org.qdsr.http3.session.Http3Response;
 
 class StaticFileHandlerTest {
     @TempDir

@@ -1,4 +1,4 @@
-package org.qdsr.rs.content;
+package org.qdsr.http3;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -7,7 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a request's :path into safe file-system segments. */
+/**
+ * A request's origin-form {@code :path} (RFC 9110 §4.2, RFC 3986 §3.3) decoded and normalized:
+ * segments for a file server, and the canonical path a load balancer routes on, so that another
+ * spelling of the same path ({@code /%6F/x}, {@code //o/x}, {@code /./o/x}, {@code /a/../o/x})
+ * cannot reach a backend that a prefix rule keeps it away from while the file server still maps
+ * it to the same file.
+ */
 public final class RequestPaths {
     private RequestPaths() {
     }
@@ -43,6 +49,59 @@ public final class RequestPaths {
             out.add(s);
         }
         return out;
+    }
+
+    /**
+     * The path {@link #segments} resolves to, as {@code /seg/seg}, percent-encoding only what is
+     * not an RFC 3986 unreserved character or a sub-delim (so {@code /%6F} becomes {@code /o}),
+     * with a trailing {@code /} kept when the path (without its query) ends in one, and without
+     * query or fragment; null when {@link #segments} rejects the path.
+     */
+    public static String canonical(String path) {
+        List<String> segments = segments(path);
+        if (segments == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(path.length());
+        for (String s : segments) {
+            b.append('/');
+            encodeSegment(s, b);
+        }
+        int cut = indexOfAny(path, '?', '#');
+        String raw = cut < 0 ? path : path.substring(0, cut);
+        if (b.length() == 0 || raw.endsWith("/") || raw.endsWith("/.") || raw.endsWith("/..")) {
+            b.append('/');
+        }
+        return b.toString();
+    }
+
+    /**
+     * {@link #canonical} followed by the path's query ({@code ?...} as sent; a fragment is
+     * dropped): the request target a load balancer forwards after routing on the canonical path.
+     */
+    public static String canonicalTarget(String path) {
+        String canonical = canonical(path);
+        if (canonical == null) {
+            return null;
+        }
+        int q = indexOfAny(path, '?', '#');
+        if (q < 0 || path.charAt(q) == '#') {
+            return canonical;
+        }
+        int hash = path.indexOf('#', q);
+        return canonical + (hash < 0 ? path.substring(q) : path.substring(q, hash));
+    }
+
+    private static void encodeSegment(String s, StringBuilder out) {
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@".indexOf(c) >= 0)) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
     }
 
     private static int indexOfAny(String s, char a, char b) {
