@@ -14,8 +14,24 @@ import java.util.Map;
  * still compiling its hot path minutes into the load (seen: 0.5-1.2 s of C2 in a 20 s run after 60 s
  * of warm-up), a cost that does not grow with the bytes delivered and that a long-running LB has
  * paid; without it is the steady state. No CPU cap by default, so the cost is not clipped.
+ *
+ * <p>{@code --paths NAME} (one of the latency experiment's paths, e.g. {@code rtt20}) runs the
+ * client through the user-space link emulator: the isolated LB's work follows the client's ACKs,
+ * about three per round trip of the real servers' windows, so its cost per GB depends on the RTT,
+ * while the proxy's follows the bytes. Without it the path is the testbed's sub-millisecond one.
  */
 public final class LbCpu implements Experiment {
+    private final PathEmulator emulator;
+
+    /** With the link emulator when it is on the classpath ({@code --paths}), else the direct path only. */
+    public LbCpu() {
+        this(LinkEmulatorStep.available() ? new LinkEmulatorStep(LinkEmulatorStep.defaultTraces()) : PathEmulator.NONE);
+    }
+
+    public LbCpu(PathEmulator emulator) {
+        this.emulator = emulator;
+    }
+
     @Override
     public String name() {
         return "lb-cpu";
@@ -58,7 +74,10 @@ public final class LbCpu implements Experiment {
         Table data = new Table("mode", "body_bytes", "lb_cpu_s", "cpu_s_per_gb", "jit_s", "cpu_s_per_gb_without_jit",
                 "loop_s_per_gb", "control_io_s_per_gb", "gc_s_per_gb", "goodput_mbit_s");
         Chart chart = Chart.bars("LB CPU per GB delivered", o.modes(), "LB CPU seconds per GB");
-        try (Cluster cluster = o.start(rs, o.lbCpuOr(0))) {
+        LinkPath path = path(o);
+        try (Cluster cluster = o.start(rs, o.lbCpuOr(0));
+             PathEmulator.Handle h = path == null ? null : emulator.open(cluster, cluster.clients().get(0), path)) {
+            BenchLoad measured = h == null ? load : load.withTarget(h.target());
             for (int m = 0; m < o.modes().size(); m++) {
                 String mode = o.modes().get(m);
                 cluster.restartLb(mode, rs);
@@ -66,7 +85,7 @@ public final class LbCpu implements Experiment {
                 for (int i = 0; i < o.runs(); i++) {
                     long pid = cluster.lb().pid();
                     ThreadCpu before = ThreadCpu.sample(pid);
-                    BenchResult r = cluster.bench(load);
+                    BenchResult r = cluster.bench(measured);
                     runs.add(Point.of(ThreadCpu.sample(pid).since(before), r));
                 }
                 Point p = median(runs);
@@ -86,13 +105,29 @@ public final class LbCpu implements Experiment {
                         + "(/proc/PID/task/*/stat) over the run, also without the JIT compiler threads (C1/C2: a "
                 + "warm-up cost, not a per-byte one) and per thread kind; %d run(s), medians (per-GB from the "
                 + "median run values).",
-                        o.clients(), seconds, size, rs, o.runs()));
+                        o.clients(), seconds, size, rs, o.runs())
+                        + (path == null ? "" : " Client path: " + path.name() + " (user-space link emulator)."));
         return o.modes().size() < 2 ? report : report.table(Ratios.heading(o.modes()),
                 new Ratios<String>(List.of("load"), x -> List.of(x))
                         .metric("cpu/GB", (mode, x) -> byMode.get(mode).perGb())
                         .metric("cpu/GB without JIT", (mode, x) -> byMode.get(mode).perGbWithoutJit())
                         .metric("goodput", (mode, x) -> byMode.get(mode).goodputMbit())
                         .table(List.of(size + "-byte objects"), o.modes()));
+    }
+
+    /** The one emulated path asked for with {@code --paths}, or null for the direct path. */
+    private LinkPath path(ExperimentOptions o) {
+        if (o.paths().isEmpty()) {
+            return null;
+        }
+        if (o.paths().size() > 1 || o.clients() > 1) {
+            throw new IllegalArgumentException("lb-cpu takes one --paths entry and one client");
+        }
+        LinkPath p = Latency.selected(o.paths()).get(0);
+        if (!emulator.supports(p)) {
+            throw new IllegalArgumentException("the link emulator is not available for " + p.name());
+        }
+        return p;
     }
 
     private static Point median(List<Point> runs) {
