@@ -171,7 +171,10 @@ final class LbConnection implements ConnectionHandler {
 
     private void dispatch(RequestContext ctx) {
         Request req = ctx.request();
-        if (req.path() != null && req.path().startsWith("/") && RequestPaths.canonical(req.path()) == null) {
+        // the target the route is chosen on, and the one the real server gets: one spelling only
+        String target = req.path() != null && req.path().startsWith("/") ? RequestPaths.canonicalTarget(req.path())
+                : req.path();
+        if (target == null && req.path() != null) {
             core.metrics().badPaths++; // another spelling could otherwise slip past a prefix rule
             ctx.respond(Http3Response.of(400, "text/plain", "bad request path\n".getBytes()));
             return;
@@ -183,7 +186,7 @@ final class LbConnection implements ConnectionHandler {
             return;
         }
         long path = wantsIsolated() ? pathFor(b) : -1;
-        RequestHead head = toHead(req, ctx.body());
+        RequestHead head = toHead(req, target, ctx.body());
         long id = ctx.streamId();
         if (path < 0 && core.settings().mode() != LoadBalancerCore.Mode.PROXY && conn.isEstablished()) {
             ctx.detach();
@@ -229,15 +232,12 @@ final class LbConnection implements ConnectionHandler {
         return -1;
     }
 
-    private static RequestHead toHead(Request r, byte[] body) {
+    private static RequestHead toHead(Request r, String target, byte[] body) {
         List<Header> headers = new ArrayList<>(r.headers().size());
         for (Field f : r.headers()) {
             headers.add(new Header(f.name(), f.value()));
         }
-        // the target the route was chosen on: the real server must not read another spelling
-        String path = r.path() != null && r.path().startsWith("/") ? RequestPaths.canonicalTarget(r.path())
-                : r.path();
-        return new RequestHead(r.method(), r.scheme(), r.authority(), path, headers, body);
+        return new RequestHead(r.method(), r.scheme(), r.authority(), target, headers, body);
     }
 
     private void send(Backend b, ControlMessage m) {

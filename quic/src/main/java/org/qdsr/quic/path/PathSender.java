@@ -70,7 +70,7 @@ public final class PathSender {
     private long packetsSent;
     private long packetsLost;
 
-    private PathSender(ConnectionSnapshot s, CongestionController cc, int streamBufferLimit, long now) {
+    private PathSender(ConnectionSnapshot s, CongestionController cc, int streamBufferLimit) {
         this.keys = new PathKeys(s.suite(), s.oneRttWriteSecret(), s.effectiveHeaderProtectionKey(), s.keyPhase(),
                 s.keyGeneration());
         this.dcid = s.destinationConnectionId();
@@ -91,8 +91,8 @@ public final class PathSender {
     }
 
     /** A sender with a fresh controller of {@code algorithm} and {@link #DEFAULT_STREAM_BUFFER}. */
-    public static PathSender fromSnapshot(ConnectionSnapshot s, CongestionAlgorithm algorithm, long now) {
-        return fromSnapshot(s, algorithm.create(s.maxDatagramSize()), DEFAULT_STREAM_BUFFER, now);
+    public static PathSender fromSnapshot(ConnectionSnapshot s, CongestionAlgorithm algorithm) {
+        return fromSnapshot(s, algorithm.create(s.maxDatagramSize()), DEFAULT_STREAM_BUFFER);
     }
 
     /**
@@ -100,12 +100,11 @@ public final class PathSender {
      * if that is larger (still in slow start). The snapshot's recent RTT is the path's initial RTT
      * until its first sample ({@link #importRtt}).
      */
-    public static PathSender fromSnapshot(ConnectionSnapshot s, CongestionController cc, int streamBufferLimit,
-                                          long now) {
+    public static PathSender fromSnapshot(ConnectionSnapshot s, CongestionController cc, int streamBufferLimit) {
         if (streamBufferLimit <= 0) {
             throw new IllegalArgumentException("streamBufferLimit must be positive");
         }
-        return new PathSender(s, cc, streamBufferLimit, now);
+        return new PathSender(s, cc, streamBufferLimit);
     }
 
     /**

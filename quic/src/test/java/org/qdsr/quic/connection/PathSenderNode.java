@@ -21,7 +21,7 @@ final class PathSenderNode implements DatagramEndpoint {
 
     /** A CUBIC sender imported from {@code snapshot} that writes {@code body} on {@code streamId}, then FIN. */
     PathSender start(ConnectionSnapshot snapshot, long streamId, byte[] body, long now) {
-        PathSender sender = PathSender.fromSnapshot(snapshot, CongestionAlgorithm.CUBIC, now);
+        PathSender sender = PathSender.fromSnapshot(snapshot, CongestionAlgorithm.CUBIC);
         senders.add(sender);
         int[] written = {0};
         Runnable pump = () -> {

@@ -58,7 +58,7 @@ class PathSenderHyStartTest {
     private static Outcome transfer(CongestionAlgorithm algorithm, boolean hyStart) throws Exception {
         byte[] data = PathSenderTest.payload(SIZE);
         ConnectionSnapshot snap = PathSenderTest.snapshot(1L << 30, 1L << 30, 0);
-        PathSender sender = PathSender.fromSnapshot(snap, algorithm.create(MDS, hyStart), SIZE, 0);
+        PathSender sender = PathSender.fromSnapshot(snap, algorithm.create(MDS, hyStart), SIZE);
         InetSocketAddress client = sender.destination();
         SimNetwork net = SimNetwork.seeded(5);
         Server server = new Server(sender, data, client);

@@ -149,7 +149,7 @@ class PathSenderTest {
 
     @Test
     void everyPacketOpensWithPathNonceCarriesDcidAndKeyPhase() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC);
         assertThat(s.write(STREAM, payload(5000), 0, 5000)).isEqualTo(5000);
         s.finish(STREAM);
         PathReceiver rx = new PathReceiver(SUITE, SECRET, DCID, PATH);
@@ -173,7 +173,7 @@ class PathSenderTest {
     @Test
     void transfersOneMegabyteOverLossyPath() throws Exception {
         byte[] data = payload(1 << 20);
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 22, 1 << 22, 0), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 22, 1 << 22, 0), CongestionAlgorithm.CUBIC);
         Sim sim = new Sim(s, data, 0.10);
         assertThat(sim.run(200_000)).isTrue();
         assertThat(sim.rx.streamBytes(STREAM)).isEqualTo(data);
@@ -186,7 +186,7 @@ class PathSenderTest {
 
     @Test
     void congestionWindowLimitsBytesInFlight() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 22, 1 << 22, 0), CongestionAlgorithm.NEW_RENO, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 22, 1 << 22, 0), CongestionAlgorithm.NEW_RENO);
         s.write(STREAM, payload(200_000), 0, 200_000);
         byte[] out = new byte[1500];
         long now = 0;
@@ -216,7 +216,7 @@ class PathSenderTest {
 
     @Test
     void ptoSendsProbeWhenAcksStop() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC);
         s.write(STREAM, payload(3000), 0, 3000);
         s.finish(STREAM);
         byte[] out = new byte[1500];
@@ -252,7 +252,7 @@ class PathSenderTest {
         stale.update(50 * MS, 0, true, 0); // smoothed 443.75 ms, latest 50 ms
         ConnectionSnapshot s = new ConnectionSnapshot(1, base.suite(), SECRET, null, false, 0, DCID, PATH,
                 base.peerAddress(), MDS, 25 * MS, 3, 0, stale.exportState(), 1 << 20, 0, base.streams());
-        PathSender sender = PathSender.fromSnapshot(s, CongestionAlgorithm.CUBIC, 0);
+        PathSender sender = PathSender.fromSnapshot(s, CongestionAlgorithm.CUBIC);
         assertThat(sender.rtt().hasSample()).isFalse();
         assertThat(sender.rtt().smoothedRtt()).isEqualTo(50 * MS);
         assertThat(sender.rtt().minRtt()).isZero();
@@ -265,7 +265,7 @@ class PathSenderTest {
     @Test
     void exportMidTransferAndContinueElsewhere() throws Exception {
         byte[] data = payload(600_000);
-        PathSender first = PathSender.fromSnapshot(snapshot(1 << 22, 1 << 22, 100), CongestionAlgorithm.CUBIC, 0);
+        PathSender first = PathSender.fromSnapshot(snapshot(1 << 22, 1 << 22, 100), CongestionAlgorithm.CUBIC);
         Sim sim = new Sim(first, data, 0.05);
         while (sim.rx.streamBytes(STREAM).length < 200_000) {
             assertThat(sim.step()).isFalse();
@@ -276,7 +276,7 @@ class PathSenderTest {
         assertThat(exported.rtt().hasSample()).isTrue();
         assertThat(exported.streams()).hasSize(1);
         assertThat(exported.streams().get(0).send().writtenOffset()).isEqualTo(sim.written);
-        PathSender second = PathSender.fromSnapshot(exported, CongestionAlgorithm.CUBIC, sim.now);
+        PathSender second = PathSender.fromSnapshot(exported, CongestionAlgorithm.CUBIC);
         sim.sender = second; // old datagrams and their acks still arrive: acks go to the new sender
         assertThat(sim.run(200_000)).isTrue();
         assertThat(sim.rx.streamBytes(STREAM)).isEqualTo(data);
@@ -286,7 +286,7 @@ class PathSenderTest {
 
     @Test
     void keyUpdateSwitchesKeysAndPhase() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC);
         s.write(STREAM, payload(20_000), 0, 20_000);
         PathReceiver rx = new PathReceiver(SUITE, SECRET, DCID, PATH);
         byte[] out = new byte[1500];
@@ -306,7 +306,7 @@ class PathSenderTest {
         assertThat(exported.keyGeneration()).isEqualTo(1);
         assertThat(exported.oneRttWriteSecret()).isEqualTo(next.secret());
         PathSender moved = PathSender.fromSnapshot(ConnectionSnapshot.decode(exported.encode()),
-                CongestionAlgorithm.CUBIC, 0);
+                CongestionAlgorithm.CUBIC);
         n = moved.poll(out, 0);
         PathReceiver.Packet p = rx.receive(out, n);
         assertThat(p.keyPhase()).isTrue();
@@ -315,7 +315,7 @@ class PathSenderTest {
 
     @Test
     void ackOfUnsentPacketIsProtocolViolation() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 10), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 10), CongestionAlgorithm.CUBIC);
         s.write(STREAM, payload(100), 0, 100);
         byte[] out = new byte[1500];
         s.poll(out, 0);
@@ -332,7 +332,7 @@ class PathSenderTest {
 
     @Test
     void creditLimitsNewDataAndReportsBlocked() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(3000, 1 << 20, 0), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(3000, 1 << 20, 0), CongestionAlgorithm.CUBIC);
         s.write(STREAM, payload(10_000), 0, 10_000);
         PathReceiver rx = new PathReceiver(SUITE, SECRET, DCID, PATH);
         byte[] out = new byte[1500];
@@ -353,7 +353,7 @@ class PathSenderTest {
 
     @Test
     void stopSendingResetsStreamUntilAcknowledged() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC);
         s.write(STREAM, payload(2000), 0, 2000);
         byte[] out = new byte[1500];
         PathReceiver rx = new PathReceiver(SUITE, SECRET, DCID, PATH);
@@ -373,7 +373,7 @@ class PathSenderTest {
     @Test
     void shortWriteReportsWritableAfterAcks() throws Exception {
         ConnectionSnapshot snap = snapshot(1 << 20, 1 << 20, 0);
-        PathSender s = PathSender.fromSnapshot(snap, CongestionAlgorithm.CUBIC.create(MDS), 4000, 0);
+        PathSender s = PathSender.fromSnapshot(snap, CongestionAlgorithm.CUBIC.create(MDS), 4000);
         assertThat(s.write(STREAM, payload(10_000), 0, 10_000)).isEqualTo(4000);
         byte[] out = new byte[1500];
         int packets = 0;
@@ -388,7 +388,7 @@ class PathSenderTest {
 
     @Test
     void addedStreamsShareThePathRoundRobin() throws Exception {
-        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC, 0);
+        PathSender s = PathSender.fromSnapshot(snapshot(1 << 20, 1 << 20, 0), CongestionAlgorithm.CUBIC);
         s.addStream(ConnectionSnapshot.StreamSnapshot.fresh(4, 1 << 20));
         assertThatThrownBy(() -> s.addStream(ConnectionSnapshot.StreamSnapshot.fresh(4, 1)))
                 .isInstanceOf(IllegalArgumentException.class);

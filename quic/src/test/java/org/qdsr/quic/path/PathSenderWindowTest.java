@@ -28,11 +28,11 @@ class PathSenderWindowTest {
     @ParameterizedTest
     @EnumSource(CongestionAlgorithm.class)
     void startsFromTheSnapshotsWindowStillInSlowStart(CongestionAlgorithm algorithm) throws Exception {
-        assertThat(PathSender.fromSnapshot(withWindow(0), algorithm, 0).congestionWindow())
+        assertThat(PathSender.fromSnapshot(withWindow(0), algorithm).congestionWindow())
                 .isEqualTo(CongestionController.initialWindow(MDS));
-        assertThat(PathSender.fromSnapshot(withWindow(1000), algorithm, 0).congestionWindow())
+        assertThat(PathSender.fromSnapshot(withWindow(1000), algorithm).congestionWindow())
                 .as("never below the initial window").isEqualTo(CongestionController.initialWindow(MDS));
-        PathSender s = PathSender.fromSnapshot(withWindow(400_000), algorithm, 0);
+        PathSender s = PathSender.fromSnapshot(withWindow(400_000), algorithm);
         assertThat(s.congestionWindow()).isEqualTo(400_000);
         PathSenderTest.Sim sim = new PathSenderTest.Sim(s, PathSenderTest.payload(300_000), 0);
         sim.feed();
@@ -51,7 +51,7 @@ class PathSenderWindowTest {
     @ParameterizedTest
     @EnumSource(CongestionAlgorithm.class)
     void theLastFlightOfAResponseStillGrowsTheWindow(CongestionAlgorithm algorithm) throws Exception {
-        PathSender s = PathSender.fromSnapshot(withWindow(0), algorithm, 0);
+        PathSender s = PathSender.fromSnapshot(withWindow(0), algorithm);
         long initial = s.congestionWindow();
         byte[] data = PathSenderTest.payload(11_400); // fills the initial window: one full flight
         assertThat(s.write(PathSenderTest.STREAM, data, 0, data.length)).isEqualTo(data.length);
