@@ -70,6 +70,10 @@ public final class LbCommand implements Callable<Integer> {
             description = "ask clients that support it for fewer ACKs (ACK_FREQUENCY; default true)")
     private Boolean ackFrequency;
 
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "on SIGTERM: GOAWAY, then wait this long for requests in flight before closing (default 10)")
+    private Integer drainTimeout;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
@@ -94,7 +98,7 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.mode(mode), Flags.policy(policy),
                     backends.isEmpty() ? null : Flags.backends(backends), null,
                     Flags.control(null, controlTls, insecureControl), cert, key,
-                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency);
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency, drainTimeout);
             LbConfig base = config == null ? LbConfig.empty("defaults") : LbConfig.load(config);
             return base.overriddenBy(flags).resolve();
         } catch (ConfigException e) {
@@ -131,8 +135,11 @@ public final class LbCommand implements Callable<Integer> {
                 }
                 out.flush();
                 vipAddress = lb.address();
+                life.allowDrain(c.drainTimeout());
                 life.runUntilStopped("qdsr-lb");
-                out.println("lb " + c.name() + ": stopped; " + lb.metrics() + " udp " + lb.counters());
+                boolean drained = lb.drain(c.drainTimeout());
+                out.println("lb " + c.name() + ": stopped; " + lb.metrics() + " udp " + lb.counters() + " shutdown: "
+                        + (drained ? "every connection finished" : "drain timeout, the rest closed"));
                 out.flush();
             }
         }

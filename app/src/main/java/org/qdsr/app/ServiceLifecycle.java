@@ -5,13 +5,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The life of a long-running command (server, lb, rs): it announces when it is ready, runs until
- * {@link #stop()} or SIGINT/SIGTERM (a shutdown hook that waits up to five seconds for the
- * command to close what it opened), and tells waiters when it is finished.
+ * {@link #stop()} or SIGINT/SIGTERM (a shutdown hook that waits up to five seconds, plus any
+ * {@link #allowDrain drain time}, for the command to close what it opened), and tells waiters
+ * when it is finished.
  */
 final class ServiceLifecycle {
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile long closeWaitMillis = CLOSE_WAIT_MILLIS;
+    private static final long CLOSE_WAIT_MILLIS = 5000;
+
+    /** Lets a stop take {@code drain} longer (a graceful shutdown) before the JVM exits. */
+    void allowDrain(java.time.Duration drain) {
+        closeWaitMillis = CLOSE_WAIT_MILLIS + drain.toMillis();
+    }
 
     /** Marks the service ready, then blocks until it is asked to stop. */
     void runUntilStopped(String name) throws InterruptedException {
@@ -43,7 +51,7 @@ final class ServiceLifecycle {
     private void stopAndWait() {
         stop.countDown();
         try {
-            closed.await(5, TimeUnit.SECONDS);
+            closed.await(closeWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -88,6 +88,18 @@ final class LbConnection implements ConnectionHandler {
         this.session = new Http3ServerSession(this::dispatch);
         this.session.setEventTap(this::onEvent);
         this.instructed = new InstructedDelivery(key, this::send, core.metrics());
+        // a graceful shutdown waits for the responses the backends still deliver
+        this.session.setDetachedInFlight(() -> !handed.isEmpty() || instructed.active());
+    }
+
+    /**
+     * Graceful shutdown (RFC 9114 §5.2): GOAWAY now, later requests are rejected (the client may
+     * retry them elsewhere), and the connection closes with H3_NO_ERROR once the requests already
+     * received have been answered, wherever they are served.
+     */
+    void shutdown(long now) {
+        this.now = now;
+        session.shutdown();
     }
 
     /** Instructed mode: instructions and releases of this loop turn go to the backends; true if more to send. */

@@ -3,6 +3,7 @@ package org.qdsr.lb;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.qdsr.control.channel.ControlChannel;
@@ -53,6 +54,7 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     private static final System.Logger LOG = System.getLogger(LoadBalancer.class.getName());
+    private static final long DRAIN_POLL_MILLIS = 20;
 
     private final UdpEventLoop loop;
     private final LoadBalancerCore core;
@@ -184,8 +186,49 @@ public final class LoadBalancer implements AutoCloseable {
         return loop;
     }
 
+    /**
+     * Graceful stop (RFC 9114 §5.2): no new connections, GOAWAY on every connection, the requests
+     * already received are answered (real servers finish their handed-off streams), each
+     * connection closes with H3_NO_ERROR when it has nothing in flight; after {@code timeout} the
+     * rest are closed at once. The loop and control channels stay up (reports of the last streams
+     * still count) until {@link #close}. Returns true if every connection finished in time.
+     */
+    public boolean drain(Duration timeout) throws IOException, InterruptedException {
+        int open = loop.call(() -> {
+            core.shutdown(System.nanoTime());
+            return core.openConnections();
+        });
+        LOG.log(System.Logger.Level.INFO, "shutting down: GOAWAY sent on {0} connections, waiting up to {1} ms",
+                open, timeout.toMillis());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean drained = false;
+        while (!(drained = loop.call(core::drained)) && System.nanoTime() < deadline) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
+        if (!drained) {
+            int left = loop.call(() -> {
+                int n = core.openConnections();
+                core.closeAll(System.nanoTime());
+                return n;
+            });
+            LOG.log(System.Logger.Level.WARNING, "shutdown: {0} connections still had requests in flight after {1} ms;"
+                    + " closed them", left, timeout.toMillis());
+        }
+        loop.call(() -> null); // the turn that closed the last connections (and sent their CONNECTION_CLOSE) is over
+        return drained;
+    }
+
     @Override
     public void close() {
+        try {
+            loop.call(() -> {
+                core.closeAll(System.nanoTime()); // CONNECTION_CLOSE leaves in this turn's drain
+                return null;
+            });
+            loop.call(() -> null); // the turn above (with its drain) is over
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing connections before stopping the loop", e);
+        }
         for (ControlClient c : clients) {
             c.close();
         }

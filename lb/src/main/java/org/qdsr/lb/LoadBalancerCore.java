@@ -2,6 +2,7 @@ package org.qdsr.lb;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import org.qdsr.http3.Http3Error;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private final Router router;
     private final List<Backend> backends = new ArrayList<>();
     private final Map<Long, LbConnection> connections = new HashMap<>();
+    private boolean draining;
     /**
      * Connections with instructed streams that had activity this turn (every drain of a
      * connection follows its onActivity): their instructions are flushed after the drain.
@@ -212,6 +214,47 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     public int connectionCount() {
         return endpoint.connectionCount();
+    }
+
+    /**
+     * Graceful shutdown (RFC 9114 §5.2): accepts no new connections (their Initials are dropped),
+     * sends GOAWAY on every connection and closes each with H3_NO_ERROR once the requests it
+     * already received have been answered (the real servers finish their handed-off streams).
+     * {@link #drained} says when no connection is left. Call on the loop thread.
+     */
+    public void shutdown(long now) {
+        draining = true;
+        endpoint.stopAccepting();
+        for (LbConnection c : new ArrayList<>(connections.values())) {
+            c.shutdown(now);
+        }
+        endpoint.poke(now);
+    }
+
+    /**
+     * Closes every open connection now with H3_NO_ERROR (RFC 9114 §5.2: the end of a graceful
+     * shutdown whose time ran out, or a plain stop): the clients learn at once instead of at their
+     * idle timeout. Call on the loop thread; the CONNECTION_CLOSEs leave in this turn's drain.
+     */
+    public void closeAll(long now) {
+        draining = true;
+        endpoint.stopAccepting();
+        for (LbConnection c : new ArrayList<>(connections.values())) {
+            if (c.connection() != null) {
+                c.connection().close(Http3Error.H3_NO_ERROR.code(), "load balancer shutting down", now);
+            }
+        }
+        endpoint.poke(now);
+    }
+
+    /** True once {@link #shutdown} was called and every connection has closed. */
+    public boolean drained() {
+        return draining && connections.isEmpty();
+    }
+
+    /** Connections still open (not closing); during a shutdown, those still serving requests. */
+    public int openConnections() {
+        return connections.size();
     }
 
     /** Lets connections act after control traffic (call on the loop thread, then let the loop drain). */

@@ -93,6 +93,12 @@ public final class Topology implements AutoCloseable {
                     + bridge.output().strip());
         }
         nsCheck(sw, "ip", "link", "set", "br0", "up");
+        // A switch forwards frames without running iptables. With br_netfilter loaded (container
+        // hosts load it) every bridged frame would also pass the IP hooks, work that the shared
+        // kernel charges to whichever process sends: a cost no real switch puts on the hosts. The
+        // keys are per namespace; without br_netfilter they do not exist and nothing needs doing.
+        Commands.run(Commands.inNamespace(sw, List.of("sysctl", "-q", "-w", "net.bridge.bridge-nf-call-iptables=0",
+                "net.bridge.bridge-nf-call-ip6tables=0", "net.bridge.bridge-nf-call-arptables=0")));
     }
 
     private void createHost(HostSpec spec) {

@@ -18,6 +18,7 @@ class TopologyTest {
     @Test
     void buildsTheDsrTopologyAndTearsItDown() throws Exception {
         List<String> namespaces;
+        String rootBridgeNf = Commands.run(List.of("sysctl", "-n", "net.bridge.bridge-nf-call-iptables")).output();
         try (Topology topo = Topology.dsr(dir, 2)) {
             namespaces = topo.hostNames().stream().map(topo::namespace).toList();
             assertThat(namespaceList()).contains(namespaces.toArray(String[]::new)).contains(topo.namespace("sw"));
@@ -32,6 +33,13 @@ class TopologyTest {
                         .isEqualTo("2");
             }
             assertThat(topo.exec("client", "ip", "-4", "-o", "addr", "show").output()).doesNotContain("198.18.0.100");
+            Commands.Result bridgeNf = Commands.run(Commands.inNamespace(topo.namespace("sw"),
+                    List.of("sysctl", "-n", "net.bridge.bridge-nf-call-iptables")));
+            if (bridgeNf.ok()) { // br_netfilter loaded: the switch must not run iptables on bridged frames
+                assertThat(bridgeNf.output().strip()).isEqualTo("0");
+                assertThat(Commands.run(List.of("sysctl", "-n", "net.bridge.bridge-nf-call-iptables")).output())
+                        .as("the root namespace's setting is untouched").isEqualTo(rootBridgeNf);
+            }
             topo.rateLimit("client", "100mbit", "32kb", "50ms");
             assertThat(topo.exec("client", "tc", "qdisc", "show", "dev", "eth0").output()).contains("tbf");
             Files.createDirectories(topo.workDir());

@@ -20,10 +20,16 @@ import org.qdsr.lb.routing.Rule;
  * @param source where the values came from, for error messages ("lb.yaml", "command line")
  * @param ackFrequency whether the LB asks clients that support it (min_ack_delay) for fewer ACKs with
  *     ACK_FREQUENCY frames (draft-ietf-quic-ack-frequency); on by default, off is the kill switch
+ * @param drainTimeoutSeconds how long a stopping LB lets its connections finish the requests they
+ *     already sent after GOAWAY (RFC 9114 §5.2) before it closes them; default
+ *     {@value #DEFAULT_DRAIN_TIMEOUT_SECONDS}, 0 closes at once
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
-                       HostPort metrics, LogFormat logFormat, Boolean ackFrequency) {
+                       HostPort metrics, LogFormat logFormat, Boolean ackFrequency, Integer drainTimeoutSeconds) {
+    /** Seconds a stopping LB waits for in-flight requests by default. */
+    public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
+
     /** A real server to connect to. */
     public record Backend(String name, HostPort address, int weight) {
     }
@@ -42,7 +48,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
 
     /** Nothing set. */
     public static LbConfig empty(String source) {
-        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -75,9 +81,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         HostPort metrics = root.hostPort("metrics");
         LogFormat log = LogFormat.read(root, "log-format");
         Boolean ackFrequency = root.bool("ack-frequency");
+        Integer drain = root.integer("drain-timeout-seconds");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency);
+                metrics, log, ackFrequency, drain);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -141,7 +148,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.mode, mode), or(flags.policy, policy), or(flags.backends, backends), or(flags.routes, routes),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
-                or(flags.ackFrequency, ackFrequency));
+                or(flags.ackFrequency, ackFrequency), or(flags.drainTimeoutSeconds, drainTimeoutSeconds));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -173,13 +180,22 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 }
             }
         }
+        if (drainTimeoutSeconds != null && drainTimeoutSeconds < 0) {
+            throw fail("drain-timeout-seconds", "must be 0 or more, was " + drainTimeoutSeconds);
+        }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
-                or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true));
+                or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
+                or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS));
     }
 
     private ConfigException fail(String field, String problem) {
         return new ConfigException(source + ": " + field + ": " + problem);
+    }
+
+    /** How long a stopping LB waits for in-flight requests (of a resolved configuration). */
+    public java.time.Duration drainTimeout() {
+        return java.time.Duration.ofSeconds(drainTimeoutSeconds);
     }
 
     /** The load balancer's settings for a resolved configuration (mode, ACK frequency). */

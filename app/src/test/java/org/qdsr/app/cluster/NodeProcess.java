@@ -73,6 +73,16 @@ final class NodeProcess implements AutoCloseable {
         return label;
     }
 
+    /** SIGTERM, then the exit code within {@code timeoutSeconds} (-1 if it is still running: then killed). */
+    int terminate(long timeoutSeconds) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            kill();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
     /** kill -9. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -83,11 +83,14 @@ class LbConfigTest {
         assertResolveError(base + "control: {insecure: true}\nroutes:\n  - {backends: [b]}\n",
                 "routes[0].backends: no backend named 'b'");
         assertResolveError(base + "control: {insecure: true}\ntls: {cert: /c.pem}\n", "tls: cert and key go together");
+        assertResolveError(base + "control: {insecure: true}\ndrain-timeout-seconds: -1\n",
+                "drain-timeout-seconds: must be 0 or more, was -1");
         assertResolveError("control: {insecure: true}\nbackends:\n  - {name: a, address: \"h:1\"}\n",
                 "listen: required");
         assertResolveError("listen: \"h:1\"\ncontrol: {insecure: true}\n", "backends: at least one backend");
         LbConfig ok = LbConfig.load(write(base + "control: {insecure: true}\n")).resolve();
         assertThat(ok.ackFrequency()).as("on unless turned off").isTrue();
+        assertThat(ok.drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(LbConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS));
         LbConfig off = LbConfig.load(write(base + "control: {insecure: true}\nack-frequency: false\n")).resolve();
         assertThat(off.settings().connectionConfig().requestAckFrequency()).isFalse();
         assertThat(off.settings().mode()).isEqualTo(LoadBalancerCore.Mode.AUTO);
@@ -104,12 +107,14 @@ class LbConfigTest {
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, 3);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);
         assertThat(c.name()).isEqualTo("lb1");
         assertThat(c.backends()).containsExactly(new LbConfig.Backend("x", new HostPort("127.0.0.1", 9), 3));
+        assertThat(file.drainTimeoutSeconds()).isEqualTo(10);
+        assertThat(c.drainTimeoutSeconds()).as("the flag wins").isEqualTo(3);
         assertThat(c.control().isInsecure()).isTrue();
         assertThat(c.control().tlsDir()).isNull();
         assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);

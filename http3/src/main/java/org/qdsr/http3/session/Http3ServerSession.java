@@ -42,6 +42,7 @@ public final class Http3ServerSession implements ConnectionHandler {
     private long lastNow;
     private long highestRequestId = -1;
     private boolean shutdownRequested;
+    private java.util.function.BooleanSupplier detachedInFlight = () -> false;
     private long goawayId = -1;
     private int activitiesSinceGoaway;
     private boolean closed;
@@ -287,13 +288,24 @@ public final class Http3ServerSession implements ConnectionHandler {
     public void resume() {
         if (conn != null && !closed) {
             pumpAll(conn);
+            progressShutdown(conn, lastNow);
         }
     }
 
     /**
+     * Tells a graceful {@link #shutdown} about streams this session no longer tracks: while
+     * {@code inFlight} is true (detached streams whose responses another party still delivers,
+     * such as a load balancer's handed-off streams), the connection stays open. Call
+     * {@link #resume} when it turns false.
+     */
+    public void setDetachedInFlight(java.util.function.BooleanSupplier inFlight) {
+        this.detachedInFlight = inFlight;
+    }
+
+    /**
      * Graceful shutdown (§5.2): sends GOAWAY with the first request stream ID not yet seen,
-     * rejects later requests with H3_REQUEST_REJECTED, lets in-flight ones finish, then closes
-     * with H3_NO_ERROR. Call on the connection's thread, then let the endpoint drain the connection.
+     * rejects later requests with H3_REQUEST_REJECTED, lets in-flight ones finish (detached ones
+     * too, see {@link #setDetachedInFlight}), then closes with H3_NO_ERROR. Call on the connection's thread, then let the endpoint drain the connection.
      */
     public void shutdown() {
         shutdownRequested = true;
@@ -317,7 +329,7 @@ public final class Http3ServerSession implements ConnectionHandler {
             activitiesSinceGoaway = 0;
             return;
         }
-        if (exchanges.isEmpty() && activitiesSinceGoaway > 0) {
+        if (exchanges.isEmpty() && !detachedInFlight.getAsBoolean() && activitiesSinceGoaway > 0) {
             closed = true;
             c.close(Http3Error.H3_NO_ERROR.code(), "shutdown", now);
         }

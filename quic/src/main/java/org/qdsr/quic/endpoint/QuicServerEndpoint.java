@@ -100,6 +100,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private long statelessResetsSent;
     private long connectionsAccepted;
     private long datagramsDropped;
+    private boolean accepting = true;
 
     public QuicServerEndpoint(Settings settings, Function<QuicConnection, ConnectionHandler> handlers,
                               RandomGenerator random) {
@@ -148,7 +149,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     }
 
     private void accept(ParsedHeader h, byte[] data, int off, int len, InetSocketAddress from, long now) {
-        if (entries.size() >= settings.maxConnections()) {
+        if (!accepting || entries.size() >= settings.maxConnections()) {
             datagramsDropped++;
             return;
         }
@@ -365,6 +366,19 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         for (Entry e : entries.keySet()) {
             action.accept(e.connection);
         }
+    }
+
+    /**
+     * Stops accepting connections (a server shutting down gracefully): Initials that would open
+     * one are dropped and counted in {@link #datagramsDropped}; the live connections go on.
+     */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /** False after {@link #stopAccepting}. */
+    public boolean accepting() {
+        return accepting;
     }
 
     public int connectionCount() {

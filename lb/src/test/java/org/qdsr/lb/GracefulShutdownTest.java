@@ -1,0 +1,104 @@
+package org.qdsr.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.qdsr.http3.Http3Error;
+import org.qdsr.http3.session.Http3ClientSession;
+import org.qdsr.http3.session.Http3RequestException;
+import org.qdsr.http3.session.Http3Result;
+import org.qdsr.quic.connection.CloseReason;
+import org.qdsr.quic.connection.QuicConnection;
+import org.qdsr.quic.sim.LinkConditions;
+
+/**
+ * The load balancer's graceful shutdown (RFC 9114 §5.2) on the virtual network: a response in
+ * flight when it starts completes byte for byte wherever it is served, a request sent after
+ * GOAWAY is refused as retryable, the connection then closes with H3_NO_ERROR, no new
+ * connection is accepted, and a shutdown whose time ran out closes what is left at once.
+ */
+class GracefulShutdownTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final int SIZE = 2_000_000;
+    /** 10 ms each way, 20 Mbit/s: the 2 MB response takes most of a second. */
+    private static final LinkConditions LINK = LinkConditions.delay(10_000_000).withBandwidth(2_500_000, 256 * 1024);
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ISOLATED, true", "PROXY, false", "INSTRUCTED, false"})
+    void aResponseInFlightCompletesThenTheConnectionClosesCleanly(LoadBalancerCore.Mode mode, boolean serverPaths)
+            throws Exception {
+        Topology t = new Topology(91, 2, mode);
+        t.net.setDefaultConditions(LINK);
+        Http3ClientSession session = t.connect(serverPaths);
+        QuicConnection client = t.lastClient;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CompletableFuture<Http3Result> inFlight = Topology.get(session, "/bytes/" + SIZE, body);
+        t.net.runUntil(() -> body.size() > 100_000, 10 * SECOND);
+        assertThat(body.size()).as("the response has started").isBetween(100_001, SIZE - 1);
+
+        t.lb.shutdown(t.net.now());
+        t.net.runFor(SECOND / 20); // the GOAWAY arrives; the response goes on
+        assertThat(session.goawayId()).as("GOAWAY received").isGreaterThanOrEqualTo(0);
+        assertThat(inFlight).isNotDone();
+        CompletableFuture<Http3Result> late = Topology.get(session, "/bytes/1000", new ByteArrayOutputStream());
+
+        t.net.runUntil(() -> inFlight.isDone() && client.state() != QuicConnection.State.ESTABLISHED, 30 * SECOND);
+        assertThat(inFlight.get().response().status()).isEqualTo(200);
+        assertThat(Topology.matchesSynthetic(body.toByteArray(), SIZE)).as("byte-exact body").isTrue();
+        assertThat(late).isCompletedExceptionally();
+        assertThat(causeOf(late)).isInstanceOfSatisfying(Http3RequestException.class,
+                e -> assertThat(e.retryable()).as("refused without processing: retryable").isTrue());
+        // our client closes by itself once idle after GOAWAY (§5.2), usually before the LB would
+        CloseReason reason = client.closeReason();
+        assertThat(reason.kind()).isIn(CloseReason.Kind.LOCAL_CLOSE, CloseReason.Kind.PEER_CLOSE);
+        assertThat(reason.application()).isTrue();
+        assertThat(reason.errorCode()).isEqualTo(Http3Error.H3_NO_ERROR.code());
+        t.net.runUntil(t.lb::drained, 5 * SECOND);
+        assertThat(t.lb.drained()).isTrue();
+        assertThat(t.lb.stats().streamsFailed).isZero();
+    }
+
+    @Test
+    void noConnectionIsAcceptedWhileShuttingDown() throws Exception {
+        Topology t = new Topology(92, 1, LoadBalancerCore.Mode.ISOLATED);
+        t.lb.shutdown(t.net.now());
+        assertThat(t.lb.drained()).as("nothing was open").isTrue();
+        t.connect(true);
+        QuicConnection refused = t.lastClient;
+        t.net.runFor(2 * SECOND);
+        assertThat(refused.state()).isEqualTo(QuicConnection.State.HANDSHAKE);
+        assertThat(t.lb.connectionCount()).isZero();
+    }
+
+    @Test
+    void closeAllEndsOpenConnectionsAtOnceWithNoError() throws Exception {
+        Topology t = new Topology(93, 2, LoadBalancerCore.Mode.ISOLATED);
+        t.net.setDefaultConditions(LINK);
+        Http3ClientSession session = t.connect(true);
+        QuicConnection client = t.lastClient;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CompletableFuture<Http3Result> inFlight = Topology.get(session, "/bytes/" + SIZE, body);
+        t.net.runUntil(() -> body.size() > 100_000, 10 * SECOND);
+
+        t.lb.closeAll(t.net.now());
+        t.net.runUntil(() -> client.state() != QuicConnection.State.ESTABLISHED, 5 * SECOND);
+        assertThat(client.closeReason().kind()).isEqualTo(CloseReason.Kind.PEER_CLOSE);
+        assertThat(client.closeReason().errorCode()).isEqualTo(Http3Error.H3_NO_ERROR.code());
+        t.net.runUntil(inFlight::isDone, 5 * SECOND);
+        assertThat(inFlight).as("the cut response fails instead of hanging").isCompletedExceptionally();
+    }
+
+    private static Throwable causeOf(CompletableFuture<?> f) throws InterruptedException {
+        try {
+            f.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+}
