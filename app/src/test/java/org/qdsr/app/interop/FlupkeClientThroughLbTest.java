@@ -1,6 +1,7 @@
 package org.qdsr.app.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +64,7 @@ class FlupkeClientThroughLbTest {
             HttpClient flupke = FlupkeClients.trusting(cluster.ca.certificate());
             String base = "https://localhost:" + cluster.vip.getPort();
             Exchanges x = new Exchanges(flupke, base);
+            long started = System.nanoTime();
             // The first request opens the connection; every later one reuses it, most concurrently.
             x.check("/one.bin", x.get("/one.bin").get(30, TimeUnit.SECONDS), files.get("one.bin"));
             Map<String, CompletableFuture<HttpResponse<byte[]>>> pending = new LinkedHashMap<>();
@@ -81,9 +85,29 @@ class FlupkeClientThroughLbTest {
                     LbWithTwoServers.NAMES);
             assertThat(cluster.rsHandoffs()).as("handoffs per real server").allSatisfy(n -> assertThat(n).isPositive());
             LbMetrics m = cluster.metrics();
+            System.out.printf("FlupkeClientThroughLbTest %s: %d requests, %d body bytes in %d ms; LB %s%n", mode,
+                    x.requests, x.bodyBytes, (System.nanoTime() - started) / 1_000_000, m);
             assertThat(m.connections).as("client connections the LB accepted: %s", m).isEqualTo(1);
             assertThat(m.streamsFailed).as("%s", m).isZero();
             checkDelivery(mode, m, x.requests, x.bodyBytes);
+        }
+    }
+
+    /** Trusting the CA is not enough: agent15 checks the URL's host against the certificate's DNS names. */
+    @Test
+    void flupkeRejectsAVipCertificateForAnotherName() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("www"));
+        Files.write(root.resolve("one.bin"), new byte[] {42});
+        try (LbWithTwoServers cluster = new LbWithTwoServers(root, LoadBalancerCore.Mode.AUTO,
+                List.of("vip.example.test"))) {
+            HttpClient flupke = FlupkeClients.trusting(cluster.ca.certificate());
+            HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + cluster.vip.getPort()
+                    + "/one.bin")).timeout(Duration.ofSeconds(20)).build();
+            assertThatThrownBy(() -> flupke.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .get(30, TimeUnit.SECONDS)).as("Flupke accepted a certificate for vip.example.test at localhost")
+                    .isInstanceOf(ExecutionException.class).hasRootCauseInstanceOf(java.io.IOException.class)
+                    .rootCause().hasMessageContaining("servername does not match");
+            assertThat(cluster.metrics().handoffsInstructed).isZero();
         }
     }
 

@@ -25,8 +25,9 @@ import org.qdsr.rs.content.ServedBy;
 
 /**
  * A load balancer and real servers rs1, rs2 in this JVM on loopback, single-host DSR (the RSs
- * send from the VIP's address), wired as {@code qdsr lb} / {@code qdsr rs} wire them. The VIP's
- * certificate (SAN localhost, 127.0.0.1) is issued by {@link #ca}, which a client can trust.
+ * send from the VIP's address), wired as {@code qdsr lb} / {@code qdsr rs} wire them (as
+ * {@code qdsr demo} does). The VIP's certificate (SAN localhost, 127.0.0.1 by default) is issued
+ * by {@link #ca}, which a client can trust; the control channels have a CA of their own.
  */
 final class LbWithTwoServers implements AutoCloseable {
     static final List<String> NAMES = List.of("rs1", "rs2");
@@ -39,9 +40,14 @@ final class LbWithTwoServers implements AutoCloseable {
 
     /** Starts the cluster serving {@code root} (plus {@code /bytes/N}) in delivery mode {@code mode}. */
     LbWithTwoServers(Path root, LoadBalancerCore.Mode mode) throws Exception {
+        this(root, mode, List.of("localhost", "127.0.0.1"));
+    }
+
+    /** As above with the VIP certificate's subject alternative names {@code vipNames}. */
+    LbWithTwoServers(Path root, LoadBalancerCore.Mode mode, List<String> vipNames) throws Exception {
         vip = new InetSocketAddress("127.0.0.1", freeUdpPort());
-        vipTls = ServerTlsContext.create(Certificates.issue(ca, "localhost", List.of("localhost", "127.0.0.1"), false,
-                Duration.ofDays(1)), List.of("h3"));
+        vipTls = ServerTlsContext.create(Certificates.issue(ca, vipNames.get(0), vipNames, false, Duration.ofDays(1)),
+                List.of("h3"));
         try {
             CertifiedKey controlCa = Certificates.generateCa("qdsr-interop-control-ca", Duration.ofDays(1));
             List<X509Certificate> trust = List.of(controlCa.certificate());
