@@ -71,6 +71,17 @@ final class InstructedDelivery {
         }
     };
     private final Set<Backend> involved = new HashSet<>();
+    /**
+     * Streams this LB stopped at their backend (client's STOP_SENDING, a broken backend): the
+     * backend's RESET report, still to come, tells what it sent (bounded: a report may never come).
+     */
+    private final Map<Long, Backend> stopped = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Backend> eldest) {
+            return size() > MAX_STOPPED;
+        }
+    };
+    static final int MAX_STOPPED = 1024;
     /** Per backend ID, the packets of the flush in progress (reused), and the backends with packets, in order. */
     private final List<List<SendInstruction>> batches = new ArrayList<>();
     private final List<Backend> touched = new ArrayList<>(4);
@@ -277,8 +288,21 @@ final class InstructedDelivery {
         metrics.instructionsFailed += failed.length;
     }
 
-    /** The backend ended a response early (content failure, overload, client's STOP_SENDING). */
+    /** True if a backend's StreamReport on {@code streamId} is ours: delegated, or stopped here with its report due. */
+    boolean expectsReport(long streamId) {
+        return streams.containsKey(streamId) || stopped.containsKey(streamId);
+    }
+
+    /**
+     * The backend ended a response early (content failure, overload, the STOP_SENDING this LB
+     * sent): what it sent counts for it once, like the final size of a finished response.
+     */
     Retry onStreamReport(QuicConnection conn, Backend from, StreamReport r) {
+        if (stopped.get(r.streamId()) == from) {
+            stopped.remove(r.streamId());
+            from.onLateReport(r.bytesSent()); // its outstanding count was released when it was stopped
+            return null;
+        }
         if (streams.get(r.streamId()) != from) {
             return null;
         }
@@ -286,7 +310,7 @@ final class InstructedDelivery {
             return null; // completion is known here from the client's ACKs
         }
         streams.remove(r.streamId());
-        from.onStreamDone(0);
+        from.onStreamDone(r.bytesSent());
         Retry retry = retryable.get(r.streamId());
         if (r.outcome() == StreamReport.Outcome.REJECTED && retry != null && retry.tried().size() < MAX_ATTEMPTS) {
             metrics.handoffRetries++;
@@ -311,6 +335,7 @@ final class InstructedDelivery {
         if (b != null) {
             out.send(b, new StreamControl(key, streamId, StreamControl.Kind.STOP_SENDING, errorCode));
             b.onStreamDone(0);
+            stopped.put(streamId, b);
         }
     }
 
@@ -325,6 +350,7 @@ final class InstructedDelivery {
             }
         }
         outstanding.values().removeIf(o -> o.backend() == b);
+        stopped.values().removeIf(s -> s == b); // no report comes over a lost channel
         keyGeneration.remove(b.id());
         involved.remove(b);
     }
@@ -336,11 +362,17 @@ final class InstructedDelivery {
             out.send(b, new StreamControl(key, streamId, StreamControl.Kind.STOP_SENDING,
                     Http3Error.H3_INTERNAL_ERROR.code()));
             b.onStreamDone(0);
+            stopped.put(streamId, b);
             metrics.streamsFailed++;
         }
     }
 
-    /** The connection closed: every stream ends. */
+    /**
+     * The connection closed: every stream ends. Acknowledged ones count their final size here
+     * (their last release goes ahead of ConnectionClosed, so their backend reports nothing);
+     * the others, and stopped ones, count when their backend's report arrives, which then finds
+     * no connection ({@link LoadBalancerCore}: {@link Backend#onLateReport}).
+     */
     void onClosed() {
         for (var e : streams.entrySet()) {
             Long size = acknowledged.contains(e.getKey()) ? finalSizes.get(e.getKey()) : null;
@@ -348,6 +380,7 @@ final class InstructedDelivery {
         }
         streams.clear();
         finalSizes.clear();
+        stopped.clear();
         retryable.clear();
         acknowledged.clear();
         outstanding.clear();

@@ -359,7 +359,7 @@ final class LbConnection implements ConnectionHandler {
             instructed.onStreamReady(conn, from, r);
         } else if (m instanceof org.qdsr.control.message.SendReport r) {
             instructed.onSendReport(conn, from, r, now);
-        } else if (m instanceof StreamReport r && instructed.owns(r.streamId())) {
+        } else if (m instanceof StreamReport r && instructed.expectsReport(r.streamId())) {
             retryElsewhere(r.streamId(), instructed.onStreamReport(conn, from, r));
         } else if (m instanceof StreamReport r) {
             onReport(from, r);

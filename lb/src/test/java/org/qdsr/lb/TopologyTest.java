@@ -80,6 +80,68 @@ class TopologyTest {
         assertThat(t.lb.backends()).allSatisfy(b -> assertThat(b.outstanding()).isZero());
     }
 
+    /**
+     * The same in instructed mode: streams the client had not acknowledged when it closed are
+     * reported by their real servers after the LB forgot the connection; each response counts
+     * once, whether the LB learned its size from the client's ACKs or from the late report.
+     */
+    @Test
+    void instructedReportsAfterTheClientClosedStillCountPerBackendOnce() throws Exception {
+        Topology t = new Topology(81, 2, LoadBalancerCore.Mode.INSTRUCTED);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        Http3ClientSession session = t.connect(false);
+        int[] sizes = {300_000, 120_000, 50_000, 1_000};
+        List<CompletableFuture<Http3Result>> rs = new ArrayList<>();
+        for (int size : sizes) {
+            rs.add(Topology.get(session, "/bytes/" + size, new ByteArrayOutputStream()));
+        }
+        t.net.runUntil(() -> rs.stream().allMatch(CompletableFuture::isDone), 30 * SECOND);
+        long total = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            assertThat(rs.get(i).get().bodyBytes()).isEqualTo(sizes[i]);
+            total += sizes[i];
+        }
+        t.lastClient.close(0, "done", t.net.now());
+        t.client.poke(t.net.now());
+        t.net.runFor(3 * SECOND);
+        assertThat(t.lb.connectionCount()).isZero();
+        assertThat(t.lb.stats().handoffsInstructed).isEqualTo(sizes.length);
+        long reported = t.lb.backends().stream().mapToLong(Backend::bytesReported).sum();
+        // a response's bytes are its HTTP/3 frames: the body plus a few bytes of HEADERS and DATA framing
+        assertThat(reported).as("bytes the real servers sent, counted once each")
+                .isGreaterThanOrEqualTo(total).isLessThan(total + 200L * sizes.length);
+        assertThat(t.lb.backends()).allSatisfy(b -> assertThat(b.outstanding()).isZero());
+    }
+
+    /**
+     * A response the client stopped (STOP_SENDING) while the connection goes on: the real server
+     * reports what it sent after the LB already let go of the stream; those bytes count too, in
+     * isolated and instructed mode alike.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void stoppedResponsesCountWhatTheRealServerSent(boolean serverPaths) throws Exception {
+        Topology t = new Topology(82, 1, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        Http3ClientSession session = t.connect(serverPaths);
+        ByteArrayOutputStream stopped = new ByteArrayOutputStream();
+        Topology.get(session, "/bytes/3000000", stopped);
+        t.net.runUntil(() -> stopped.size() > 200_000, 30 * SECOND);
+        t.lastClient.stopSending(0, org.qdsr.http3.Http3Error.H3_REQUEST_CANCELLED.code());
+        t.client.poke(t.net.now());
+        t.net.runFor(SECOND);
+        int size = 10_000;
+        CompletableFuture<Http3Result> r = Topology.get(session, "/bytes/" + size, new ByteArrayOutputStream());
+        t.net.runUntil(r::isDone, 30 * SECOND);
+        t.net.runFor(SECOND);
+        assertThat(r.get().bodyBytes()).isEqualTo(size);
+        assertThat(t.lb.connectionCount()).as("the connection goes on").isEqualTo(1);
+        Backend b = t.lb.backends().get(0);
+        assertThat(b.outstanding()).isZero();
+        assertThat(b.bytesReported()).as("bytes of the stopped and the finished response")
+                .isGreaterThanOrEqualTo(stopped.size() + size);
+    }
+
     @ParameterizedTest
     @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "PROXY"})
     void fiftyStreamsOnOneConnectionAreServedByAllRealServersByteExact(LoadBalancerCore.Mode mode) throws Exception {
