@@ -18,6 +18,7 @@ public final class Backend {
     private final int weight;
     private Link link;
     private boolean healthy;
+    private boolean draining;
     private int outstanding;
     private long handoffs;
     private long bytesReported;
@@ -47,6 +48,16 @@ public final class Backend {
         return healthy && link != null;
     }
 
+    /** The backend announced a graceful shutdown ({@code Draining}): it finishes its streams, gets no new ones. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Healthy and not draining: new requests may go here. */
+    public boolean routable() {
+        return healthy() && !draining;
+    }
+
     public int outstanding() {
         return outstanding;
     }
@@ -62,6 +73,11 @@ public final class Backend {
     void up(Link l) {
         link = l;
         healthy = true;
+        draining = false; // a new channel: the server (re)started
+    }
+
+    void startDraining() {
+        draining = true;
     }
 
     void down() {
@@ -91,6 +107,6 @@ public final class Backend {
 
     @Override
     public String toString() {
-        return name + (healthy() ? "" : " (down)") + " outstanding=" + outstanding;
+        return name + (healthy() ? draining ? " (draining)" : "" : " (down)") + " outstanding=" + outstanding;
     }
 }

@@ -44,7 +44,8 @@ public final class LbMetrics {
     public java.util.List<BackendState> backends = java.util.List.of();
 
     /** One backend as the metrics endpoint reports it. */
-    public record BackendState(String name, boolean healthy, int outstanding, long handoffs, long bytesReported) {
+    public record BackendState(String name, boolean healthy, boolean draining, int outstanding, long handoffs,
+                               long bytesReported) {
     }
 
     @Override

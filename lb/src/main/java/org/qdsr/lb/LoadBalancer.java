@@ -168,7 +168,7 @@ public final class LoadBalancer implements AutoCloseable {
             copy.backendErrors = m.backendErrors;
             copy.activeConnections = core.connectionCount();
             copy.backends = core.backends().stream().map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),
-                    b.outstanding(), b.handoffs(), b.bytesReported())).toList();
+                    b.draining(), b.outstanding(), b.handoffs(), b.bytesReported())).toList();
             return copy;
         });
     }

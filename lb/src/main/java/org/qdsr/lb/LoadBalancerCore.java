@@ -11,6 +11,7 @@ import org.qdsr.control.message.AckForward;
 import org.qdsr.control.message.ControlError;
 import org.qdsr.control.message.ControlMessage;
 import org.qdsr.control.message.CreditRequest;
+import org.qdsr.control.message.Draining;
 import org.qdsr.control.message.LoadReport;
 import org.qdsr.control.message.ProxyData;
 import org.qdsr.control.message.ProxyHead;
@@ -153,6 +154,10 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         } else if (m instanceof ControlError e) {
             metrics.backendErrors++;
             LOG.log(System.Logger.Level.WARNING, "backend {0} reported an error: {1}", b.name(), e);
+        } else if (m instanceof Draining d) {
+            b.startDraining();
+            LOG.log(System.Logger.Level.INFO, "backend {0} draining: no new requests; its {1} streams finish"
+                    + " (it closes within {2} ms)", b.name(), b.outstanding(), d.drainMillis());
         } else if (m instanceof LoadReport) {
             // Load is already reflected in outstanding streams; reports feed metrics only.
         }

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -37,6 +38,9 @@ import org.qdsr.rs.content.ContentSource;
  */
 public final class RealServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RealServer.class.getName());
+    /** A drain ends once no stream was in progress for this long. */
+    static final long QUIET_MILLIS = 250;
+    private static final long DRAIN_POLL_MILLIS = 20;
 
     /** How the send socket is bound. */
     public enum Bind { AUTO, WILDCARD, EXACT }
@@ -217,6 +221,41 @@ public final class RealServer implements AutoCloseable {
     /** Response streams in progress now (runs on the loop; direct when called from it). */
     public int streamCount() throws IOException {
         return loop.call(core::streamCount);
+    }
+
+    /**
+     * Graceful stop: tells every LB it is draining (no new requests come), then waits up to
+     * {@code timeout} until no stream has been in progress for {@value #QUIET_MILLIS} ms (a handoff
+     * the LB sent before it read {@code Draining} still arrives and is served). The LB links stay
+     * up meanwhile: the LB forwards the clients' ACKs for these streams. Call {@link #close} after.
+     * Returns true if every stream finished in time.
+     */
+    public boolean drain(Duration timeout) throws IOException, InterruptedException {
+        int open = loop.call(() -> {
+            core.startDraining(timeout.toMillis());
+            return core.streamCount();
+        });
+        LOG.log(System.Logger.Level.INFO, "rs: draining, {0} streams in progress, waiting up to {1} ms", open,
+                timeout.toMillis());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long quietSince = -1;
+        while (System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            if (loop.call(core::streamCount) > 0) {
+                quietSince = -1;
+            } else if (quietSince < 0) {
+                quietSince = now;
+            } else if (now - quietSince >= QUIET_MILLIS * 1_000_000L) {
+                return true;
+            }
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
+        int left = loop.call(core::streamCount);
+        if (left > 0) {
+            LOG.log(System.Logger.Level.WARNING, "rs: {0} streams still in progress after {1} ms; stopping anyway",
+                    left, timeout.toMillis());
+        }
+        return left == 0;
     }
 
     /** Stops accepting LBs, closes links, drops all state and stops the loop. */

@@ -14,6 +14,7 @@ import org.qdsr.control.message.AckForward;
 import org.qdsr.control.message.ConnectionClosed;
 import org.qdsr.control.message.ControlMessage;
 import org.qdsr.control.message.CreditGrant;
+import org.qdsr.control.message.Draining;
 import org.qdsr.control.message.Handoff;
 import org.qdsr.control.message.KeyUpdate;
 import org.qdsr.control.message.LoadReport;
@@ -72,6 +73,7 @@ public final class RealServerCore implements DatagramEndpoint {
     private final InstructedSender instructed;
     private final Map<Key, RsConnection> connections = new HashMap<>();
     private final Set<Long> links = new HashSet<>();
+    private boolean draining;
     private final ArrayDeque<RsConnection> ready = new ArrayDeque<>();
     private final List<RsConnection> dirty = new ArrayList<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
@@ -105,6 +107,23 @@ public final class RealServerCore implements DatagramEndpoint {
 
     public int streamCount() {
         return pump.openStreams();
+    }
+
+    /**
+     * Graceful shutdown: tells every LB ({@code Draining}) to route nothing new here, while the
+     * streams in progress go on; handoffs already on their way are still served. The caller
+     * waits for {@link #streamCount} to reach 0 (or its drain time) and then closes the links.
+     */
+    public void startDraining(long drainMillis) {
+        draining = true;
+        for (long link : links) {
+            sink.send(link, new Draining(drainMillis));
+        }
+    }
+
+    /** True after {@link #startDraining}. */
+    public boolean draining() {
+        return draining;
     }
 
     // ---------------------------------------------------------------- control links

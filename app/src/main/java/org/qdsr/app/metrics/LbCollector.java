@@ -65,16 +65,20 @@ public final class LbCollector implements MultiCollector {
         f.counter("qdsr_lb_control_send_failures", "control messages that could not be sent",
                 m.controlSendFailures);
         Map<String, Integer> up = new java.util.LinkedHashMap<>();
+        Map<String, Integer> draining = new java.util.LinkedHashMap<>();
         Map<String, Integer> outstanding = new java.util.LinkedHashMap<>();
         Map<String, Long> handoffs = new java.util.LinkedHashMap<>();
         Map<String, Long> bytes = new java.util.LinkedHashMap<>();
         for (LbMetrics.BackendState b : m.backends) {
             up.put(b.name(), b.healthy() ? 1 : 0);
+            draining.put(b.name(), b.draining() ? 1 : 0);
             outstanding.put(b.name(), b.outstanding());
             handoffs.put(b.name(), b.handoffs());
             bytes.put(b.name(), b.bytesReported());
         }
         f.gauge("qdsr_lb_backend_up", "1 when the backend's control channel is up", "backend", up);
+        f.gauge("qdsr_lb_backend_draining", "1 while the backend shuts down gracefully (no new requests)", "backend",
+                draining);
         f.gauge("qdsr_lb_backend_outstanding_streams", "streams the backend is serving now", "backend", outstanding);
         f.counter("qdsr_lb_backend_handoffs", "streams handed to the backend", "backend", handoffs);
         f.counter("qdsr_lb_backend_reported_bytes", "response bytes the backend reported sending", "backend", bytes);

@@ -54,6 +54,8 @@ final class BodyDecoder {
             return new CreditRequest(r.readVarInt(), r.readVarInt(), r.readVarInt());
         } else if (type == MessageType.KEY_UPDATE_REQUEST) {
             return new KeyUpdateRequest(r.readVarInt(), r.readVarInt());
+        } else if (type == MessageType.DRAINING) {
+            return new Draining(r.readVarInt());
         } else if (type == MessageType.STREAM_REPORT) {
             return new StreamReport(r.readVarInt(), r.readVarInt(),
                     known(StreamReport.Outcome.fromCode(r.readVarInt()), "outcome"), r.readVarInt(), r.readVarInt(),

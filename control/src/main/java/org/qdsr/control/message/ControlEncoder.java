@@ -91,6 +91,8 @@ public final class ControlEncoder {
         } else if (m instanceof KeyUpdateRequest k) {
             out.varint(k.connectionKey());
             out.varint(k.packetsProtected());
+        } else if (m instanceof Draining d) {
+            out.varint(d.drainMillis());
         } else if (m instanceof StreamReport r) {
             streamReport(r);
         } else if (m instanceof Handoff h) {

@@ -30,6 +30,8 @@ public final class MessageType {
     public static final int SEND_INSTRUCTIONS = 0x1c;
     public static final int SEND_REPORT = 0x1d;
     public static final int KEY_UPDATE_REQUEST = 0x1e;
+    /** RS to LB: graceful shutdown, route nothing new here (optional extension). */
+    public static final int DRAINING = 0x40;
 
     /** First code of the optional-extension range. */
     public static final long FIRST_OPTIONAL = 0x40;

@@ -31,6 +31,7 @@ public final class Samples {
                 new CreditGrant(9, 65536),
                 new CreditRequest(9, 4, 123456),
                 new KeyUpdateRequest(9, 8_388_608),
+                new Draining(10_000),
                 new KeyUpdate(9, SECRET, true, 3),
                 new ConnectionClosed(9, 0x100),
                 new StreamReport(9, 4, StreamReport.Outcome.FINISHED, 0, 1000, 1000, 200),

@@ -33,7 +33,7 @@ public final class Router {
     private static Backend pick(Request request, List<Backend> backends, List<String> names, Policy policy) {
         List<Backend> candidates = new ArrayList<>();
         for (Backend b : backends) {
-            if (b.healthy() && (names == null || names.contains(b.name()))) {
+            if (b.routable() && (names == null || names.contains(b.name()))) {
                 candidates.add(b);
             }
         }
