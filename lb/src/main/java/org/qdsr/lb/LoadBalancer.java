@@ -100,8 +100,9 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     /**
-     * SO_REUSEADDR lets a second LB bind the same VIP:port without an error, and then the two
-     * split the clients' datagrams; this finds one in the kernel's socket table after our bind.
+     * SO_REUSEADDR lets a second LB bind the same VIP:port without an error, and then
+     * Linux delivers the clients' datagrams to the socket bound last; this finds another socket on
+     * the exact VIP:port in the kernel's socket table after our bind.
      * The wildcard is not checked (real servers on this host share it); where the table cannot
      * be read (not Linux) the LB starts as before.
      */

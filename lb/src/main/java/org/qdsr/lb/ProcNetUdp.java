@@ -15,8 +15,8 @@ import java.util.List;
  * {@code /proc/net/udp6} (one line per socket after a header; {@code local_address} is
  * {@code ADDR:PORT} in hex, the address as 32-bit words in host byte order, the port as a
  * number). The VIP socket is bound with SO_REUSEADDR (real servers on the same host share its
- * port on the wildcard address), so the kernel lets a second LB bind the same VIP and take part
- * of the traffic; {@link #othersBoundTo} finds it after our own bind.
+ * port on the wildcard address), so the kernel lets a second LB bind the same VIP and take the
+ * traffic (Linux delivers to the socket bound last); {@link #othersBoundTo} finds it after our own bind.
  */
 final class ProcNetUdp {
     private static final Path[] TABLES = {Path.of("/proc/net/udp"), Path.of("/proc/net/udp6")};
