@@ -99,8 +99,10 @@ public final class LbCommand implements Callable<Integer> {
                     backends.isEmpty() ? null : Flags.backends(backends), null,
                     Flags.control(null, controlTls, insecureControl), cert, key,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency, drainTimeout);
-            LbConfig base = config == null ? LbConfig.empty("defaults") : LbConfig.load(config);
-            return base.overriddenBy(flags).resolve();
+            LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
+            LbConfig resolved = base.overriddenBy(flags).resolve();
+            resolved.checkReferences(flags);
+            return resolved;
         } catch (ConfigException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

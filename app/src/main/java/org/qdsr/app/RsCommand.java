@@ -3,7 +3,6 @@ package org.qdsr.app;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -98,12 +97,9 @@ public final class RsCommand implements Callable<Integer> {
             RsConfig flags = new RsConfig("command line", name, Flags.hostPort("--vip", vip), bind,
                     Flags.control(Flags.hostPort("--control", control), controlTls, insecureControl), c,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat));
-            RsConfig base = config == null ? RsConfig.empty("defaults") : RsConfig.load(config);
+            RsConfig base = config == null ? RsConfig.empty("") : RsConfig.load(Flags.configFile(config));
             RsConfig resolved = base.overriddenBy(flags).resolve();
-            Path root = resolved.content().root();
-            if (root != null && !Files.isDirectory(root)) {
-                throw new ConfigException(resolved.source() + ": content.root (--root): not a directory: " + root);
-            }
+            resolved.checkReferences(flags);
             return resolved;
         } catch (ConfigException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());

@@ -77,6 +77,7 @@ public final class LoadBalancer implements AutoCloseable {
         try {
             LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom());
             UdpRegistration socket = loop.register(vip, core, UdpOptions.defaults().withReuseAddress(true));
+            refuseSharedVip(socket.localAddress());
             LoadBalancer lb = new LoadBalancer(loop, core, socket);
             for (BackendSpec spec : backends) {
                 Backend b = loop.call(() -> core.addBackend(spec.name(), spec.weight()));
@@ -97,6 +98,27 @@ public final class LoadBalancer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loop.close();
             throw e;
+        }
+    }
+
+    /**
+     * SO_REUSEADDR lets a second LB bind the same VIP:port without an error, and then
+     * Linux delivers the clients' datagrams to the socket bound last; this finds another socket on
+     * the exact VIP:port in the kernel's socket table after our bind.
+     * The wildcard is not checked (real servers on this host share it); where the table cannot
+     * be read (not Linux) the LB starts as before.
+     */
+    private static void refuseSharedVip(InetSocketAddress bound) throws java.net.BindException {
+        if (bound.getAddress().isAnyLocalAddress()) {
+            return;
+        }
+        int others = ProcNetUdp.othersBoundTo(bound);
+        if (others < 0) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read /proc/net/udp: not checking for a second LB on {0}",
+                    ProcNetUdp.format(bound));
+        } else if (others > 0) {
+            throw new java.net.BindException("another process is already bound to " + ProcNetUdp.format(bound)
+                    + " (a second LB, or a real server on this host bound to the exact VIP?)");
         }
     }
 

@@ -10,4 +10,9 @@ public final class ConfigException extends Exception {
     public ConfigException(String message) {
         super(message);
     }
+
+    /** {@code SOURCE: FIELD: PROBLEM}, or {@code FIELD: PROBLEM} when the values came from flags alone (source ""). */
+    static ConfigException at(String source, String field, String problem) {
+        return new ConfigException((source.isEmpty() ? "" : source + ": ") + field + ": " + problem);
+    }
 }

@@ -35,7 +35,7 @@ public record ControlTlsConfig(HostPort listen, Path tlsDir, Boolean insecure) {
         boolean insecure = c != null && Boolean.TRUE.equals(c.insecure);
         Path dir = c == null ? null : c.tlsDir;
         if (insecure == (dir != null)) {
-            throw new ConfigException(source + ": control: exactly one of control.tls DIR (--control-tls)"
+            throw ConfigException.at(source, "control", "exactly one of control.tls DIR (--control-tls)"
                     + " or control.insecure: true (--insecure-control) is required");
         }
         return new ControlTlsConfig(c.listen, dir, insecure);

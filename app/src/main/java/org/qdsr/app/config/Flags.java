@@ -11,6 +11,15 @@ public final class Flags {
     private Flags() {
     }
 
+    /** The {@code --config} file, which must exist (null when not given). */
+    public static Path configFile(Path file) throws ConfigException {
+        if (file != null && !java.nio.file.Files.isRegularFile(file)) {
+            throw new ConfigException("--config: " + (java.nio.file.Files.exists(file) ? "not a file: " : "no such file: ")
+                    + file);
+        }
+        return file;
+    }
+
     public static HostPort hostPort(String flag, String text) throws ConfigException {
         if (text == null) {
             return null;

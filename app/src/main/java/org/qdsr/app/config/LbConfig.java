@@ -17,7 +17,7 @@ import org.qdsr.lb.routing.Rule;
  * ({@link #overriddenBy}: flags win). A null field is "not set"; {@link #resolve} fills defaults
  * and checks that the whole is usable. The schema is documented in docs/operations.md.
  *
- * @param source where the values came from, for error messages ("lb.yaml", "command line")
+ * @param source the file the values came from, for error messages ("lb.yaml"; "" for flags alone)
  * @param ackFrequency whether the LB asks clients that support it (min_ack_delay) for fewer ACKs with
  *     ACK_FREQUENCY frames (draft-ietf-quic-ack-frequency); on by default, off is the kill switch
  * @param drainTimeoutSeconds how long a stopping LB lets its connections finish the requests they
@@ -142,9 +142,12 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         return text;
     }
 
-    /** These values, with every field that {@code flags} sets replacing this one's. */
+    /**
+     * These values, with every field that {@code flags} sets replacing this one's; errors about
+     * the result name this one's source (the file) and, where they apply, the flags.
+     */
     public LbConfig overriddenBy(LbConfig flags) {
-        return new LbConfig(flags.source + " over " + source, or(flags.name, name), or(flags.listen, listen),
+        return new LbConfig(source, or(flags.name, name), or(flags.listen, listen),
                 or(flags.mode, mode), or(flags.policy, policy), or(flags.backends, backends), or(flags.routes, routes),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
@@ -158,13 +161,13 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Fills defaults and checks the combination; the result has no null field except the optional ones. */
     public LbConfig resolve() throws ConfigException {
         if (listen == null) {
-            throw fail("listen", "required (the VIP:PORT to serve clients on)");
+            throw fail("listen (--listen)", "required (the VIP:PORT to serve clients on)");
         }
         if (backends == null || backends.isEmpty()) {
-            throw fail("backends", "at least one backend is required");
+            throw fail("backends (--backend)", "at least one backend is required");
         }
         if ((cert == null) != (key == null)) {
-            throw fail("tls", "cert and key go together");
+            throw fail("tls (--cert, --key)", "cert and key go together, got only " + (cert == null ? "key" : "cert"));
         }
         Set<String> names = new HashSet<>();
         for (Backend b : backends) {
@@ -181,7 +184,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
             }
         }
         if (drainTimeoutSeconds != null && drainTimeoutSeconds < 0) {
-            throw fail("drain-timeout-seconds", "must be 0 or more, was " + drainTimeoutSeconds);
+            throw fail("drain-timeout-seconds (--drain-timeout)", "must be 0 or more, was " + drainTimeoutSeconds);
         }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
@@ -190,7 +193,26 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     }
 
     private ConfigException fail(String field, String problem) {
-        return new ConfigException(source + ": " + field + ": " + problem);
+        return ConfigException.at(source, field, problem);
+    }
+
+    /**
+     * For resolved settings: the hosts they name resolve and their files and folders exist.
+     * Errors name the flag that set the value (in {@code flags}), else the file's key.
+     */
+    public void checkReferences(LbConfig flags) throws ConfigException {
+        Preflight p = new Preflight(source);
+        p.resolves(p.where(flags.listen != null, "--listen", "listen"), listen);
+        for (int i = 0; i < backends.size(); i++) {
+            Backend b = backends.get(i);
+            p.resolves(p.where(flags.backends != null, "--backend " + b.name() + "=" + b.address(),
+                    "backends[" + i + "].address"), b.address());
+        }
+        p.resolves(p.where(flags.metrics != null, "--metrics", "metrics"), metrics);
+        p.readableFile(p.where(flags.cert != null, "--cert", "tls.cert"), cert);
+        p.readableFile(p.where(flags.key != null, "--key", "tls.key"), key);
+        p.directory(p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls", "control.tls"),
+                control.tlsDir());
     }
 
     /** How long a stopping LB waits for in-flight requests (of a resolved configuration). */

@@ -76,9 +76,9 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         return content;
     }
 
-    /** These values, with every field that {@code flags} sets replacing this one's. */
+    /** These values, with every field that {@code flags} sets replacing this one's (errors name this one's source). */
     public RsConfig overriddenBy(RsConfig flags) {
-        return new RsConfig(flags.source + " over " + source, LbConfig.or(flags.name, name),
+        return new RsConfig(source, LbConfig.or(flags.name, name),
                 LbConfig.or(flags.vip, vip), LbConfig.or(flags.bind, bind),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 LbConfig.or(flags.content, content), LbConfig.or(flags.metrics, metrics),
@@ -88,13 +88,14 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
     /** Fills defaults and checks the combination. */
     public RsConfig resolve() throws ConfigException {
         if (vip == null) {
-            throw fail("vip", "required (the load balancer's VIP:PORT to send from)");
+            throw fail("vip (--vip)", "required (the load balancer's VIP:PORT to send from)");
         }
         if (control == null || control.listen() == null) {
-            throw fail("control.listen", "required (HOST:PORT that load balancers connect to; --control)");
+            throw fail("control.listen (--control)", "required (HOST:PORT that load balancers connect to)");
         }
         if (content == null) {
-            throw fail("content", "required: one of root DIR (--root), origin URL (--origin) or synthetic: true");
+            throw fail("content", "required: one of root DIR (--root), origin URL (--origin) or synthetic: true"
+                    + " (--synthetic)");
         }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new RsConfig(source, LbConfig.or(name, "rs"), vip, LbConfig.or(bind, RealServer.Bind.AUTO), c,
@@ -102,6 +103,21 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
     }
 
     private ConfigException fail(String field, String problem) {
-        return new ConfigException(source + ": " + field + ": " + problem);
+        return ConfigException.at(source, field, problem);
+    }
+
+    /**
+     * For resolved settings: the hosts they name resolve and their folders exist. Errors name
+     * the flag that set the value (in {@code flags}), else the file's key.
+     */
+    public void checkReferences(RsConfig flags) throws ConfigException {
+        Preflight p = new Preflight(source);
+        p.resolves(p.where(flags.vip != null, "--vip", "vip"), vip);
+        p.resolves(p.where(flags.control != null && flags.control.listen() != null, "--control", "control.listen"),
+                control.listen());
+        p.resolves(p.where(flags.metrics != null, "--metrics", "metrics"), metrics);
+        p.directory(p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls", "control.tls"),
+                control.tlsDir());
+        p.directory(p.where(flags.content != null, "--root", "content.root"), content.root());
     }
 }

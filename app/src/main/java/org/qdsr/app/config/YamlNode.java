@@ -46,6 +46,8 @@ final class YamlNode {
                 return new YamlNode(source, "", Map.of());
             }
             return asNode(source, "", root);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(source + ": no such file");
         } catch (IOException e) {
             throw new ConfigException(source + ": cannot read: " + e.getMessage());
         } catch (YAMLException e) {

@@ -28,11 +28,18 @@ public record HostPort(String host, int port) {
         } else if (host.indexOf(':') >= 0) {
             throw new IllegalArgumentException("write IPv6 addresses in brackets: [" + host + "]:PORT");
         }
+        String portText = text.substring(colon + 1);
         int port;
         try {
-            port = Integer.parseInt(text.substring(colon + 1));
+            port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad port in '" + text + "'");
+            throw new IllegalArgumentException("bad port '" + portText + "' in '" + text + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " out of range (0-65535) in '" + text + "'");
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("empty host in '" + text + "'");
         }
         return new HostPort(host, port);
     }

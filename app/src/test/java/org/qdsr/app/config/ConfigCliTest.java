@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.qdsr.app.Main;
 import picocli.CommandLine;
 
@@ -40,13 +42,68 @@ class ConfigCliTest {
     void missingSettingsNameTheFlagAndField() {
         Run r = run("lb", "--listen", "127.0.0.1:4433", "--insecure-control");
         assertThat(r.code()).isEqualTo(Main.USAGE);
-        assertThat(r.err()).contains("backends: at least one backend is required");
+        assertThat(r.err()).startsWith("backends (--backend): at least one backend is required");
         Run bad = run("lb", "--listen", "127.0.0.1:4433", "--backend", "x", "--insecure-control");
         assertThat(bad.code()).isEqualTo(Main.USAGE);
         assertThat(bad.err()).contains("--backend x: expected HOST:PORT");
         Run rs = run("rs", "--vip", "127.0.0.1:4433", "--control", "127.0.0.1:0", "--insecure-control");
         assertThat(rs.code()).isEqualTo(Main.USAGE);
         assertThat(rs.err()).contains("content: required");
+    }
+
+    /**
+     * Bad values are usage errors (exit 2) whose message names the flag (or the file's key) and
+     * the value: hosts that do not resolve, ports out of range, folders and files that are not
+     * there. Unknown hosts used to surface at start-up with exit 1 and only the resolver's words.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            lb --listen nohost.invalid:1 --backend 127.0.0.1:1 --insecure-control | --listen: unknown host 'nohost.invalid' in 'nohost.invalid:1'
+            lb --listen 127.0.0.1:70000 --backend 127.0.0.1:1 --insecure-control | --listen: port 70000 out of range (0-65535) in '127.0.0.1:70000'
+            lb --listen 127.0.0.1:http --backend 127.0.0.1:1 --insecure-control | --listen: bad port 'http' in '127.0.0.1:http'
+            lb --listen 127.0.0.1:4433 --backend a=nohost.invalid:7001 --insecure-control | --backend a=nohost.invalid:7001: unknown host 'nohost.invalid'
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:99999 --insecure-control | --backend 127.0.0.1:99999: port 99999 out of range
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --control-tls MISSING | --control-tls: no such directory: MISSING
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --insecure-control --metrics nohost.invalid:9 | --metrics: unknown host 'nohost.invalid'
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --insecure-control --cert MISSING --key MISSING | --cert: no such file: MISSING
+            lb --listen 127.0.0.1:4433 --insecure-control | backends (--backend): at least one backend is required
+            lb --backend 127.0.0.1:1 --insecure-control | listen (--listen): required
+            lb --config MISSING | --config: no such file: MISSING
+            rs --vip nohost.invalid:4433 --control 127.0.0.1:0 --insecure-control --synthetic | --vip: unknown host 'nohost.invalid' in 'nohost.invalid:4433'
+            rs --vip 127.0.0.1:65536 --control 127.0.0.1:0 --insecure-control --synthetic | --vip: port 65536 out of range
+            rs --vip 127.0.0.1:4433 --control nohost.invalid:0 --insecure-control --synthetic | --control: unknown host 'nohost.invalid'
+            rs --vip 127.0.0.1:4433 --control 127.0.0.1:-1 --insecure-control --synthetic | --control: port -1 out of range
+            rs --vip 127.0.0.1:4433 --control 127.0.0.1:0 --insecure-control --root MISSING | --root: no such directory: MISSING
+            rs --vip 127.0.0.1:4433 --control 127.0.0.1:0 --control-tls MISSING --synthetic | --control-tls: no such directory: MISSING
+            rs --vip 127.0.0.1:4433 --insecure-control --synthetic | control.listen (--control): required
+            """)
+    void badFlagValuesAreUsageErrorsNamingFlagAndValue(String command, String expected) {
+        String missing = dir.resolve("missing").toString();
+        Run r = run(command.replace("MISSING", missing).split(" "));
+        assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).startsWith(expected.replace("MISSING", missing)).doesNotContain("command line over");
+    }
+
+    /** The same checks on a file's values name the file and the key. */
+    @Test
+    void badFileValuesNameFileAndKey() throws Exception {
+        Path lb = dir.resolve("lb.yaml");
+        Files.writeString(lb, "listen: \"127.0.0.1:4433\"\ncontrol: {tls: " + dir.resolve("nope") + "}\n"
+                + "backends:\n  - {name: a, address: \"nohost.invalid:7001\"}\n");
+        Run r = run("lb", "--config", lb.toString());
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).startsWith(lb + ": backends[0].address: unknown host 'nohost.invalid' in 'nohost.invalid:7001'");
+        // a flag that replaces the bad value passes that check and names the next problem by its key
+        Run over = run("lb", "--config", lb.toString(), "--backend", "127.0.0.1:7001");
+        assertThat(over.err()).startsWith(lb + ": control.tls: no such directory: " + dir.resolve("nope"));
+        Path rs = dir.resolve("rs.yaml");
+        Files.writeString(rs, "vip: \"127.0.0.1:4433\"\ncontrol: {listen: \"127.0.0.1:0\", insecure: true}\n"
+                + "content: {root: " + dir.resolve("www") + "}\n");
+        Run bad = run("rs", "--config", rs.toString());
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
+        assertThat(bad.err()).startsWith(rs + ": content.root: no such directory: " + dir.resolve("www"));
+        assertThat(run("rs", "--config", rs.toString(), "--vip", "nohost.invalid:1").err())
+                .startsWith("--vip: unknown host 'nohost.invalid'");
     }
 
     @Test

@@ -45,7 +45,7 @@ class RsConfigTest {
     void resolveAndFlags() throws Exception {
         Path f = write("vip: \"127.0.0.1:4433\"\ncontrol: {listen: \"127.0.0.1:7001\", insecure: true}\n");
         assertThatThrownBy(() -> RsConfig.load(f).resolve()).hasMessage(f + ": content: required: one of root DIR"
-                + " (--root), origin URL (--origin) or synthetic: true");
+                + " (--root), origin URL (--origin) or synthetic: true (--synthetic)");
         RsConfig flags = new RsConfig("command line", "edge", null, RealServer.Bind.WILDCARD,
                 Flags.control(new HostPort("127.0.0.1", 0), null, false), new RsConfig.Content(null, null, true),
                 null, null);
@@ -55,7 +55,7 @@ class RsConfigTest {
         assertThat(c.control().isInsecure()).isTrue();
         assertThat(c.content().synthetic()).isTrue();
         assertThat(c.bind()).isEqualTo(RealServer.Bind.WILDCARD);
-        assertThatThrownBy(() -> RsConfig.empty("command line").resolve()).hasMessage("command line: vip: required"
+        assertThatThrownBy(() -> RsConfig.empty("").resolve()).hasMessage("vip (--vip): required"
                 + " (the load balancer's VIP:PORT to send from)");
     }
 
