@@ -63,6 +63,10 @@ public final class RsCommand implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "on SIGTERM: tell the LBs, then finish streams in progress for up to this long (default 10)")
+    private Integer drainTimeout;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     private ContentChoice content;
 
@@ -96,7 +100,7 @@ public final class RsCommand implements Callable<Integer> {
                     : new RsConfig.Content(content.root, content.origin, content.synthetic);
             RsConfig flags = new RsConfig("command line", name, Flags.hostPort("--vip", vip), bind,
                     Flags.control(Flags.hostPort("--control", control), controlTls, insecureControl), c,
-                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat));
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), drainTimeout);
             RsConfig base = config == null ? RsConfig.empty("") : RsConfig.load(Flags.configFile(config));
             RsConfig resolved = base.overriddenBy(flags).resolve();
             resolved.checkReferences(flags);
@@ -130,7 +134,12 @@ public final class RsCommand implements Callable<Integer> {
             }
             out.flush();
             controlAddress = rs.controlAddress();
+            life.allowDrain(c.drainTimeout());
             life.runUntilStopped("qdsr-rs");
+            boolean drained = rs.drain(c.drainTimeout());
+            out.println("rs " + nodeName + ": stopped; " + rs.counters() + " shutdown: "
+                    + (drained ? "every stream finished" : "drain timeout, the rest cut"));
+            out.flush();
         }
         return Main.OK;
     }

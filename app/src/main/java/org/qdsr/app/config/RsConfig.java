@@ -9,9 +9,12 @@ import org.qdsr.rs.RealServer;
 /**
  * Settings of {@code qdsr rs}, from a YAML file ({@link #load}), flags, or both (flags win). A null
  * field is "not set"; {@link #resolve} fills defaults and checks the whole. Schema: docs/operations.md.
+ *
+ * @param drainTimeoutSeconds how long a stopping RS keeps serving the streams it has after telling
+ *     the load balancers it drains; default {@value LbConfig#DEFAULT_DRAIN_TIMEOUT_SECONDS}, 0 stops at once
  */
 public record RsConfig(String source, String name, HostPort vip, RealServer.Bind bind, ControlTlsConfig control,
-                       Content content, HostPort metrics, LogFormat logFormat) {
+                       Content content, HostPort metrics, LogFormat logFormat, Integer drainTimeoutSeconds) {
     /** Where response bodies come from: exactly one of a directory, an HTTP/1.1 origin or synthetic bytes. */
     public record Content(Path root, URI origin, boolean synthetic) {
         int count() {
@@ -20,7 +23,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
     }
 
     public static RsConfig empty(String source) {
-        return new RsConfig(source, null, null, null, null, null, null, null);
+        return new RsConfig(source, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -33,8 +36,9 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         Content content = content(root);
         HostPort metrics = root.hostPort("metrics");
         LogFormat log = LogFormat.read(root, "log-format");
+        Integer drain = root.integer("drain-timeout-seconds");
         root.finish();
-        return new RsConfig(file.toString(), name, vip, bind, control, content, metrics, log);
+        return new RsConfig(file.toString(), name, vip, bind, control, content, metrics, log, drain);
     }
 
     private static RealServer.Bind parseBind(YamlNode root) throws ConfigException {
@@ -82,7 +86,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
                 LbConfig.or(flags.vip, vip), LbConfig.or(flags.bind, bind),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 LbConfig.or(flags.content, content), LbConfig.or(flags.metrics, metrics),
-                LbConfig.or(flags.logFormat, logFormat));
+                LbConfig.or(flags.logFormat, logFormat), LbConfig.or(flags.drainTimeoutSeconds, drainTimeoutSeconds));
     }
 
     /** Fills defaults and checks the combination. */
@@ -97,9 +101,17 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
             throw fail("content", "required: one of root DIR (--root), origin URL (--origin) or synthetic: true"
                     + " (--synthetic)");
         }
+        if (drainTimeoutSeconds != null && drainTimeoutSeconds < 0) {
+            throw fail("drain-timeout-seconds (--drain-timeout)", "must be 0 or more, was " + drainTimeoutSeconds);
+        }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new RsConfig(source, LbConfig.or(name, "rs"), vip, LbConfig.or(bind, RealServer.Bind.AUTO), c,
-                content, metrics, logFormat);
+                content, metrics, logFormat, LbConfig.or(drainTimeoutSeconds, LbConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS));
+    }
+
+    /** How long a stopping RS finishes its streams (of a resolved configuration). */
+    public java.time.Duration drainTimeout() {
+        return java.time.Duration.ofSeconds(drainTimeoutSeconds);
     }
 
     private ConfigException fail(String field, String problem) {

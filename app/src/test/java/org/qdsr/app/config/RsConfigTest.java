@@ -48,12 +48,16 @@ class RsConfigTest {
                 + " (--root), origin URL (--origin) or synthetic: true (--synthetic)");
         RsConfig flags = new RsConfig("command line", "edge", null, RealServer.Bind.WILDCARD,
                 Flags.control(new HostPort("127.0.0.1", 0), null, false), new RsConfig.Content(null, null, true),
-                null, null);
+                null, null, 4);
         RsConfig c = RsConfig.load(f).overriddenBy(flags).resolve();
         assertThat(c.name()).isEqualTo("edge");
         assertThat(c.control().listen().port()).isZero();
         assertThat(c.control().isInsecure()).isTrue();
         assertThat(c.content().synthetic()).isTrue();
+        assertThat(c.drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(4));
+        assertThatThrownBy(() -> RsConfig.load(write("vip: \"127.0.0.1:4433\"\ncontrol: {listen: \"127.0.0.1:7001\","
+                + " insecure: true}\ncontent: {synthetic: true}\ndrain-timeout-seconds: -2\n")).resolve())
+                .hasMessageContaining("drain-timeout-seconds (--drain-timeout): must be 0 or more, was -2");
         assertThat(c.bind()).isEqualTo(RealServer.Bind.WILDCARD);
         assertThatThrownBy(() -> RsConfig.empty("").resolve()).hasMessage("vip (--vip): required"
                 + " (the load balancer's VIP:PORT to send from)");
