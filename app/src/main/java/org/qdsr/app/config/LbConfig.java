@@ -20,10 +20,13 @@ import org.qdsr.lb.routing.Rule;
  * @param source the file the values came from, for error messages ("lb.yaml"; "" for flags alone)
  * @param ackFrequency whether the LB asks clients that support it (min_ack_delay) for fewer ACKs with
  *     ACK_FREQUENCY frames (draft-ietf-quic-ack-frequency); on by default, off is the kill switch
+ * @param hyStart whether the LB's congestion controllers leave their initial slow start on an RTT
+ *     rise (HyStart++, RFC 9406); on by default
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
-                       HostPort metrics, LogFormat logFormat, Boolean ackFrequency) {
+                       HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
+                       Boolean hyStart) {
     /** A real server to connect to. */
     public record Backend(String name, HostPort address, int weight) {
     }
@@ -42,7 +45,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
 
     /** Nothing set. */
     public static LbConfig empty(String source) {
-        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -75,9 +78,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         HostPort metrics = root.hostPort("metrics");
         LogFormat log = LogFormat.read(root, "log-format");
         Boolean ackFrequency = root.bool("ack-frequency");
+        Boolean hyStart = root.bool("hystart");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency);
+                metrics, log, ackFrequency, hyStart);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -144,7 +148,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.mode, mode), or(flags.policy, policy), or(flags.backends, backends), or(flags.routes, routes),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
-                or(flags.ackFrequency, ackFrequency));
+                or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -178,7 +182,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
-                or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true));
+                or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
+                or(hyStart, true));
     }
 
     private ConfigException fail(String field, String problem) {
@@ -204,11 +209,17 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 control.tlsDir());
     }
 
-    /** The load balancer's settings for a resolved configuration (mode, ACK frequency). */
+    /** The load balancer's settings for a resolved configuration (mode, ACK frequency, HyStart++). */
     public LoadBalancerCore.Settings settings() {
         LoadBalancerCore.Settings s = LoadBalancerCore.Settings.defaults().withMode(mode);
-        return Boolean.FALSE.equals(ackFrequency)
-                ? s.withConnectionConfig(s.connectionConfig().withAckFrequency(null, false)) : s;
+        org.qdsr.quic.connection.ConnectionConfig cc = s.connectionConfig();
+        if (Boolean.FALSE.equals(ackFrequency)) {
+            cc = cc.withAckFrequency(null, false);
+        }
+        if (Boolean.FALSE.equals(hyStart)) {
+            cc = cc.withHyStart(false);
+        }
+        return s.withConnectionConfig(cc);
     }
 
     /** The router of a resolved configuration: one fresh policy per route (policies keep state). */
