@@ -70,6 +70,10 @@ public final class LbCommand implements Callable<Integer> {
             description = "ask clients that support it for fewer ACKs (ACK_FREQUENCY; default true)")
     private Boolean ackFrequency;
 
+    @Option(names = "--hystart", arity = "1", paramLabel = "true|false",
+            description = "leave the initial slow start when the RTT rises (HyStart++, RFC 9406; default true)")
+    private Boolean hyStart;
+
     @Option(names = "--drain-timeout", paramLabel = "SECONDS",
             description = "on SIGTERM: GOAWAY, then wait this long for requests in flight before closing (default 10)")
     private Integer drainTimeout;
@@ -98,7 +102,8 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.mode(mode), Flags.policy(policy),
                     backends.isEmpty() ? null : Flags.backends(backends), null,
                     Flags.control(null, controlTls, insecureControl), cert, key,
-                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency, drainTimeout);
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
+                    hyStart, drainTimeout);
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
             resolved.checkReferences(flags);

@@ -20,13 +20,16 @@ import org.qdsr.lb.routing.Rule;
  * @param source the file the values came from, for error messages ("lb.yaml"; "" for flags alone)
  * @param ackFrequency whether the LB asks clients that support it (min_ack_delay) for fewer ACKs with
  *     ACK_FREQUENCY frames (draft-ietf-quic-ack-frequency); on by default, off is the kill switch
+ * @param hyStart whether the LB's congestion controllers leave their initial slow start on an RTT
+ *     rise (HyStart++, RFC 9406); on by default
  * @param drainTimeoutSeconds how long a stopping LB lets its connections finish the requests they
  *     already sent after GOAWAY (RFC 9114 §5.2) before it closes them; default
  *     {@value #DEFAULT_DRAIN_TIMEOUT_SECONDS}, 0 closes at once
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
-                       HostPort metrics, LogFormat logFormat, Boolean ackFrequency, Integer drainTimeoutSeconds) {
+                       HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
+                       Boolean hyStart, Integer drainTimeoutSeconds) {
     /** Seconds a stopping LB waits for in-flight requests by default. */
     public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
@@ -48,7 +51,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
 
     /** Nothing set. */
     public static LbConfig empty(String source) {
-        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -81,10 +84,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         HostPort metrics = root.hostPort("metrics");
         LogFormat log = LogFormat.read(root, "log-format");
         Boolean ackFrequency = root.bool("ack-frequency");
+        Boolean hyStart = root.bool("hystart");
         Integer drain = root.integer("drain-timeout-seconds");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency, drain);
+                metrics, log, ackFrequency, hyStart, drain);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -151,7 +155,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.mode, mode), or(flags.policy, policy), or(flags.backends, backends), or(flags.routes, routes),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
-                or(flags.ackFrequency, ackFrequency), or(flags.drainTimeoutSeconds, drainTimeoutSeconds));
+                or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart),
+                or(flags.drainTimeoutSeconds, drainTimeoutSeconds));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -189,7 +194,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
                 or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
-                or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS));
+                or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS));
     }
 
     private ConfigException fail(String field, String problem) {
@@ -220,11 +225,17 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         return java.time.Duration.ofSeconds(drainTimeoutSeconds);
     }
 
-    /** The load balancer's settings for a resolved configuration (mode, ACK frequency). */
+    /** The load balancer's settings for a resolved configuration (mode, ACK frequency, HyStart++). */
     public LoadBalancerCore.Settings settings() {
         LoadBalancerCore.Settings s = LoadBalancerCore.Settings.defaults().withMode(mode);
-        return Boolean.FALSE.equals(ackFrequency)
-                ? s.withConnectionConfig(s.connectionConfig().withAckFrequency(null, false)) : s;
+        org.qdsr.quic.connection.ConnectionConfig cc = s.connectionConfig();
+        if (Boolean.FALSE.equals(ackFrequency)) {
+            cc = cc.withAckFrequency(null, false);
+        }
+        if (Boolean.FALSE.equals(hyStart)) {
+            cc = cc.withHyStart(false);
+        }
+        return s.withConnectionConfig(cc);
     }
 
     /** The router of a resolved configuration: one fresh policy per route (policies keep state). */

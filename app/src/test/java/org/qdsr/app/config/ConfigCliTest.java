@@ -69,6 +69,7 @@ class ConfigCliTest {
             lb --listen 127.0.0.1:4433 --insecure-control | backends (--backend): at least one backend is required
             lb --backend 127.0.0.1:1 --insecure-control | listen (--listen): required
             lb --config MISSING | --config: no such file: MISSING
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --insecure-control --hystart maybe | Invalid value for option '--hystart': 'maybe' is not a boolean
             rs --vip nohost.invalid:4433 --control 127.0.0.1:0 --insecure-control --synthetic | --vip: unknown host 'nohost.invalid' in 'nohost.invalid:4433'
             rs --vip 127.0.0.1:65536 --control 127.0.0.1:0 --insecure-control --synthetic | --vip: port 65536 out of range
             rs --vip 127.0.0.1:4433 --control nohost.invalid:0 --insecure-control --synthetic | --control: unknown host 'nohost.invalid'

@@ -31,6 +31,8 @@ class LbConfigTest {
         assertThat(c.metrics()).isEqualTo(new HostPort("127.0.0.1", 9100));
         assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
         assertThat(c.ackFrequency()).isTrue();
+        assertThat(c.hyStart()).isTrue();
+        assertThat(c.settings().connectionConfig().hyStart()).isTrue();
         assertThat(c.settings().connectionConfig().requestAckFrequency()).isTrue();
         assertThat(c.backends()).containsExactly(
                 new LbConfig.Backend("rs1", new HostPort("127.0.0.1", 7001), 2),
@@ -71,6 +73,7 @@ class LbConfigTest {
         assertError("control: {insecure: maybe}\n", "control.insecure: expected true or false");
         assertError("log-format: xml\n", "log-format: unknown log format 'xml'");
         assertError("ack-frequency: sometimes\n", "ack-frequency: expected true or false");
+        assertError("hystart: maybe\n", "hystart: expected true or false");
         assertError("listen: a\nlisten: b\n", "not valid YAML");
         assertError("- just\n- a list\n", "top level: expected a mapping");
     }
@@ -94,6 +97,11 @@ class LbConfigTest {
         LbConfig off = LbConfig.load(write(base + "control: {insecure: true}\nack-frequency: false\n")).resolve();
         assertThat(off.settings().connectionConfig().requestAckFrequency()).isFalse();
         assertThat(off.settings().mode()).isEqualTo(LoadBalancerCore.Mode.AUTO);
+        assertThat(off.settings().connectionConfig().hyStart()).as("HyStart++ on unless turned off").isTrue();
+        assertThat(ok.hyStart()).isTrue();
+        LbConfig noHyStart = LbConfig.load(write(base + "control: {insecure: true}\nhystart: false\n")).resolve();
+        assertThat(noHyStart.settings().connectionConfig().hyStart()).isFalse();
+        assertThat(noHyStart.settings().connectionConfig().requestAckFrequency()).isTrue();
         assertThat(ok.name()).isEqualTo("lb");
         assertThat(ok.mode()).isEqualTo(LoadBalancerCore.Mode.AUTO);
         assertThat(ok.policy()).isEqualTo("round-robin");
@@ -107,7 +115,7 @@ class LbConfigTest {
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, 3);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);
@@ -118,6 +126,7 @@ class LbConfigTest {
         assertThat(c.control().isInsecure()).isTrue();
         assertThat(c.control().tlsDir()).isNull();
         assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(c.hyStart()).as("--hystart false over the file's true").isFalse();
         assertThat(c.metrics().port()).isEqualTo(9100);
         // the file's routes name rs1/rs2/static1, which the flags' backends replaced: resolve says so
         assertThatThrownBy(c::resolve).hasMessage(EXAMPLES.resolve("lb.yaml")

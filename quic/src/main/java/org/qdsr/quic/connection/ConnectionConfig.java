@@ -28,7 +28,8 @@ public record ConnectionConfig(
         boolean serverPaths,
         AckDecimation ackDecimation,
         long minAckDelayMicros,
-        boolean requestAckFrequency) {
+        boolean requestAckFrequency,
+        boolean hyStart) {
 
     /** {@link #minAckDelayMicros()}: min_ack_delay not advertised, so the peer sends no ACK_FREQUENCY. */
     public static final long MIN_ACK_DELAY_OFF = -1;
@@ -65,42 +66,48 @@ public record ConnectionConfig(
     public static ConnectionConfig defaults() {
         return new ConnectionConfig(Duration.ofSeconds(30), 16L << 20, 4L << 20, 4L << 20, 4L << 20,
                 128, 16, 4, 1350, 8, CongestionAlgorithm.CUBIC, Duration.ofMillis(25), 3, 0,
-                2 << 20, Duration.ofMillis(333), -1, false, AckDecimation.DEFAULT, MIN_ACK_DELAY_ROLE_DEFAULT, true);
+                2 << 20, Duration.ofMillis(333), -1, false,
+                AckDecimation.DEFAULT, MIN_ACK_DELAY_ROLE_DEFAULT, true, true);
     }
 
     public ConnectionConfig withMaxIdleTimeout(Duration d) {
         return new ConnectionConfig(d, initialMaxData, initialMaxStreamDataBidiLocal, initialMaxStreamDataBidiRemote,
                 initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni, activeConnectionIdLimit,
                 maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths,
+                ackDecimation, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     public ConnectionConfig withFlowControl(long maxData, long maxStreamData) {
         return new ConnectionConfig(maxIdleTimeout, maxData, maxStreamData, maxStreamData, maxStreamData,
                 initialMaxStreamsBidi, initialMaxStreamsUni, activeConnectionIdLimit, maxDatagramSize,
                 connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent, keyUpdateIntervalPackets,
-                streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
+                streamSendBuffer, initialRtt, initialMaxPathId, serverPaths,
+                ackDecimation, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     public ConnectionConfig withMaxStreams(long bidi, long uni) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, bidi, uni, activeConnectionIdLimit,
                 maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths,
+                ackDecimation, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     public ConnectionConfig withMaxDatagramSize(int size) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, size, connectionIdLength, congestionControl, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths,
+                ackDecimation, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     public ConnectionConfig withCongestionControl(CongestionAlgorithm cc) {
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, cc, maxAckDelay, ackDelayExponent,
-                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
+                keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths,
+                ackDecimation, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     /** Initiate a key update every {@code packets} packets sent (0: never initiate; always respond). */
@@ -108,7 +115,8 @@ public record ConnectionConfig(
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
-                ackDelayExponent, packets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
+                ackDelayExponent, packets, streamSendBuffer, initialRtt, initialMaxPathId, serverPaths,
+                ackDecimation, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     /** Multipath (draft-ietf-quic-multipath-21) and QDSR's server-paths announcement. */
@@ -116,7 +124,8 @@ public record ConnectionConfig(
         return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
-                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, maxPathId, allowServerPaths, ackDecimation, minAckDelayMicros, requestAckFrequency);
+                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, maxPathId, allowServerPaths,
+                ackDecimation, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     /** ACK decimation for application data; {@link AckDecimation#DEFAULT}: clients only. */
@@ -125,7 +134,7 @@ public record ConnectionConfig(
                 initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
                 ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId,
-                serverPaths, mode, minAckDelayMicros, requestAckFrequency);
+                serverPaths, mode, minAckDelayMicros, requestAckFrequency, hyStart);
     }
 
     /**
@@ -140,7 +149,20 @@ public record ConnectionConfig(
                 activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
                 ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId,
                 serverPaths, ackDecimation, minAckDelay == null ? MIN_ACK_DELAY_OFF : minAckDelay.toNanos() / 1000,
-                request);
+                request, hyStart);
+    }
+
+    /**
+     * HyStart++ (RFC 9406) in the initial slow start of every path this config builds a congestion
+     * controller for: on by default; off keeps plain slow start (RFC 9002 §7.3.1), which leaves
+     * only on loss, e.g. to compare, or for a path whose RTT rises for reasons other than queueing.
+     */
+    public ConnectionConfig withHyStart(boolean on) {
+        return new ConnectionConfig(maxIdleTimeout, initialMaxData, initialMaxStreamDataBidiLocal,
+                initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni,
+                activeConnectionIdLimit, maxDatagramSize, connectionIdLength, congestionControl, maxAckDelay,
+                ackDelayExponent, keyUpdateIntervalPackets, streamSendBuffer, initialRtt, initialMaxPathId,
+                serverPaths, ackDecimation, minAckDelayMicros, requestAckFrequency, on);
     }
 
     /** This config with {@link AckDecimation#DEFAULT} and {@link #MIN_ACK_DELAY_ROLE_DEFAULT} resolved for the given role. */

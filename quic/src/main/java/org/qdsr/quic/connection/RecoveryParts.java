@@ -11,7 +11,7 @@ final class RecoveryParts {
     }
 
     static Recovery<SentFrames> create(ConnectionConfig config) {
-        CongestionController cc = config.congestionControl().create(config.maxDatagramSize());
+        CongestionController cc = config.congestionControl().create(config.maxDatagramSize(), config.hyStart());
         RttEstimator rtt = new RttEstimator(config.initialRtt().toNanos());
         return Recovery.forPath0(cc, rtt, RttEstimator.DEFAULT_MAX_ACK_DELAY_NANOS);
     }
