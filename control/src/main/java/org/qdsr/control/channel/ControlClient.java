@@ -81,7 +81,7 @@ public final class ControlClient implements ControlChannel {
     }
 
     private void attempt() {
-        if (closed) {
+        if (closed || loopGone()) {
             return;
         }
         SocketChannel s = null;
@@ -104,6 +104,11 @@ public final class ControlClient implements ControlChannel {
         }
     }
 
+    /** The loop this client's connections run on was closed: no connection could be driven again. */
+    private boolean loopGone() {
+        return loop != null && loop.isClosed();
+    }
+
     /** Delay before attempt number {@code failures}: min * 2^failures capped at max, times 0.5..1. */
     long backoffNanos(int failureCount) {
         long min = Math.max(1, options.minBackoff().toNanos());
@@ -113,7 +118,7 @@ public final class ControlClient implements ControlChannel {
     }
 
     private synchronized void scheduleReconnect() {
-        if (closed) {
+        if (closed || loopGone()) {
             return;
         }
         long delay = backoffNanos(failures++);
@@ -173,7 +178,7 @@ public final class ControlClient implements ControlChannel {
     @Override
     public boolean isOpen() {
         Connection c = current;
-        return c != null && c.isOpen();
+        return c != null && c.isOpen() && !loopGone();
     }
 
     @Override
