@@ -14,8 +14,8 @@ public final class Flags {
     /** The {@code --config} file, which must exist (null when not given). */
     public static Path configFile(Path file) throws ConfigException {
         if (file != null && !java.nio.file.Files.isRegularFile(file)) {
-            throw new ConfigException("--config: " + (java.nio.file.Files.exists(file) ? "not a file: " : "no such file: ")
-                    + file);
+            String problem = java.nio.file.Files.exists(file) ? "not a file: " : "no such file: ";
+            throw new ConfigException("--config: " + problem + file);
         }
         return file;
     }
