@@ -283,13 +283,13 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** Stops the loop, closes every socket and the selector, and joins the thread (unless called on it). */
-    @Override
     /** True once {@link #close} was called: nothing new can run on this loop. */
     public boolean isClosed() {
         return closing;
     }
 
+    /** Stops the loop, closes every socket and the selector, and joins the thread (unless called on it). */
+    @Override
     public void close() {
         closing = true;
         wakeup();

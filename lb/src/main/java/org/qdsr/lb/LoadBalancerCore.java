@@ -222,7 +222,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     }
 
     /**
-     * Graceful shutdown (RFC 9114 §5.2): accepts no new connections (their Initials are dropped),
+     * Graceful shutdown (RFC 9114 §5.2): accepts no new connections (refused: CONNECTION_REFUSED),
      * sends GOAWAY on every connection and closes each with H3_NO_ERROR once the requests it
      * already received have been answered (the real servers finish their handed-off streams).
      * {@link #drained} says when no connection is left. Call on the loop thread.

@@ -64,15 +64,22 @@ class GracefulShutdownTest {
     }
 
     @Test
-    void noConnectionIsAcceptedWhileShuttingDown() throws Exception {
+    void aNewConnectionIsRefusedAtOnceWhileShuttingDown() throws Exception {
         Topology t = new Topology(92, 1, LoadBalancerCore.Mode.ISOLATED);
+        t.net.setDefaultConditions(LinkConditions.delay(10_000_000));
         t.lb.shutdown(t.net.now());
         assertThat(t.lb.drained()).as("nothing was open").isTrue();
         t.connect(true);
         QuicConnection refused = t.lastClient;
-        t.net.runFor(2 * SECOND);
-        assertThat(refused.state()).isEqualTo(QuicConnection.State.HANDSHAKE);
-        assertThat(t.lb.connectionCount()).isZero();
+        t.net.runUntil(() -> refused.state() != QuicConnection.State.HANDSHAKE, SECOND);
+        CloseReason reason = refused.closeReason();
+        assertThat(reason).as("closed within one round trip, not at the handshake timeout").isNotNull();
+        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.PEER_CLOSE);
+        assertThat(reason.application()).isFalse();
+        assertThat(reason.errorCode()).isEqualTo(org.qdsr.quic.TransportError.CONNECTION_REFUSED.code());
+        assertThat(t.lb.drained()).as("a refused connection is no LB connection").isTrue();
+        t.net.runFor(5 * SECOND);
+        assertThat(t.lb.connectionCount()).as("its closing state ends").isZero();
     }
 
     @Test

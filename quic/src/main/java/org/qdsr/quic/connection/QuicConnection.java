@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.qdsr.quic.EncryptionLevel;
 import org.qdsr.quic.QuicException;
+import org.qdsr.quic.TransportError;
 import org.qdsr.quic.crypto.PacketProtection;
 import org.qdsr.quic.recovery.Recovery;
 import org.qdsr.quic.tls.QuicTls;
@@ -608,6 +609,16 @@ public final class QuicConnection {
         }
         enterClosing(new CloseReason(CloseReason.Kind.LOCAL_CLOSE, true, applicationErrorCode, reason),
                 FrameFactory.applicationClose(applicationErrorCode, reason), now);
+    }
+
+    /**
+     * Server side, for a server that accepts no more connections: closes at once with the
+     * transport error CONNECTION_REFUSED (RFC 9000 §20.1), sent in the packets the client can
+     * read so early (RFC 9000 §10.2.3).
+     */
+    public void refuse(long now) {
+        closeWithError(new QuicException(TransportError.CONNECTION_REFUSED, "server is not accepting connections"),
+                now);
     }
 
     void closeWithError(QuicException e, long now) {

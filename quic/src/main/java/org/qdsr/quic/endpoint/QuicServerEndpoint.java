@@ -100,7 +100,14 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private long statelessResetsSent;
     private long connectionsAccepted;
     private long datagramsDropped;
+    private long connectionsRefused;
     private boolean accepting = true;
+    /** The handler of a refused connection: it only closes, so its events go unread. */
+    private static final ConnectionHandler REFUSED = (c, now) -> {
+        while (c.pollEvent() != null) {
+            // nothing to do
+        }
+    };
 
     public QuicServerEndpoint(Settings settings, Function<QuicConnection, ConnectionHandler> handlers,
                               RandomGenerator random) {
@@ -149,7 +156,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     }
 
     private void accept(ParsedHeader h, byte[] data, int off, int len, InetSocketAddress from, long now) {
-        if (!accepting || entries.size() >= settings.maxConnections()) {
+        if (entries.size() >= settings.maxConnections()) {
             datagramsDropped++;
             return;
         }
@@ -178,7 +185,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             LOG.log(System.Logger.Level.WARNING, "cannot accept connection: " + ex.getMessage());
             return;
         }
-        e.handler = handlers.apply(e.connection);
+        e.handler = accepting ? handlers.apply(e.connection) : REFUSED;
         entries.put(e, Boolean.TRUE);
         byConnection.put(e.connection, e);
         e.onIssued(localId);
@@ -189,7 +196,12 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             datagramsDropped++;
             return;
         }
-        connectionsAccepted++;
+        if (!accepting) {
+            e.connection.refuse(now); // RFC 9000 §10.2.3: CONNECTION_CLOSE at the Initial level
+            connectionsRefused++;
+        } else {
+            connectionsAccepted++;
+        }
         notifyHandler(e, now);
         markActive(e);
     }
@@ -369,8 +381,9 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     }
 
     /**
-     * Stops accepting connections (a server shutting down gracefully): Initials that would open
-     * one are dropped and counted in {@link #datagramsDropped}; the live connections go on.
+     * Stops accepting connections (a server shutting down gracefully): a client's first Initial
+     * gets CONNECTION_CLOSE with CONNECTION_REFUSED (RFC 9000 §20.1), so it can try elsewhere at
+     * once instead of at its handshake timeout; the live connections go on.
      */
     public void stopAccepting() {
         accepting = false;
@@ -391,6 +404,11 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     public long statelessResetsSent() {
         return statelessResetsSent;
+    }
+
+    /** Connections refused since {@link #stopAccepting}. */
+    public long connectionsRefused() {
+        return connectionsRefused;
     }
 
     public long datagramsDropped() {
