@@ -6,11 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -68,16 +65,6 @@ final class CliHarness {
 
     /** Writes files of the given sizes (random content) under {@code root}; returns name → content. */
     static Map<String, byte[]> writeFiles(Path root, Map<String, Integer> sizes) throws IOException {
-        Random random = new Random(sizes.size());
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (Map.Entry<String, Integer> e : sizes.entrySet()) {
-            byte[] b = new byte[e.getValue()];
-            random.nextBytes(b);
-            Path p = root.resolve(e.getKey());
-            Files.createDirectories(p.getParent());
-            Files.write(p, b);
-            files.put(e.getKey(), b);
-        }
-        return files;
+        return TestFiles.write(root, sizes, sizes.size());
     }
 }

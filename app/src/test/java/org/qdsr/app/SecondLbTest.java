@@ -1,25 +1,23 @@
 package org.qdsr.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.qdsr.app.InProcessCommand.freeUdpPort;
+import static org.qdsr.app.InProcessCommand.start;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qdsr.app.InProcessCommand.Running;
 import org.qdsr.app.net.Http3Client;
 import org.qdsr.http3.session.Http3Result;
 import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.tls.ClientTlsConfig;
-import picocli.CommandLine;
 
 /**
  * The VIP socket is bound with SO_REUSEADDR (the real servers share its port on the wildcard
@@ -44,13 +42,13 @@ class SecondLbTest {
         Running rsRun = start(rs, rs::stop, "--control", "127.0.0.1:0", "--vip", vip, "--bind", "WILDCARD",
                 "--insecure-control", "--root", root.toString());
         try (rsRun) {
-            assertThat(rs.awaitReady(30, TimeUnit.SECONDS)).as("rs ready: %s", rsRun.out).isTrue();
+            assertThat(rs.awaitReady(30, TimeUnit.SECONDS)).as("rs ready: %s", rsRun.out()).isTrue();
             String backend = "127.0.0.1:" + rs.controlAddress().getPort();
             LbCommand first = new LbCommand();
             Running firstRun = start(first, first::stop, "--listen", vip, "--backend", backend, "--insecure-control",
                     "--mode", "instructed");
             try (firstRun) {
-                assertThat(first.awaitReady(30, TimeUnit.SECONDS)).as("first lb ready: %s", firstRun.out).isTrue();
+                assertThat(first.awaitReady(30, TimeUnit.SECONDS)).as("first lb ready: %s", firstRun.out()).isTrue();
 
                 CompletableFuture<CliHarness.Run> running = CompletableFuture.supplyAsync(() -> CliHarness.run("lb",
                         "--listen", vip, "--backend", backend, "--insecure-control"));
@@ -86,32 +84,5 @@ class SecondLbTest {
                 Thread.sleep(100);
             }
         }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A command running on its own thread, stopped like SIGTERM. */
-    private record Running(StringWriter out, Runnable stop, CompletableFuture<Integer> exit) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            stop.run();
-            assertThat(exit.get(30, TimeUnit.SECONDS)).as("exit code; output: %s", out).isZero();
-        }
-    }
-
-    private static Running start(Callable<Integer> command, Runnable stop, String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread t = new Thread(() -> exit.complete(cl.execute(args)), "test-" + command.getClass().getSimpleName());
-        t.setDaemon(true);
-        t.start();
-        return new Running(out, stop, exit);
     }
 }

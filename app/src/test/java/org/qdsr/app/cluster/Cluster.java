@@ -6,13 +6,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.qdsr.app.Main;
 import picocli.CommandLine;
 
@@ -164,16 +162,6 @@ final class Cluster implements AutoCloseable {
 
     /** Writes files with the given sizes (seeded random content) under {@code root}. */
     static Map<String, byte[]> writeFiles(Path root, Map<String, Integer> sizes, long seed) throws IOException {
-        Random random = new Random(seed);
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (Map.Entry<String, Integer> e : sizes.entrySet()) {
-            byte[] b = new byte[e.getValue()];
-            random.nextBytes(b);
-            Path p = root.resolve(e.getKey());
-            Files.createDirectories(p.getParent());
-            Files.write(p, b);
-            files.put(e.getKey(), b);
-        }
-        return files;
+        return org.qdsr.app.TestFiles.write(root, sizes, seed);
     }
 }

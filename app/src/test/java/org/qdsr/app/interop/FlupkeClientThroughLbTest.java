@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -152,17 +151,7 @@ class FlupkeClientThroughLbTest {
     }
 
     private static Map<String, byte[]> writeFiles(Path root) throws Exception {
-        Random random = new Random(9114);
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (Map.Entry<String, Integer> e : SIZES.entrySet()) {
-            byte[] b = new byte[e.getValue()];
-            random.nextBytes(b);
-            Path p = root.resolve(e.getKey());
-            Files.createDirectories(p.getParent());
-            Files.write(p, b);
-            files.put(e.getKey(), b);
-        }
-        return files;
+        return org.qdsr.app.TestFiles.write(root, SIZES, 9114);
     }
 
     /** Requests through one Flupke client, counting what reached the LB and what came back. */

@@ -1,10 +1,9 @@
 package org.qdsr.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.qdsr.app.InProcessCommand.freeUdpPort;
+import static org.qdsr.app.InProcessCommand.start;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,18 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qdsr.app.InProcessCommand.Running;
 import org.qdsr.app.LbCommand;
 import org.qdsr.app.RsCommand;
 import org.qdsr.app.net.Http3Client;
 import org.qdsr.http3.session.Http3Result;
 import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.tls.ClientTlsConfig;
-import picocli.CommandLine;
 
 /**
  * {@code qdsr lb --config FILE --metrics} and two {@code qdsr rs --metrics} in this process on
@@ -54,7 +52,7 @@ class MetricsEndToEndTest {
                 all.add(start(rs, rs::stop, "--name", name, "--control", "127.0.0.1:0", "--vip",
                         "127.0.0.1:" + vipPort, "--bind", "WILDCARD", "--insecure-control", "--root", root.toString(),
                         "--metrics", "127.0.0.1:0"));
-                assertThat(rs.awaitReady(30, TimeUnit.SECONDS)).as("rs ready: %s", all.get(all.size() - 1).out)
+                assertThat(rs.awaitReady(30, TimeUnit.SECONDS)).as("rs ready: %s", all.get(all.size() - 1).out())
                         .isTrue();
                 servers.add(rs);
             }
@@ -65,8 +63,8 @@ class MetricsEndToEndTest {
                     + "  - {name: rs2, address: \"127.0.0.1:" + servers.get(1).controlAddress().getPort() + "\"}\n");
             LbCommand lb = new LbCommand();
             all.add(start(lb, lb::stop, "--config", config.toString(), "--metrics", "127.0.0.1:0"));
-            assertThat(lb.awaitReady(30, TimeUnit.SECONDS)).as("lb ready: %s", all.get(all.size() - 1).out).isTrue();
-            assertThat(all.get(2).out.toString()).contains("metrics on http://127.0.0.1:"
+            assertThat(lb.awaitReady(30, TimeUnit.SECONDS)).as("lb ready: %s", all.get(all.size() - 1).out()).isTrue();
+            assertThat(all.get(2).out().toString()).contains("metrics on http://127.0.0.1:"
                     + lb.metricsAddress().getPort() + "/metrics");
             awaitMetric(lb.metricsAddress(), "qdsr_lb_backend_up{backend=\"rs2\"}", 1);
             awaitMetric(lb.metricsAddress(), "qdsr_lb_backend_up{backend=\"rs1\"}", 1);
@@ -140,32 +138,5 @@ class MetricsEndToEndTest {
             assertThat(System.nanoTime()).as("%s reached %s (last %s)", key, want, v).isLessThan(deadline);
             Thread.sleep(20);
         }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A command running on its own thread, stopped like SIGTERM. */
-    private record Running(StringWriter out, Runnable stop, CompletableFuture<Integer> exit) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            stop.run();
-            assertThat(exit.get(30, TimeUnit.SECONDS)).as("exit code; output: %s", out).isZero();
-        }
-    }
-
-    private static Running start(Callable<Integer> command, Runnable stop, String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread t = new Thread(() -> exit.complete(cl.execute(args)), "test-" + command.getClass().getSimpleName());
-        t.setDaemon(true);
-        t.start();
-        return new Running(out, stop, exit);
     }
 }
