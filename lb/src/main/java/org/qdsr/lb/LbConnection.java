@@ -97,8 +97,7 @@ final class LbConnection implements ConnectionHandler {
      * retry them elsewhere), and the connection closes with H3_NO_ERROR once the requests already
      * received have been answered, wherever they are served.
      */
-    void shutdown(long now) {
-        this.now = now;
+    void shutdown() {
         session.shutdown();
     }
 

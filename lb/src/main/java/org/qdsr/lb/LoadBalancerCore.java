@@ -228,10 +228,9 @@ public final class LoadBalancerCore implements DatagramEndpoint {
      * {@link #drained} says when no connection is left. Call on the loop thread.
      */
     public void shutdown(long now) {
-        draining = true;
-        endpoint.stopAccepting();
+        stopAccepting();
         for (LbConnection c : new ArrayList<>(connections.values())) {
-            c.shutdown(now);
+            c.shutdown();
         }
         endpoint.poke(now);
     }
@@ -242,14 +241,18 @@ public final class LoadBalancerCore implements DatagramEndpoint {
      * idle timeout. Call on the loop thread; the CONNECTION_CLOSEs leave in this turn's drain.
      */
     public void closeAll(long now) {
-        draining = true;
-        endpoint.stopAccepting();
+        stopAccepting();
         for (LbConnection c : new ArrayList<>(connections.values())) {
             if (c.connection() != null) {
                 c.connection().close(Http3Error.H3_NO_ERROR.code(), "load balancer shutting down", now);
             }
         }
         endpoint.poke(now);
+    }
+
+    private void stopAccepting() {
+        draining = true;
+        endpoint.stopAccepting();
     }
 
     /** True once {@link #shutdown} was called and every connection has closed. */

@@ -33,12 +33,11 @@ class GracefulShutdownTest {
     void aResponseInFlightCompletesThenTheConnectionClosesCleanly(LoadBalancerCore.Mode mode, boolean serverPaths)
             throws Exception {
         Topology t = new Topology(91, 2, mode);
-        t.net.setDefaultConditions(LINK);
-        Http3ClientSession session = t.connect(serverPaths);
-        QuicConnection client = t.lastClient;
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        CompletableFuture<Http3Result> inFlight = Topology.get(session, "/bytes/" + SIZE, body);
-        t.net.runUntil(() -> body.size() > 100_000, 10 * SECOND);
+        Download d = startDownload(t, serverPaths);
+        Http3ClientSession session = d.session();
+        QuicConnection client = d.client();
+        ByteArrayOutputStream body = d.body();
+        CompletableFuture<Http3Result> inFlight = d.result();
         assertThat(body.size()).as("the response has started").isBetween(100_001, SIZE - 1);
 
         t.lb.shutdown(t.net.now());
@@ -85,12 +84,9 @@ class GracefulShutdownTest {
     @Test
     void closeAllEndsOpenConnectionsAtOnceWithNoError() throws Exception {
         Topology t = new Topology(93, 2, LoadBalancerCore.Mode.ISOLATED);
-        t.net.setDefaultConditions(LINK);
-        Http3ClientSession session = t.connect(true);
-        QuicConnection client = t.lastClient;
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        CompletableFuture<Http3Result> inFlight = Topology.get(session, "/bytes/" + SIZE, body);
-        t.net.runUntil(() -> body.size() > 100_000, 10 * SECOND);
+        Download d = startDownload(t, true);
+        QuicConnection client = d.client();
+        CompletableFuture<Http3Result> inFlight = d.result();
 
         t.lb.closeAll(t.net.now());
         t.net.runUntil(() -> client.state() != QuicConnection.State.ESTABLISHED, 5 * SECOND);
@@ -98,6 +94,20 @@ class GracefulShutdownTest {
         assertThat(client.closeReason().errorCode()).isEqualTo(Http3Error.H3_NO_ERROR.code());
         t.net.runUntil(inFlight::isDone, 5 * SECOND);
         assertThat(inFlight).as("the cut response fails instead of hanging").isCompletedExceptionally();
+    }
+
+    /** A 2 MB download on a fresh connection over {@link #LINK}, run until 100 KB arrived. */
+    private record Download(Http3ClientSession session, QuicConnection client, ByteArrayOutputStream body,
+                            CompletableFuture<Http3Result> result) {
+    }
+
+    private static Download startDownload(Topology t, boolean serverPaths) throws Exception {
+        t.net.setDefaultConditions(LINK);
+        Http3ClientSession session = t.connect(serverPaths);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CompletableFuture<Http3Result> result = Topology.get(session, "/bytes/" + SIZE, body);
+        t.net.runUntil(() -> body.size() > 100_000, 10 * SECOND);
+        return new Download(session, t.lastClient, body, result);
     }
 
     private static Throwable causeOf(CompletableFuture<?> f) throws InterruptedException {

@@ -42,7 +42,7 @@ class LbGracefulStopProcessTest {
                 for (String name : files.keySet()) {
                     fetches.add(client.get("/" + name));
                 }
-                awaitProgress(fetches, 1_000_000);
+                RecordingClient.awaitProgress(fetches, 1_000_000);
                 long receivedAtStop = fetches.stream().mapToLong(RecordingClient.Fetch::received).sum();
                 int exit = cluster.lb.terminate(30);
                 String logs = cluster.logs();
@@ -57,14 +57,6 @@ class LbGracefulStopProcessTest {
                 assertThat(client.state()).isIn(QuicConnection.State.CLOSING, QuicConnection.State.DRAINING,
                         QuicConnection.State.CLOSED);
             }
-        }
-    }
-
-    private static void awaitProgress(List<RecordingClient.Fetch> fetches, long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (fetches.stream().mapToLong(RecordingClient.Fetch::received).sum() < bytes) {
-            assertThat(System.nanoTime()).as("transfers started").isLessThan(deadline);
-            Thread.sleep(2);
         }
     }
 }

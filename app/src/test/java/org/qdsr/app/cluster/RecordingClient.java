@@ -70,6 +70,15 @@ final class RecordingClient implements AutoCloseable {
         return f;
     }
 
+    /** Waits (up to 20 s, else fails) until {@code fetches} together received {@code bytes} body bytes. */
+    static void awaitProgress(List<Fetch> fetches, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (fetches.stream().mapToLong(Fetch::received).sum() < bytes) {
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("transfers started").isLessThan(deadline);
+            Thread.sleep(2);
+        }
+    }
+
     Set<InetSocketAddress> sources() {
         return Set.copyOf(sources);
     }

@@ -69,7 +69,7 @@ class RsFailoverProcessTest {
         for (int i = 0; i < LARGE_FILES; i++) {
             fetches.add(client.get("/large" + i + ".bin"));
         }
-        awaitProgress(fetches, 2 * 1024 * 1024);
+        RecordingClient.awaitProgress(fetches, 2 * 1024 * 1024);
         cluster.servers.get("rs1").kill();
         int inFlightAtKill = (int) fetches.stream().filter(f -> !f.future.isDone()).count();
 
@@ -128,13 +128,5 @@ class RsFailoverProcessTest {
         assertThat(r.response().status()).isEqualTo(200);
         assertThat(f.body()).isEqualTo(files.get("small.txt"));
         return r;
-    }
-
-    private static void awaitProgress(List<RecordingClient.Fetch> fetches, long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (fetches.stream().mapToLong(RecordingClient.Fetch::received).sum() < bytes) {
-            assertThat(System.nanoTime()).as("transfers started").isLessThan(deadline);
-            Thread.sleep(2);
-        }
     }
 }

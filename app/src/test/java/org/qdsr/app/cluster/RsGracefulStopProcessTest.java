@@ -45,7 +45,7 @@ class RsGracefulStopProcessTest {
                 for (int i = 0; i < FILES; i++) {
                     large.add(client.get("/large" + i + ".bin"));
                 }
-                awaitProgress(large, 1_000_000);
+                RecordingClient.awaitProgress(large, 1_000_000);
                 int exit = cluster.servers.get("rs1").terminate(30);
                 assertThat(exit).as("rs1 ran its shutdown hook; logs:\n%s", cluster.logs()).isEqualTo(143);
                 Set<String> servedBy = new HashSet<>();
@@ -68,14 +68,6 @@ class RsGracefulStopProcessTest {
                 assertThat(Cluster.sample(metrics, "qdsr_lb_streams_failed_total")).as(metrics).isZero();
                 assertThat(Cluster.sample(metrics, "qdsr_lb_no_backend_responses_total")).isZero();
             }
-        }
-    }
-
-    private static void awaitProgress(List<RecordingClient.Fetch> fetches, long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (fetches.stream().mapToLong(RecordingClient.Fetch::received).sum() < bytes) {
-            assertThat(System.nanoTime()).as("transfers started").isLessThan(deadline);
-            Thread.sleep(2);
         }
     }
 }

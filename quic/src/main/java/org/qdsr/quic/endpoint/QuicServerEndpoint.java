@@ -389,11 +389,6 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         accepting = false;
     }
 
-    /** False after {@link #stopAccepting}. */
-    public boolean accepting() {
-        return accepting;
-    }
-
     public int connectionCount() {
         return entries.size();
     }
