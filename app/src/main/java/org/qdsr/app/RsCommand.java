@@ -17,7 +17,6 @@ import org.qdsr.app.metrics.RsCollector;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.control.channel.ControlTls;
 import org.qdsr.rs.RealServer;
-import org.qdsr.rs.RealServerCore;
 import org.qdsr.rs.content.ContentSource;
 import org.qdsr.rs.content.DirectorySource;
 import org.qdsr.rs.content.OriginSource;
@@ -67,6 +66,10 @@ public final class RsCommand implements Callable<Integer> {
             description = "on SIGTERM: tell the LBs, then finish streams in progress for up to this long (default 10)")
     private Integer drainTimeout;
 
+    @Option(names = "--hystart", arity = "1", paramLabel = "true|false",
+            description = "leave the initial slow start when the RTT rises (HyStart++, RFC 9406; default true)")
+    private Boolean hyStart;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     private ContentChoice content;
 
@@ -100,7 +103,7 @@ public final class RsCommand implements Callable<Integer> {
                     : new RsConfig.Content(content.root, content.origin, content.synthetic);
             RsConfig flags = new RsConfig("command line", name, Flags.hostPort("--vip", vip), bind,
                     Flags.control(Flags.hostPort("--control", control), controlTls, insecureControl), c,
-                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), drainTimeout);
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), drainTimeout, hyStart);
             RsConfig base = config == null ? RsConfig.empty("") : RsConfig.load(Flags.configFile(config));
             RsConfig resolved = base.overriddenBy(flags).resolve();
             resolved.checkReferences(flags);
@@ -123,7 +126,7 @@ public final class RsCommand implements Callable<Integer> {
         Function<Executor, ContentSource> base = sources(c.content());
         Function<Executor, ContentSource> named = loop -> new ServedBy(base.apply(loop), nodeName);
         try (RealServer rs = RealServer.start(controlAddr, vipAddr, c.bind(), tls, nodeName, named,
-                RealServerCore.Config.defaults());
+                c.coreConfig());
              MetricsEndpoint endpoint = c.metrics() == null ? null
                      : MetricsEndpoint.start(c.metrics(), new RsCollector(rs))) {
             out.println("rs " + nodeName + ": control on " + HostPort.format(rs.controlAddress()) + ", sending from "

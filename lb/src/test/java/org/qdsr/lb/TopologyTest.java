@@ -276,8 +276,7 @@ class TopologyTest {
     /** A real server that refuses (here: overloaded) does not fail the request: another one serves it. */
     @Test
     void instructedRequestsRejectedByOneRealServerAreServedByAnother() throws Exception {
-        var full = new org.qdsr.rs.RealServerCore.Config(0, org.qdsr.quic.recovery.CongestionAlgorithm.CUBIC, 1 << 20,
-                1 << 20, 1_000_000_000L);
+        var full = org.qdsr.rs.RealServerCore.Config.defaults().withMaxStreams(0);
         Topology t = new Topology(85, 2, LoadBalancerCore.Mode.AUTO, org.qdsr.quic.connection.ConnectionConfig.defaults(),
                 i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000));

@@ -25,6 +25,7 @@ import org.qdsr.quic.DatagramSink;
 import org.qdsr.quic.QuicException;
 import org.qdsr.quic.path.ConnectionSnapshot;
 import org.qdsr.quic.recovery.CongestionAlgorithm;
+import org.qdsr.quic.recovery.CongestionController;
 import org.qdsr.rs.content.ContentSource;
 
 /**
@@ -51,11 +52,26 @@ public final class RealServerCore implements DatagramEndpoint {
      * @param streamBufferBytes   unacknowledged bytes buffered per stream (isolated mode)
      * @param proxyWindow         initial proxy-mode window in body bytes (see {@link ProxyOutput})
      * @param loadReportInterval  nanoseconds between LoadReports to every link
+     * @param hyStart             whether every path sender's controller leaves its initial slow start
+     *                            on an RTT rise (HyStart++, RFC 9406)
      */
     public record Config(int maxStreams, CongestionAlgorithm congestion, int streamBufferBytes, long proxyWindow,
-                         long loadReportInterval) {
+                         long loadReportInterval, boolean hyStart) {
         public static Config defaults() {
-            return new Config(100_000, CongestionAlgorithm.CUBIC, 1 << 20, 1 << 20, 1_000_000_000L);
+            return new Config(100_000, CongestionAlgorithm.CUBIC, 1 << 20, 1 << 20, 1_000_000_000L, true);
+        }
+
+        public Config withHyStart(boolean on) {
+            return new Config(maxStreams, congestion, streamBufferBytes, proxyWindow, loadReportInterval, on);
+        }
+
+        public Config withMaxStreams(int max) {
+            return new Config(max, congestion, streamBufferBytes, proxyWindow, loadReportInterval, hyStart);
+        }
+
+        /** A congestion controller for one path sender (isolated mode), as configured. */
+        public CongestionController pathController(int maxDatagramSize) {
+            return congestion.create(maxDatagramSize, hyStart);
         }
     }
 

@@ -89,7 +89,7 @@ final class StreamPump {
         } else if (!proxy) {
             if (c.sender == null) {
                 c.sender = PathSender.fromSnapshot(snapshot.withStreams(List.of()),
-                        config.congestion().create(snapshot.maxDatagramSize()), config.streamBufferBytes());
+                        config.pathController(snapshot.maxDatagramSize()), config.streamBufferBytes());
             } else {
                 c.sender.addCredit(snapshot.connectionCredit());
             }

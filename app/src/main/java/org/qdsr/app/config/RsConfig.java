@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.rs.RealServer;
+import org.qdsr.rs.RealServerCore;
 
 /**
  * Settings of {@code qdsr rs}, from a YAML file ({@link #load}), flags, or both (flags win). A null
@@ -12,9 +13,12 @@ import org.qdsr.rs.RealServer;
  *
  * @param drainTimeoutSeconds how long a stopping RS keeps serving the streams it has after telling
  *     the load balancers it drains; default {@value LbConfig#DEFAULT_DRAIN_TIMEOUT_SECONDS}, 0 stops at once
+ * @param hyStart whether the congestion controllers of the RS's own packet-number spaces (isolated
+ *     mode) leave their initial slow start on an RTT rise (HyStart++, RFC 9406); on by default
  */
 public record RsConfig(String source, String name, HostPort vip, RealServer.Bind bind, ControlTlsConfig control,
-                       Content content, HostPort metrics, LogFormat logFormat, Integer drainTimeoutSeconds) {
+                       Content content, HostPort metrics, LogFormat logFormat, Integer drainTimeoutSeconds,
+                       Boolean hyStart) {
     /** Where response bodies come from: exactly one of a directory, an HTTP/1.1 origin or synthetic bytes. */
     public record Content(Path root, URI origin, boolean synthetic) {
         int count() {
@@ -23,7 +27,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
     }
 
     public static RsConfig empty(String source) {
-        return new RsConfig(source, null, null, null, null, null, null, null, null);
+        return new RsConfig(source, null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -37,8 +41,9 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         HostPort metrics = root.hostPort("metrics");
         LogFormat log = LogFormat.read(root, "log-format");
         Integer drain = root.integer("drain-timeout-seconds");
+        Boolean hyStart = root.bool("hystart");
         root.finish();
-        return new RsConfig(file.toString(), name, vip, bind, control, content, metrics, log, drain);
+        return new RsConfig(file.toString(), name, vip, bind, control, content, metrics, log, drain, hyStart);
     }
 
     private static RealServer.Bind parseBind(YamlNode root) throws ConfigException {
@@ -86,7 +91,8 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
                 LbConfig.or(flags.vip, vip), LbConfig.or(flags.bind, bind),
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 LbConfig.or(flags.content, content), LbConfig.or(flags.metrics, metrics),
-                LbConfig.or(flags.logFormat, logFormat), LbConfig.or(flags.drainTimeoutSeconds, drainTimeoutSeconds));
+                LbConfig.or(flags.logFormat, logFormat), LbConfig.or(flags.drainTimeoutSeconds, drainTimeoutSeconds),
+                LbConfig.or(flags.hyStart, hyStart));
     }
 
     /** Fills defaults and checks the combination. */
@@ -106,7 +112,13 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new RsConfig(source, LbConfig.or(name, "rs"), vip, LbConfig.or(bind, RealServer.Bind.AUTO), c,
-                content, metrics, logFormat, LbConfig.or(drainTimeoutSeconds, LbConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS));
+                content, metrics, logFormat, LbConfig.or(drainTimeoutSeconds, LbConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS),
+                LbConfig.or(hyStart, true));
+    }
+
+    /** The real server's core settings for a resolved configuration. */
+    public RealServerCore.Config coreConfig() {
+        return RealServerCore.Config.defaults().withHyStart(!Boolean.FALSE.equals(hyStart));
     }
 
     /** How long a stopping RS finishes its streams (of a resolved configuration). */

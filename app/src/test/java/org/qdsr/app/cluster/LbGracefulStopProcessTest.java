@@ -48,6 +48,7 @@ class LbGracefulStopProcessTest {
                 String logs = cluster.logs();
                 // 143: the JVM ran its shutdown hooks after SIGTERM (not SIGKILL's 137, not our timeout's -1)
                 assertThat(exit).as("LB exit code; logs:\n%s", logs).isEqualTo(143);
+                assertThat(cluster.lb.output()).as("the LB's last line").contains("shutdown: every connection finished");
                 assertThat(receivedAtStop).as("the stop came mid-transfer").isLessThan((long) FILES * LARGE);
                 for (RecordingClient.Fetch f : fetches) {
                     Http3Result r = f.future.get(10, TimeUnit.SECONDS);

@@ -1,38 +1,38 @@
 package org.qdsr.app.cluster;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code qdsr} command ({@code rs}, {@code lb}) running in a child JVM on the test's own
- * class path (the jar is not built yet when app's tests run). Collects the child's output and
- * signals readiness when a line starts with the expected prefix; {@link #close} kills it.
+ * class path (the jar is not built yet when app's tests run). Keeps the child's output in a
+ * temporary file and waits for a line with the expected prefix; {@link #close} kills it.
  */
 final class NodeProcess implements AutoCloseable {
     private final String label;
     private final Process process;
-    private final StringBuffer output = new StringBuffer();
-    private final CountDownLatch ready = new CountDownLatch(1);
+    private final Path log;
 
-    private NodeProcess(String label, Process process, String readyPrefix) {
+    private NodeProcess(String label, Process process, Path log) {
         this.label = label;
         this.process = process;
-        Thread reader = new Thread(() -> pump(readyPrefix), "pump-" + label);
-        reader.setDaemon(true);
-        reader.start();
+        this.log = log;
     }
 
-    /** Starts {@code java -cp <test class path> org.qdsr.app.Main ARGS} and waits for {@code readyPrefix}. */
+    /**
+     * Starts {@code java -cp <test class path> org.qdsr.app.Main ARGS} and waits for a line starting
+     * with {@code readyPrefix}. The child writes into a file, not a pipe: a pipe's last lines can be
+     * lost when the JDK closes it at the child's exit while a reader is still in it ("Stream
+     * closed"), and the tests read what a stopped process printed last.
+     */
     static NodeProcess start(String label, String readyPrefix, List<String> args) throws IOException,
             InterruptedException {
         List<String> cmd = new ArrayList<>();
@@ -42,31 +42,40 @@ final class NodeProcess implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.qdsr.app.Main");
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        NodeProcess node = new NodeProcess(label, p, readyPrefix);
-        if (!node.ready.await(30, TimeUnit.SECONDS)) {
+        Path log = Files.createTempFile("qdsr-" + label + "-", ".log");
+        log.toFile().deleteOnExit();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        NodeProcess node = new NodeProcess(label, p, log);
+        if (!node.awaitLine(readyPrefix, TimeUnit.SECONDS.toNanos(30))) {
             node.close();
             throw new IOException(label + " did not become ready; output:\n" + node.output());
         }
         return node;
     }
 
-    private void pump(String readyPrefix) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                output.append(line).append('\n');
-                if (line.startsWith(readyPrefix)) {
-                    ready.countDown();
-                }
+    /** Polls the output until a line starts with {@code prefix}; false after the timeout or the child's exit. */
+    private boolean awaitLine(String prefix, long timeoutNanos) throws InterruptedException {
+        long end = System.nanoTime() + timeoutNanos;
+        while (System.nanoTime() < end) {
+            boolean alive = process.isAlive();
+            if (output().lines().anyMatch(l -> l.startsWith(prefix))) {
+                return true;
             }
-        } catch (IOException e) {
-            output.append("[pump: ").append(e).append("]\n");
+            if (!alive) {
+                return false;
+            }
+            Thread.sleep(20);
         }
+        return false;
     }
 
+    /** Everything the child printed so far (stdout and stderr). */
     String output() {
-        return output.toString();
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "[cannot read " + log + ": " + e + "]";
+        }
     }
 
     String label() {

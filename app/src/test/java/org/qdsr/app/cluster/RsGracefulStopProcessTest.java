@@ -48,6 +48,8 @@ class RsGracefulStopProcessTest {
                 RecordingClient.awaitProgress(large, 1_000_000);
                 int exit = cluster.servers.get("rs1").terminate(30);
                 assertThat(exit).as("rs1 ran its shutdown hook; logs:\n%s", cluster.logs()).isEqualTo(143);
+                assertThat(cluster.servers.get("rs1").output()).as("rs1's last line")
+                        .contains("shutdown: every stream finished");
                 Set<String> servedBy = new HashSet<>();
                 for (RecordingClient.Fetch f : large) {
                     Http3Result r = f.future.get(30, TimeUnit.SECONDS);

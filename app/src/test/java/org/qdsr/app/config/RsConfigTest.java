@@ -48,8 +48,9 @@ class RsConfigTest {
                 + " (--root), origin URL (--origin) or synthetic: true (--synthetic)");
         RsConfig flags = new RsConfig("command line", "edge", null, RealServer.Bind.WILDCARD,
                 Flags.control(new HostPort("127.0.0.1", 0), null, false), new RsConfig.Content(null, null, true),
-                null, null, 4);
+                null, null, 4, false);
         RsConfig c = RsConfig.load(f).overriddenBy(flags).resolve();
+        assertThat(c.coreConfig().hyStart()).as("--hystart false").isFalse();
         assertThat(c.name()).isEqualTo("edge");
         assertThat(c.control().listen().port()).isZero();
         assertThat(c.control().isInsecure()).isTrue();
@@ -61,6 +62,16 @@ class RsConfigTest {
         assertThat(c.bind()).isEqualTo(RealServer.Bind.WILDCARD);
         assertThatThrownBy(() -> RsConfig.empty("").resolve()).hasMessage("vip (--vip): required"
                 + " (the load balancer's VIP:PORT to send from)");
+    }
+
+    @Test
+    void hyStartKey() throws Exception {
+        String base = "vip: \"127.0.0.1:4433\"\ncontrol: {listen: \"127.0.0.1:7001\", insecure: true}\n"
+                + "content: {synthetic: true}\n";
+        assertThat(RsConfig.load(write(base)).resolve().coreConfig().hyStart()).as("on by default").isTrue();
+        assertThat(RsConfig.load(write(base + "hystart: false\n")).resolve().coreConfig().hyStart()).isFalse();
+        assertThat(RsConfig.load(write(base + "hystart: true\n")).resolve().coreConfig().hyStart()).isTrue();
+        assertError(base + "hystart: sometimes\n", "hystart");
     }
 
     private void assertError(String yaml, String expected) throws IOException {
