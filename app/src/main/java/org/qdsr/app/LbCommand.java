@@ -78,6 +78,15 @@ public final class LbCommand implements Callable<Integer> {
             description = "on SIGTERM: GOAWAY, then wait this long for requests in flight before closing (default 10)")
     private Integer drainTimeout;
 
+    @Option(names = "--retry", paramLabel = "WHEN",
+            description = "send new clients a Retry (address validation, RFC 9000 8.1.2): always, never, or a number N"
+                    + " = while N or more handshakes are in progress (default 1000)")
+    private String retry;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "client connections at most; new ones beyond are dropped (default 10000)")
+    private Integer maxConnections;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
@@ -103,7 +112,7 @@ public final class LbCommand implements Callable<Integer> {
                     backends.isEmpty() ? null : Flags.backends(backends), null,
                     Flags.control(null, controlTls, insecureControl), cert, key,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
-                    hyStart, drainTimeout);
+                    hyStart, drainTimeout, Flags.retry(retry), maxConnections);
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
             resolved.checkReferences(flags);

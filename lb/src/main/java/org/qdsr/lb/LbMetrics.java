@@ -38,6 +38,16 @@ public final class LbMetrics {
     public long streamsFailed;
     public long controlSendFailures;
     public long backendErrors;
+    /**
+     * The VIP endpoint's admission control (filled by {@link LoadBalancer#metrics()}): Retry packets
+     * sent, first Initials refused while stopping (CONNECTION_REFUSED) or dropped at the connection
+     * limit, stateless resets sent, handshakes in progress now.
+     */
+    public long retriesSent;
+    public long connectionsRefused;
+    public long connectionsOverLimit;
+    public long statelessResets;
+    public long handshakesInProgress;
     /** Connections open now (filled by {@link LoadBalancer#metrics()}; 0 in the core's live counters). */
     public long activeConnections;
     /** Per-backend state at the time of the copy (filled by {@link LoadBalancer#metrics()}). */

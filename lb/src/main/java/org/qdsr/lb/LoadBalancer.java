@@ -189,6 +189,11 @@ public final class LoadBalancer implements AutoCloseable {
             copy.controlSendFailures = m.controlSendFailures;
             copy.backendErrors = m.backendErrors;
             copy.activeConnections = core.connectionCount();
+            copy.retriesSent = core.endpoint().retriesSent();
+            copy.connectionsRefused = core.endpoint().connectionsRefused();
+            copy.connectionsOverLimit = core.endpoint().connectionsOverLimit();
+            copy.statelessResets = core.endpoint().statelessResetsSent();
+            copy.handshakesInProgress = core.endpoint().handshakesInProgress();
             copy.backends = core.backends().stream().map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),
                     b.draining(), b.outstanding(), b.handoffs(), b.bytesReported())).toList();
             return copy;

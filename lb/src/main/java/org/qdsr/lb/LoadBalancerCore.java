@@ -37,34 +37,53 @@ public final class LoadBalancerCore implements DatagramEndpoint {
      */
     public enum Mode { AUTO, ISOLATED, INSTRUCTED, PROXY }
 
-    /** Settings of the core. */
     /**
      * Settings of the core. {@code ackHoldNanos}: how long forwarded PATH_ACKs may wait at the LB
      * to leave together with later ones for the same backend (see {@link AckCoalescer}; 0 = until the
-     * end of the loop turn).
+     * end of the loop turn). {@code retryThreshold} and {@code maxConnections}: admission control
+     * of the VIP's QUIC endpoint ({@link QuicServerEndpoint.Settings}).
      */
     public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths,
-                           long ackHoldNanos) {
+                           long ackHoldNanos, int retryThreshold, int maxConnections) {
         /**
          * The default hold of forwarded PATH_ACKs: none beyond the loop turn. A 1 ms hold cut
          * AckForwards 3-5x in dsr-bench but cost a timer wake-up per hold and showed no CPU gain.
          */
         public static final long DEFAULT_ACK_HOLD_NANOS = 0;
+        /**
+         * New clients get a Retry (RFC 9000 §8.1.2) while this many handshakes are in progress: far
+         * above what legitimate arrivals keep open, far below {@link #DEFAULT_MAX_CONNECTIONS}, so
+         * that spoofed Initials cannot fill the connection table.
+         */
+        public static final int DEFAULT_RETRY_THRESHOLD = 1000;
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
         public static Settings defaults() {
-            return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16, DEFAULT_ACK_HOLD_NANOS);
+            return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16, DEFAULT_ACK_HOLD_NANOS,
+                    DEFAULT_RETRY_THRESHOLD, DEFAULT_MAX_CONNECTIONS);
         }
 
         public Settings withMode(Mode m) {
-            return new Settings(m, connectionConfig, creditShare, maxPaths, ackHoldNanos);
+            return new Settings(m, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
+                    maxConnections);
         }
 
         public Settings withConnectionConfig(ConnectionConfig c) {
-            return new Settings(mode, c, creditShare, maxPaths, ackHoldNanos);
+            return new Settings(mode, c, creditShare, maxPaths, ackHoldNanos, retryThreshold, maxConnections);
         }
 
         public Settings withAckHoldNanos(long nanos) {
-            return new Settings(mode, connectionConfig, creditShare, maxPaths, nanos);
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, nanos, retryThreshold, maxConnections);
+        }
+
+        /** Retry new clients while {@code handshakes} are in progress (0: always; {@link QuicServerEndpoint.Settings#NEVER_RETRY}). */
+        public Settings withRetryThreshold(int handshakes) {
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, handshakes,
+                    maxConnections);
+        }
+
+        public Settings withMaxConnections(int max) {
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold, max);
         }
     }
 
@@ -96,7 +115,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             }
         });
         ConnectionConfig config = settings.connectionConfig().withPaths(settings.maxPaths(), false);
-        this.endpoint = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(tls).withConfig(config), c -> {
+        this.endpoint = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(tls).withConfig(config)
+                .withRetryThreshold(settings.retryThreshold()).withMaxConnections(settings.maxConnections()), c -> {
             LbConnection lc = new LbConnection(this, nextConnectionKey++);
             connections.put(lc.key, lc);
             metrics.connections++;
@@ -211,6 +231,11 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     public LbMetrics stats() {
         return metrics;
+    }
+
+    /** The VIP's QUIC endpoint, for its admission counters (on the loop thread). */
+    QuicServerEndpoint endpoint() {
+        return endpoint;
     }
 
     long nextHandoffId() {

@@ -54,10 +54,15 @@ final class Topology {
 
     Topology(long seed, int serverCount, LoadBalancerCore.Mode mode, org.qdsr.quic.connection.ConnectionConfig lbConfig,
              java.util.function.IntFunction<RealServerCore.Config> serverConfig) {
+        this(seed, serverCount, LoadBalancerCore.Settings.defaults().withMode(mode).withConnectionConfig(lbConfig),
+                serverConfig);
+    }
+
+    Topology(long seed, int serverCount, LoadBalancerCore.Settings lbSettings,
+             java.util.function.IntFunction<RealServerCore.Config> serverConfig) {
         random = new SplittableRandom(seed);
         net = SimNetwork.seeded(seed);
-        lb = new LoadBalancerCore(LoadBalancerCore.Settings.defaults().withMode(mode).withConnectionConfig(lbConfig), TLS,
-                new Router(List.of(), Policy.roundRobin()), random.split());
+        lb = new LoadBalancerCore(lbSettings, TLS, new Router(List.of(), Policy.roundRobin()), random.split());
         lbNode = net.attach(VIP, lb);
         net.attach(CLIENT, client);
         for (int i = 0; i < serverCount; i++) {

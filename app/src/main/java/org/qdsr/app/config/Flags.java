@@ -35,6 +35,11 @@ public final class Flags {
         return LbConfig.parseMode(text, null, "--mode");
     }
 
+    /** {@code --retry always|never|N}: the Retry threshold (see {@link LbConfig#retryThreshold}). */
+    public static Integer retry(String text) throws ConfigException {
+        return LbConfig.parseRetry(text, null, "--retry");
+    }
+
     public static String policy(String text) throws ConfigException {
         if (text != null) {
             try {

@@ -11,6 +11,7 @@ import org.qdsr.lb.LoadBalancerCore;
 import org.qdsr.lb.routing.Policy;
 import org.qdsr.lb.routing.Router;
 import org.qdsr.lb.routing.Rule;
+import org.qdsr.quic.endpoint.QuicServerEndpoint;
 
 /**
  * Settings of {@code qdsr lb}, from a YAML file ({@link #load}), from flags, or both
@@ -25,11 +26,16 @@ import org.qdsr.lb.routing.Rule;
  * @param drainTimeoutSeconds how long a stopping LB lets its connections finish the requests they
  *     already sent after GOAWAY (RFC 9114 §5.2) before it closes them; default
  *     {@value #DEFAULT_DRAIN_TIMEOUT_SECONDS}, 0 closes at once
+ * @param retryThreshold new clients get a Retry (RFC 9000 §8.1.2) while this many handshakes are in
+ *     progress: 0 always, {@link QuicServerEndpoint.Settings#NEVER_RETRY} never; default
+ *     {@value LoadBalancerCore.Settings#DEFAULT_RETRY_THRESHOLD} ({@link #parseRetry})
+ * @param maxConnections client connections at most; default
+ *     {@value LoadBalancerCore.Settings#DEFAULT_MAX_CONNECTIONS}
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
-                       Boolean hyStart, Integer drainTimeoutSeconds) {
+                       Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections) {
     /** Seconds a stopping LB waits for in-flight requests by default. */
     public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
@@ -51,7 +57,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
 
     /** Nothing set. */
     public static LbConfig empty(String source) {
-        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -86,9 +93,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Boolean ackFrequency = root.bool("ack-frequency");
         Boolean hyStart = root.bool("hystart");
         Integer drain = root.integer("drain-timeout-seconds");
+        Integer retry = parseRetry(root.string("retry"), root, "retry");
+        Integer maxConnections = root.integer("max-connections");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency, hyStart, drain);
+                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -135,6 +144,34 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         }
     }
 
+    /**
+     * When new clients get a Retry: {@code always} (0), {@code never}, or a number N of handshakes
+     * in progress from which on they do; null for null.
+     */
+    static Integer parseRetry(String text, YamlNode node, String key) throws ConfigException {
+        if (text == null) {
+            return null;
+        }
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "always":
+                return 0;
+            case "never":
+                return QuicServerEndpoint.Settings.NEVER_RETRY;
+            default:
+                try {
+                    int n = Integer.parseInt(text);
+                    if (n >= 0) {
+                        return n;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                String problem = "expected always, never or a number of handshakes in progress (0 or more), got '"
+                        + text + "'";
+                throw node == null ? new ConfigException(key + ": " + problem) : node.error(key, problem);
+        }
+    }
+
     private static String checkPolicy(String text, YamlNode node, String key) throws ConfigException {
         if (text != null) {
             try {
@@ -156,7 +193,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
                 or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart),
-                or(flags.drainTimeoutSeconds, drainTimeoutSeconds));
+                or(flags.drainTimeoutSeconds, drainTimeoutSeconds), or(flags.retryThreshold, retryThreshold),
+                or(flags.maxConnections, maxConnections));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -191,10 +229,15 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         if (drainTimeoutSeconds != null && drainTimeoutSeconds < 0) {
             throw fail("drain-timeout-seconds (--drain-timeout)", "must be 0 or more, was " + drainTimeoutSeconds);
         }
+        if (maxConnections != null && maxConnections < 1) {
+            throw fail("max-connections (--max-connections)", "must be 1 or more, was " + maxConnections);
+        }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
                 or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
-                or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS));
+                or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS),
+                or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
+                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS));
     }
 
     private ConfigException fail(String field, String problem) {
@@ -225,7 +268,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         return java.time.Duration.ofSeconds(drainTimeoutSeconds);
     }
 
-    /** The load balancer's settings for a resolved configuration (mode, ACK frequency, HyStart++). */
+    /** The load balancer's settings for a resolved configuration (mode, ACK frequency, HyStart++, admission). */
     public LoadBalancerCore.Settings settings() {
         LoadBalancerCore.Settings s = LoadBalancerCore.Settings.defaults().withMode(mode);
         org.qdsr.quic.connection.ConnectionConfig cc = s.connectionConfig();
@@ -235,6 +278,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         if (Boolean.FALSE.equals(hyStart)) {
             cc = cc.withHyStart(false);
         }
+        s = s.withRetryThreshold(or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD))
+                .withMaxConnections(or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS));
         return s.withConnectionConfig(cc);
     }
 

@@ -70,6 +70,10 @@ class ConfigCliTest {
             lb --backend 127.0.0.1:1 --insecure-control | listen (--listen): required
             lb --config MISSING | --config: no such file: MISSING
             lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --insecure-control --hystart maybe | Invalid value for option '--hystart': 'maybe' is not a boolean
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --insecure-control --retry sometimes | --retry: expected always, never or a number of handshakes in progress (0 or more), got 'sometimes'
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --insecure-control --retry -1 | --retry: expected always, never or a number
+            lb --listen 127.0.0.1:4433 --backend 127.0.0.1:1 --insecure-control --max-connections 0 | max-connections (--max-connections): must be 1 or more, was 0
+            rs --vip 127.0.0.1:4433 --control 127.0.0.1:0 --insecure-control --synthetic --hystart maybe | Invalid value for option '--hystart': 'maybe' is not a boolean
             rs --vip nohost.invalid:4433 --control 127.0.0.1:0 --insecure-control --synthetic | --vip: unknown host 'nohost.invalid' in 'nohost.invalid:4433'
             rs --vip 127.0.0.1:65536 --control 127.0.0.1:0 --insecure-control --synthetic | --vip: port 65536 out of range
             rs --vip 127.0.0.1:4433 --control nohost.invalid:0 --insecure-control --synthetic | --control: unknown host 'nohost.invalid'

@@ -110,12 +110,31 @@ class LbConfigTest {
     }
 
     @Test
+    void retryAndMaxConnections() throws Exception {
+        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
+                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        LbConfig defaults = LbConfig.load(write(base)).resolve();
+        assertThat(defaults.settings().retryThreshold()).isEqualTo(LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD);
+        assertThat(defaults.settings().maxConnections()).isEqualTo(LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS);
+        assertThat(LbConfig.load(write(base + "retry: always\n")).resolve().settings().retryThreshold()).isZero();
+        assertThat(LbConfig.load(write(base + "retry: never\n")).resolve().settings().retryThreshold())
+                .isEqualTo(org.qdsr.quic.endpoint.QuicServerEndpoint.Settings.NEVER_RETRY);
+        LbConfig n = LbConfig.load(write(base + "retry: 50\nmax-connections: 200\n")).resolve();
+        assertThat(n.settings().retryThreshold()).isEqualTo(50);
+        assertThat(n.settings().maxConnections()).isEqualTo(200);
+        assertThatThrownBy(() -> LbConfig.load(write(base + "retry: often\n"))).hasMessageContaining(
+                "retry: expected always, never or a number of handshakes in progress (0 or more), got 'often'");
+        assertThatThrownBy(() -> LbConfig.load(write(base + "max-connections: 0\n")).resolve())
+                .hasMessageContaining("max-connections (--max-connections): must be 1 or more, was 0");
+    }
+
+    @Test
     void flagsOverrideFileValues() throws Exception {
         LbConfig file = LbConfig.load(EXAMPLES.resolve("lb.yaml"));
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);
@@ -123,6 +142,8 @@ class LbConfigTest {
         assertThat(c.backends()).containsExactly(new LbConfig.Backend("x", new HostPort("127.0.0.1", 9), 3));
         assertThat(file.drainTimeoutSeconds()).isEqualTo(10);
         assertThat(c.drainTimeoutSeconds()).as("the flag wins").isEqualTo(3);
+        assertThat(c.retryThreshold()).as("--retry always").isZero();
+        assertThat(file.retryThreshold()).isNull();
         assertThat(c.control().isInsecure()).isTrue();
         assertThat(c.control().tlsDir()).isNull();
         assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);

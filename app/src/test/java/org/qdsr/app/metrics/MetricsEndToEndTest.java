@@ -58,7 +58,7 @@ class MetricsEndToEndTest {
             }
             Path config = dir.resolve("lb.yaml");
             Files.writeString(config, "listen: \"127.0.0.1:" + vipPort + "\"\nmode: isolated\n"
-                    + "control: {insecure: true}\nbackends:\n"
+                    + "retry: always\ncontrol: {insecure: true}\nbackends:\n"
                     + "  - {name: rs1, address: \"127.0.0.1:" + servers.get(0).controlAddress().getPort() + "\"}\n"
                     + "  - {name: rs2, address: \"127.0.0.1:" + servers.get(1).controlAddress().getPort() + "\"}\n");
             LbCommand lb = new LbCommand();
@@ -76,13 +76,17 @@ class MetricsEndToEndTest {
             assertThat(PromText.value(l, "qdsr_lb_handoffs_total{mode=\"isolated\"}")).isEqualTo(FILES);
             assertThat(PromText.value(l, "qdsr_lb_handoffs_total{mode=\"proxy\"}")).isZero();
             assertThat(PromText.value(l, "qdsr_lb_connections_total")).isEqualTo(1);
+            assertThat(PromText.value(l, "qdsr_lb_retries_total")).as("retry: always").isEqualTo(1);
+            assertThat(PromText.value(l, "qdsr_lb_handshakes_in_progress")).isZero();
+            assertThat(PromText.value(l, "qdsr_lb_connections_refused_total{reason=\"limit\"}")).isZero();
+            assertThat(PromText.value(l, "qdsr_lb_connections_refused_total{reason=\"stopping\"}")).isZero();
             assertThat(PromText.value(l, "qdsr_lb_vip_received_bytes_total")).isPositive();
             assertThat(PromText.value(l, "qdsr_lb_vip_sent_bytes_total")).isPositive().isLessThan(body / 10.0);
             assertThat(PromText.value(l, "qdsr_lb_acks_forwarded_total")).isPositive();
             assertThat(PromText.value(l, "qdsr_lb_no_backend_responses_total")).isZero();
             assertThat(PromText.value(l, "qdsr_lb_backend_handoffs_total{backend=\"rs1\"}")
                     + PromText.value(l, "qdsr_lb_backend_handoffs_total{backend=\"rs2\"}")).isEqualTo(FILES);
-            assertThat(l).containsKeys("qdsr_lb_active_connections", "qdsr_lb_proxy_relayed_bytes_total",
+            assertThat(l).containsKeys("qdsr_lb_active_connections", "qdsr_lb_stateless_resets_total", "qdsr_lb_proxy_relayed_bytes_total",
                     "qdsr_lb_ack_frequency_frames_total",
                     "qdsr_lb_streams_failed_total", "qdsr_lb_control_send_failures_total",
                     "qdsr_lb_backend_outstanding_streams{backend=\"rs1\"}", "qdsr_lb_errors_total{kind=\"udp_send\"}");

@@ -35,18 +35,46 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private static final System.Logger LOG = System.getLogger(QuicServerEndpoint.class.getName());
     private static final int MIN_STATELESS_RESET_TRIGGER = 43;
 
-    /** Endpoint settings. */
-    public record Settings(ConnectionConfig config, ServerTlsContext tls, boolean requireRetry, int maxConnections) {
+    /**
+     * Endpoint settings.
+     *
+     * @param retryThreshold  admission control (RFC 9000 §8.1.2): a client's first Initial without
+     *                        a valid token gets a Retry while this many handshakes are in progress
+     *                        (0: always; {@link #NEVER_RETRY}: never), so that a flood of spoofed
+     *                        Initials costs the server no state once it is busy
+     * @param maxConnections  live connections at most; the first Initial of a new one beyond it is
+     *                        dropped (counted in {@link #connectionsOverLimit})
+     */
+    public record Settings(ConnectionConfig config, ServerTlsContext tls, int retryThreshold, int maxConnections) {
+        /** A {@link #retryThreshold} that never sends a Retry. */
+        public static final int NEVER_RETRY = Integer.MAX_VALUE;
+
+        public Settings {
+            if (retryThreshold < 0 || maxConnections < 1) {
+                throw new IllegalArgumentException("retryThreshold >= 0 and maxConnections >= 1 required, got "
+                        + retryThreshold + ", " + maxConnections);
+            }
+        }
+
         public static Settings of(ServerTlsContext tls) {
-            return new Settings(ConnectionConfig.defaults(), tls, false, 10_000);
+            return new Settings(ConnectionConfig.defaults(), tls, NEVER_RETRY, 10_000);
         }
 
         public Settings withConfig(ConnectionConfig c) {
-            return new Settings(c, tls, requireRetry, maxConnections);
+            return new Settings(c, tls, retryThreshold, maxConnections);
         }
 
+        /** Retry every new client ({@code true}) or none. */
         public Settings withRetry(boolean retry) {
-            return new Settings(config, tls, retry, maxConnections);
+            return withRetryThreshold(retry ? 0 : NEVER_RETRY);
+        }
+
+        public Settings withRetryThreshold(int handshakesInProgress) {
+            return new Settings(config, tls, handshakesInProgress, maxConnections);
+        }
+
+        public Settings withMaxConnections(int max) {
+            return new Settings(config, tls, retryThreshold, max);
         }
     }
 
@@ -58,6 +86,8 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         boolean active;
         /** The deadline the timer heap holds for it, or {@link Long#MAX_VALUE}. */
         long timerAt = Long.MAX_VALUE;
+        /** Counted in {@link #handshakesInProgress}: accepted, neither established nor closing yet. */
+        boolean handshaking;
 
         @Override
         public void onIssued(ConnectionId id) {
@@ -101,6 +131,9 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private long connectionsAccepted;
     private long datagramsDropped;
     private long connectionsRefused;
+    private long connectionsOverLimit;
+    private long retriesSent;
+    private int handshakesInProgress;
     private boolean accepting = true;
     /** The handler of a refused connection: it only closes, so its events go unread. */
     private static final ConnectionHandler REFUSED = (c, now) -> {
@@ -136,6 +169,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             e.connection.receive(data, off, len, from, now);
             notifyHandler(e, now);
             markActive(e);
+            updateHandshaking(e);
             return;
         }
         if (!PacketHeaders.isLongHeader(data[off])) {
@@ -157,7 +191,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     private void accept(ParsedHeader h, byte[] data, int off, int len, InetSocketAddress from, long now) {
         if (entries.size() >= settings.maxConnections()) {
-            datagramsDropped++;
+            connectionsOverLimit++;
             return;
         }
         ConnectionId odcid = h.dcid();
@@ -171,7 +205,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
                 validated = true;
             }
         }
-        if (settings.requireRetry() && !validated) {
+        if (!validated && handshakesInProgress >= settings.retryThreshold()) {
             sendRetry(h, from, now);
             return;
         }
@@ -201,9 +235,20 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             connectionsRefused++;
         } else {
             connectionsAccepted++;
+            e.handshaking = true;
+            handshakesInProgress++;
         }
         notifyHandler(e, now);
         markActive(e);
+        updateHandshaking(e);
+    }
+
+    /** Takes {@code e} out of the handshakes in progress once it is established or closing. */
+    private void updateHandshaking(Entry e) {
+        if (e.handshaking && e.connection.state() != QuicConnection.State.HANDSHAKE) {
+            e.handshaking = false;
+            handshakesInProgress--;
+        }
     }
 
     private void sendRetry(ParsedHeader h, InetSocketAddress from, long now) {
@@ -215,6 +260,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         System.arraycopy(withoutTag, 0, packet, 0, withoutTag.length);
         System.arraycopy(tag, 0, packet, withoutTag.length, tag.length);
         outgoing.add(new Outgoing(packet, from));
+        retriesSent++;
     }
 
     private void maybeVersionNegotiation(byte[] data, int off, int len, InetSocketAddress from) {
@@ -332,6 +378,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
                 notifyHandler(e, now);
             }
             markActive(e);
+            updateHandshaking(e);
         }
     }
 
@@ -343,6 +390,10 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     }
 
     private void forget(Entry e) {
+        if (e.handshaking) {
+            e.handshaking = false;
+            handshakesInProgress--;
+        }
         entries.remove(e);
         byConnection.remove(e.connection);
         for (ConnectionId id : e.ids) {
@@ -408,5 +459,20 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     public long datagramsDropped() {
         return datagramsDropped;
+    }
+
+    /** First Initials of new connections dropped because {@link Settings#maxConnections} were live. */
+    public long connectionsOverLimit() {
+        return connectionsOverLimit;
+    }
+
+    /** Retry packets sent (RFC 9000 §8.1.2). */
+    public long retriesSent() {
+        return retriesSent;
+    }
+
+    /** Accepted connections whose handshake has neither completed nor failed yet. */
+    public int handshakesInProgress() {
+        return handshakesInProgress;
     }
 }
