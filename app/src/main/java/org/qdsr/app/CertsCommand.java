@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.qdsr.app.config.LbConfig;
 import org.qdsr.quic.tls.Certificates;
 import org.qdsr.quic.tls.CertifiedKey;
 import picocli.CommandLine;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
  * {@code qdsr certs}: a cluster CA plus one certificate per LB and RS for the mutually
  * authenticated control channel. Layout (read by org.qdsr.control.channel.ControlTls):
  * {@code ca.pem}, {@code ca.key}, and per node {@code NAME.pem} (leaf then CA) and
- * {@code NAME.key} (PKCS#8). Keys are written with mode 0600.
+ * {@code NAME.key} (PKCS#8), and {@code vip.secret} (32 random bytes: the LBs' endpoint secret,
+ * see {@code lb --secret-file}). Keys are written with mode 0600.
  */
 @Command(name = "certs", mixinStandardHelpOptions = true,
         description = "Write a cluster CA and LB/RS certificates for the control channel (--control-tls DIR).")
@@ -65,6 +68,7 @@ public final class CertsCommand implements Callable<Integer> {
             writeCertificate(out.resolve(node + ".pem"), leaf.chain(), w);
             writeKey(out.resolve(node + ".key"), leaf, w);
         }
+        writeSecret(out.resolve(LbConfig.SECRET_FILE_NAME), w);
         w.println("cluster CA and " + nodes.size() + " node certificates (" + String.join(", ", nodes)
                 + ") valid for " + validityDays + " days; keep ca.key off the nodes");
         w.flush();
@@ -96,14 +100,25 @@ public final class CertsCommand implements Callable<Integer> {
 
     /** Creates the file with mode 0600 before any key byte is written. */
     private static void writeKey(Path file, CertifiedKey key, PrintWriter w) throws IOException {
+        writePrivate(file, Certificates.toPem(key.privateKey()).getBytes(StandardCharsets.US_ASCII));
+        w.println("wrote " + file + " (private key, 0600)");
+    }
+
+    /** The LBs' endpoint secret (stateless-reset and address-token keys; {@code lb --secret-file}). */
+    private static void writeSecret(Path file, PrintWriter w) throws IOException {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        writePrivate(file, secret);
+        w.println("wrote " + file + " (LB endpoint secret, 0600; give every LB of the VIP the same one)");
+    }
+
+    private static void writePrivate(Path file, byte[] content) throws IOException {
         Files.deleteIfExists(file);
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } else {
             Files.createFile(file);
         }
-        Files.writeString(file, Certificates.toPem(key.privateKey()), StandardCharsets.US_ASCII,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        w.println("wrote " + file + " (private key, 0600)");
+        Files.write(file, content, StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

@@ -83,6 +83,11 @@ public final class LbCommand implements Callable<Integer> {
                     + " = while N or more handshakes are in progress (default 1000)")
     private String retry;
 
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "32+ secret bytes shared by the VIP's LBs and kept across restarts (stateless resets, tokens);"
+                    + " default: vip.secret in the --control-tls folder if there")
+    private Path secretFile;
+
     @Option(names = "--max-connections", paramLabel = "N",
             description = "client connections at most; new ones beyond are dropped (default 10000)")
     private Integer maxConnections;
@@ -112,10 +117,12 @@ public final class LbCommand implements Callable<Integer> {
                     backends.isEmpty() ? null : Flags.backends(backends), null,
                     Flags.control(null, controlTls, insecureControl), cert, key,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
-                    hyStart, drainTimeout, Flags.retry(retry), maxConnections);
+                    hyStart, drainTimeout, Flags.retry(retry), maxConnections,
+                    secretFile);
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
             resolved.checkReferences(flags);
+            resolved.settings(); // reads and checks the secret file
             return resolved;
         } catch (ConfigException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
@@ -145,6 +152,9 @@ public final class LbCommand implements Callable<Integer> {
                          : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
                         + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size() + " backends)");
+                if (c.secretFile() != null) {
+                    out.println("stateless-reset and address-token keys derived from " + c.secretFile());
+                }
                 if (endpoint != null) {
                     metricsAddress = endpoint.address();
                     out.println("metrics on " + endpoint.url());

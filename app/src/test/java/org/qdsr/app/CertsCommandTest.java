@@ -47,6 +47,9 @@ class CertsCommandTest {
                     .isEqualTo("rw-------");
             assertThat(run.out()).contains(dir.resolve(name + ".pem").toString());
         }
+        Path secret = dir.resolve("vip.secret");
+        assertThat(Files.size(secret)).as("LB endpoint secret").isEqualTo(32);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
         X509Certificate ca = Certificates.readCertificates(dir.resolve("ca.pem")).get(0);
         for (String name : List.of("lb", "rs-a", "rs-b")) {
             List<X509Certificate> chain = Certificates.readCertificates(dir.resolve(name + ".pem"));

@@ -40,11 +40,12 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     /**
      * Settings of the core. {@code ackHoldNanos}: how long forwarded PATH_ACKs may wait at the LB
      * to leave together with later ones for the same backend (see {@link AckCoalescer}; 0 = until the
-     * end of the loop turn). {@code retryThreshold} and {@code maxConnections}: admission control
-     * of the VIP's QUIC endpoint ({@link QuicServerEndpoint.Settings}).
+     * end of the loop turn). {@code retryThreshold}, {@code maxConnections} and {@code
+     * endpointSecret}: admission control and the stateless-reset and token keys of the VIP's QUIC
+     * endpoint ({@link QuicServerEndpoint.Settings}).
      */
     public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths,
-                           long ackHoldNanos, int retryThreshold, int maxConnections) {
+                           long ackHoldNanos, int retryThreshold, int maxConnections, byte[] endpointSecret) {
         /**
          * The default hold of forwarded PATH_ACKs: none beyond the loop turn. A 1 ms hold cut
          * AckForwards 3-5x in dsr-bench but cost a timer wake-up per hold and showed no CPU gain.
@@ -60,30 +61,50 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
         public static Settings defaults() {
             return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16, DEFAULT_ACK_HOLD_NANOS,
-                    DEFAULT_RETRY_THRESHOLD, DEFAULT_MAX_CONNECTIONS);
+                    DEFAULT_RETRY_THRESHOLD, DEFAULT_MAX_CONNECTIONS, null);
         }
 
         public Settings withMode(Mode m) {
             return new Settings(m, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
-                    maxConnections);
+                    maxConnections, endpointSecret);
         }
 
         public Settings withConnectionConfig(ConnectionConfig c) {
-            return new Settings(mode, c, creditShare, maxPaths, ackHoldNanos, retryThreshold, maxConnections);
+            return new Settings(mode, c, creditShare, maxPaths, ackHoldNanos, retryThreshold, maxConnections,
+                    endpointSecret);
         }
 
         public Settings withAckHoldNanos(long nanos) {
-            return new Settings(mode, connectionConfig, creditShare, maxPaths, nanos, retryThreshold, maxConnections);
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, nanos, retryThreshold, maxConnections,
+                    endpointSecret);
         }
 
         /** Retry new clients while {@code handshakes} are in progress (0: always; {@link QuicServerEndpoint.Settings#NEVER_RETRY}). */
         public Settings withRetryThreshold(int handshakes) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, handshakes,
-                    maxConnections);
+                    maxConnections, endpointSecret);
         }
 
         public Settings withMaxConnections(int max) {
-            return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold, max);
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold, max,
+                    endpointSecret);
+        }
+
+        /**
+         * The VIP's stateless-reset and address-token keys come from {@code secret} (at least 32
+         * bytes; null: random per process): shared by every LB of the VIP and kept across restarts,
+         * a restarted LB's stateless resets end its predecessor's connections at once.
+         */
+        public Settings withEndpointSecret(byte[] secret) {
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
+                    maxConnections, secret == null ? null : secret.clone());
+        }
+
+        @Override
+        public String toString() { // never the secret
+            return "Settings[mode=" + mode + ", maxPaths=" + maxPaths + ", retryThreshold=" + retryThreshold
+                    + ", maxConnections=" + maxConnections + ", endpointSecret=" + (endpointSecret == null ? "random"
+                    : "set") + "]";
         }
     }
 
@@ -116,7 +137,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         });
         ConnectionConfig config = settings.connectionConfig().withPaths(settings.maxPaths(), false);
         this.endpoint = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(tls).withConfig(config)
-                .withRetryThreshold(settings.retryThreshold()).withMaxConnections(settings.maxConnections()), c -> {
+                .withRetryThreshold(settings.retryThreshold()).withMaxConnections(settings.maxConnections())
+                .withSecret(settings.endpointSecret()), c -> {
             LbConnection lc = new LbConnection(this, nextConnectionKey++);
             connections.put(lc.key, lc);
             metrics.connections++;

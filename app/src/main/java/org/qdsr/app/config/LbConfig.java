@@ -1,5 +1,6 @@
 package org.qdsr.app.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,11 +32,17 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  *     {@value LoadBalancerCore.Settings#DEFAULT_RETRY_THRESHOLD} ({@link #parseRetry})
  * @param maxConnections client connections at most; default
  *     {@value LoadBalancerCore.Settings#DEFAULT_MAX_CONNECTIONS}
+ * @param secretFile at least 32 secret bytes shared by the LBs of the VIP, kept across restarts,
+ *     from which the stateless-reset and address-token keys are derived; default
+ *     {@value #SECRET_FILE_NAME} in the control TLS folder when it is there (written by {@code qdsr certs})
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
-                       Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections) {
+                       Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
+                       Path secretFile) {
+    /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
+    public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
     public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
@@ -58,7 +65,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -95,9 +102,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Integer drain = root.integer("drain-timeout-seconds");
         Integer retry = parseRetry(root.string("retry"), root, "retry");
         Integer maxConnections = root.integer("max-connections");
+        Path secret = root.file("secret-file");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections);
+                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -194,7 +202,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
                 or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart),
                 or(flags.drainTimeoutSeconds, drainTimeoutSeconds), or(flags.retryThreshold, retryThreshold),
-                or(flags.maxConnections, maxConnections));
+                or(flags.maxConnections, maxConnections), or(flags.secretFile, secretFile));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -233,11 +241,15 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
             throw fail("max-connections (--max-connections)", "must be 1 or more, was " + maxConnections);
         }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
+        Path secret = secretFile;
+        if (secret == null && c.tlsDir() != null && Files.isRegularFile(c.tlsDir().resolve(SECRET_FILE_NAME))) {
+            secret = c.tlsDir().resolve(SECRET_FILE_NAME);
+        }
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
                 or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
                 or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS),
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
-                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS));
+                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret);
     }
 
     private ConfigException fail(String field, String problem) {
@@ -259,6 +271,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         p.resolves(p.where(flags.metrics != null, "--metrics", "metrics"), metrics);
         p.readableFile(p.where(flags.cert != null, "--cert", "tls.cert"), cert);
         p.readableFile(p.where(flags.key != null, "--key", "tls.key"), key);
+        p.readableFile(p.where(flags.secretFile != null, "--secret-file", "secret-file"), secretFile);
         p.directory(p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls", "control.tls"),
                 control.tlsDir());
     }
@@ -268,8 +281,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         return java.time.Duration.ofSeconds(drainTimeoutSeconds);
     }
 
-    /** The load balancer's settings for a resolved configuration (mode, ACK frequency, HyStart++, admission). */
-    public LoadBalancerCore.Settings settings() {
+    /**
+     * The load balancer's settings for a resolved configuration (mode, ACK frequency, HyStart++,
+     * admission, the endpoint secret read from {@link #secretFile}).
+     */
+    public LoadBalancerCore.Settings settings() throws ConfigException {
         LoadBalancerCore.Settings s = LoadBalancerCore.Settings.defaults().withMode(mode);
         org.qdsr.quic.connection.ConnectionConfig cc = s.connectionConfig();
         if (Boolean.FALSE.equals(ackFrequency)) {
@@ -279,8 +295,27 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
             cc = cc.withHyStart(false);
         }
         s = s.withRetryThreshold(or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD))
-                .withMaxConnections(or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS));
+                .withMaxConnections(or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS))
+                .withEndpointSecret(readSecret());
         return s.withConnectionConfig(cc);
+    }
+
+    private byte[] readSecret() throws ConfigException {
+        if (secretFile == null) {
+            return null;
+        }
+        byte[] secret;
+        try {
+            secret = Files.readAllBytes(secretFile);
+        } catch (java.io.IOException e) {
+            throw ConfigException.at(source, "secret-file (--secret-file)", "cannot read " + secretFile + ": " + e);
+        }
+        if (secret.length < QuicServerEndpoint.Settings.MIN_SECRET_LENGTH) {
+            throw ConfigException.at(source, "secret-file (--secret-file)", secretFile + " has " + secret.length
+                    + " bytes, needs at least " + QuicServerEndpoint.Settings.MIN_SECRET_LENGTH
+                    + " (e.g. head -c 32 /dev/urandom > FILE)");
+        }
+        return secret;
     }
 
     /** The router of a resolved configuration: one fresh policy per route (policies keep state). */

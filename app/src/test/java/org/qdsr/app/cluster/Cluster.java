@@ -99,6 +99,13 @@ final class Cluster implements AutoCloseable {
         return lb;
     }
 
+    /** kill -9 of the LB, then a new LB process with the same control TLS folder (and so the same vip.secret, if any). */
+    NodeProcess restartLbAfterCrash() throws Exception {
+        lb.kill();
+        all.remove(lb);
+        return startLb(List.of("--control-tls", controlTls.toString()));
+    }
+
     /**
      * Waits until the LB logged {@code count} "backend NAME up" lines and its metrics show that
      * many backends up (the log line is written before the LB's loop has applied the change).

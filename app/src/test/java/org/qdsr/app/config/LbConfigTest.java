@@ -129,12 +129,38 @@ class LbConfigTest {
     }
 
     @Test
+    void endpointSecretFromTheControlFolderOrAFile() throws Exception {
+        Path tlsDir = Files.createDirectories(dir.resolve("cluster"));
+        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {tls: " + tlsDir + "}\nbackends:\n"
+                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        assertThat(LbConfig.load(write(base)).resolve().secretFile()).as("no vip.secret there").isNull();
+        byte[] secret = new byte[32];
+        secret[0] = 7;
+        Files.write(tlsDir.resolve(LbConfig.SECRET_FILE_NAME), secret);
+        LbConfig found = LbConfig.load(write(base)).resolve();
+        assertThat(found.secretFile()).isEqualTo(tlsDir.resolve("vip.secret"));
+        assertThat(found.settings().endpointSecret()).isEqualTo(secret);
+
+        Path other = dir.resolve("other.secret");
+        Files.write(other, new byte[40]);
+        LbConfig explicit = LbConfig.load(write(base + "secret-file: " + other + "\n")).resolve();
+        assertThat(explicit.settings().endpointSecret()).as("the file named wins").hasSize(40);
+
+        Path shortFile = dir.resolve("short.secret");
+        Files.write(shortFile, new byte[16]);
+        assertThatThrownBy(() -> LbConfig.load(write(base + "secret-file: " + shortFile + "\n")).resolve().settings())
+                .hasMessageContaining("secret-file (--secret-file): " + shortFile + " has 16 bytes, needs at least 32");
+        assertThat(explicit.settings().toString()).as("never the secret").contains("endpointSecret=set")
+                .doesNotContain("[B@");
+    }
+
+    @Test
     void flagsOverrideFileValues() throws Exception {
         LbConfig file = LbConfig.load(EXAMPLES.resolve("lb.yaml"));
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null, null);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);

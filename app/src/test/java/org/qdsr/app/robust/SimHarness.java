@@ -45,13 +45,13 @@ final class SimHarness {
     }
 
     /**
-     * Replaces the server endpoint by a fresh one built from the same seed: it has the same
-     * stateless-reset key (the first bytes the endpoint draws) but knows no connection, as after a
-     * restart of a server that keeps its reset key.
+     * Replaces the server endpoint by a fresh one with the same settings and a different random
+     * source: it knows no connection, as after a restart. Its stateless-reset key is the old one
+     * only if the settings carry an endpoint secret.
      */
-    void restartServerWithSameResetKey() {
+    void restartServer() {
         net.detach(serverNode);
-        server = new QuicServerEndpoint(settings, c -> newServerApp(), new SplittableRandom(serverSeed));
+        server = new QuicServerEndpoint(settings, c -> newServerApp(), new SplittableRandom(serverSeed + 1));
         serverNode = net.attach(SERVER, server);
     }
 

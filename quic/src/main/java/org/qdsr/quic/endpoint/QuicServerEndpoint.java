@@ -1,6 +1,7 @@
 package org.qdsr.quic.endpoint;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.connection.ConnectionIdListener;
 import org.qdsr.quic.connection.QuicConnection;
 import org.qdsr.quic.connection.ServerOptions;
+import org.qdsr.quic.crypto.Hkdf;
 import org.qdsr.quic.crypto.RetryIntegrity;
 import org.qdsr.quic.crypto.StatelessResetTokens;
 import org.qdsr.quic.tls.ServerTlsContext;
@@ -34,6 +36,7 @@ import org.qdsr.quic.wire.ParsedHeader;
 public final class QuicServerEndpoint implements DatagramEndpoint {
     private static final System.Logger LOG = System.getLogger(QuicServerEndpoint.class.getName());
     private static final int MIN_STATELESS_RESET_TRIGGER = 43;
+    private static final byte[] SECRET_SALT = "qdsr endpoint secret v1".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Endpoint settings.
@@ -44,24 +47,35 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
      *                        Initials costs the server no state once it is busy
      * @param maxConnections  live connections at most; the first Initial of a new one beyond it is
      *                        dropped (counted in {@link #connectionsOverLimit})
+     * @param secret          at least 32 secret bytes the stateless-reset key (RFC 9000 §10.3.2) and
+     *                        the address-token key (§8.1.3) are derived from, so that they survive a
+     *                        restart and are the same on every server of the address; null: random
+     *                        keys of this endpoint alone
      */
-    public record Settings(ConnectionConfig config, ServerTlsContext tls, int retryThreshold, int maxConnections) {
+    public record Settings(ConnectionConfig config, ServerTlsContext tls, int retryThreshold, int maxConnections,
+                           byte[] secret) {
         /** A {@link #retryThreshold} that never sends a Retry. */
         public static final int NEVER_RETRY = Integer.MAX_VALUE;
+        /** Bytes an endpoint secret has at least. */
+        public static final int MIN_SECRET_LENGTH = 32;
 
         public Settings {
             if (retryThreshold < 0 || maxConnections < 1) {
                 throw new IllegalArgumentException("retryThreshold >= 0 and maxConnections >= 1 required, got "
                         + retryThreshold + ", " + maxConnections);
             }
+            if (secret != null && secret.length < MIN_SECRET_LENGTH) {
+                throw new IllegalArgumentException("endpoint secret must have at least " + MIN_SECRET_LENGTH
+                        + " bytes, got " + secret.length);
+            }
         }
 
         public static Settings of(ServerTlsContext tls) {
-            return new Settings(ConnectionConfig.defaults(), tls, NEVER_RETRY, 10_000);
+            return new Settings(ConnectionConfig.defaults(), tls, NEVER_RETRY, 10_000, null);
         }
 
         public Settings withConfig(ConnectionConfig c) {
-            return new Settings(c, tls, retryThreshold, maxConnections);
+            return new Settings(c, tls, retryThreshold, maxConnections, secret);
         }
 
         /** Retry every new client ({@code true}) or none. */
@@ -70,11 +84,22 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
 
         public Settings withRetryThreshold(int handshakesInProgress) {
-            return new Settings(config, tls, handshakesInProgress, maxConnections);
+            return new Settings(config, tls, handshakesInProgress, maxConnections, secret);
         }
 
         public Settings withMaxConnections(int max) {
-            return new Settings(config, tls, retryThreshold, max);
+            return new Settings(config, tls, retryThreshold, max, secret);
+        }
+
+        /** Keys derived from {@code s} (see {@link #secret}); null for random ones. */
+        public Settings withSecret(byte[] s) {
+            return new Settings(config, tls, retryThreshold, maxConnections, s == null ? null : s.clone());
+        }
+
+        @Override
+        public String toString() { // never the secret
+            return "Settings[retryThreshold=" + retryThreshold + ", maxConnections=" + maxConnections
+                    + ", secret=" + (secret == null ? "random" : "set") + "]";
         }
     }
 
@@ -147,12 +172,19 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         this.settings = settings;
         this.handlers = handlers;
         this.random = random;
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        this.resetTokens = new StatelessResetTokens(key);
-        byte[] tokenKey = new byte[32];
-        random.nextBytes(tokenKey);
-        this.addressTokens = new AddressTokens(tokenKey, random);
+        this.resetTokens = new StatelessResetTokens(key(settings.secret(), "stateless reset", random));
+        this.addressTokens = new AddressTokens(key(settings.secret(), "address token", random), random);
+    }
+
+    /** A 32-byte key: HKDF (RFC 5869) of {@code secret} for {@code purpose}, or random without a secret. */
+    private static byte[] key(byte[] secret, String purpose, RandomGenerator random) {
+        if (secret == null) {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            return key;
+        }
+        byte[] prk = Hkdf.extract("HmacSHA256", SECRET_SALT, secret);
+        return Hkdf.expand("HmacSHA256", prk, ("qdsr " + purpose).getBytes(StandardCharsets.US_ASCII), 32);
     }
 
     @Override
