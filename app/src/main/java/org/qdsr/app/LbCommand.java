@@ -98,6 +98,8 @@ public final class LbCommand implements Callable<Integer> {
     private final ServiceLifecycle life = new ServiceLifecycle();
     private volatile InetSocketAddress vipAddress;
     private volatile InetSocketAddress metricsAddress;
+    private volatile LbReload reload;
+    private LbConfig flagValues;
 
     @Override
     public Integer call() throws Exception {
@@ -119,6 +121,7 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
                     hyStart, drainTimeout, Flags.retry(retry), maxConnections,
                     secretFile);
+            flagValues = flags;
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
             resolved.checkReferences(flags);
@@ -133,10 +136,7 @@ public final class LbCommand implements Callable<Integer> {
         if (c.logFormat() != null) {
             Logs.install(c.logFormat());
         }
-        List<LoadBalancer.BackendSpec> specs = new ArrayList<>();
-        for (LbConfig.Backend b : c.backends()) {
-            specs.add(new LoadBalancer.BackendSpec(b.name(), b.address().resolve(), b.weight()));
-        }
+        List<LoadBalancer.BackendSpec> specs = LbReload.specs(c);
         InetSocketAddress vip = c.listen().resolve();
         PrintWriter out = spec.commandLine().getOut();
         ControlTls tls = c.control().isInsecure() ? ControlTls.insecureLoopback()
@@ -160,6 +160,14 @@ public final class LbCommand implements Callable<Integer> {
                     out.println("metrics on " + endpoint.url());
                 }
                 out.flush();
+                reload = new LbReload(config, flagValues, c, lb);
+                life.onSignal("HUP", () -> {
+                    String line = "lb " + c.name() + ": " + reload.reload();
+                    synchronized (out) {
+                        out.println(line);
+                        out.flush();
+                    }
+                });
                 vipAddress = lb.address();
                 life.allowDrain(c.drainTimeout());
                 life.runUntilStopped("qdsr-lb");
@@ -187,6 +195,12 @@ public final class LbCommand implements Callable<Integer> {
         return metricsAddress;
     }
 
+
+    /** Reloads the configuration file as SIGHUP does (for in-process callers); returns the line it printed. */
+    public String reload() {
+        LbReload r = reload;
+        return r == null ? "not running" : r.reload();
+    }
 
     /** Makes {@link #call} close the load balancer and return (what SIGTERM does). */
     public void stop() {

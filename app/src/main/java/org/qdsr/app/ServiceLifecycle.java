@@ -34,6 +34,24 @@ final class ServiceLifecycle {
         }
     }
 
+    /**
+     * Runs {@code action} on a thread of its own each time the process gets signal {@code name}
+     * (e.g. "HUP" for a reload); where the JVM offers no signal handling, nothing happens and a
+     * debug line says so.
+     */
+    void onSignal(String name, Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                Thread t = new Thread(action, "qdsr-SIG" + name);
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            System.getLogger(ServiceLifecycle.class.getName()).log(System.Logger.Level.DEBUG,
+                    "no handler for SIG" + name + ": " + e);
+        }
+    }
+
     /** Call once the command closed everything (also after a failed start). */
     void finished() {
         ready.countDown();

@@ -15,8 +15,9 @@ public final class Backend {
 
     private final int id;
     private final String name;
-    private final int weight;
+    private int weight;
     private Link link;
+    private boolean retired;
     private boolean healthy;
     private boolean draining;
     private int outstanding;
@@ -53,9 +54,25 @@ public final class Backend {
         return draining;
     }
 
-    /** Healthy and not draining: new requests may go here. */
+    /** Healthy, not draining and still configured: new requests may go here. */
     public boolean routable() {
-        return healthy() && !draining;
+        return healthy() && !draining && !retired;
+    }
+
+    /** Removed from the configuration by a reload: it finishes its streams, gets no new ones. */
+    public boolean retired() {
+        return retired;
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    void setWeight(int w) {
+        if (w < 1) {
+            throw new IllegalArgumentException("weight must be at least 1: " + w);
+        }
+        weight = w;
     }
 
     public int outstanding() {
@@ -107,6 +124,7 @@ public final class Backend {
 
     @Override
     public String toString() {
-        return name + (healthy() ? draining ? " (draining)" : "" : " (down)") + " outstanding=" + outstanding;
+        return name + (retired ? " (retired)" : "") + (healthy() ? draining ? " (draining)" : "" : " (down)")
+                + " outstanding=" + outstanding;
     }
 }

@@ -59,12 +59,34 @@ public final class LoadBalancer implements AutoCloseable {
     private final UdpEventLoop loop;
     private final LoadBalancerCore core;
     private final UdpRegistration vipSocket;
-    private final List<ControlClient> clients = new ArrayList<>();
+    private final ControlTls controlTls;
+    private final String name;
+    /** One per backend, indexed by backend id (retired ones stay, closed). */
+    private final List<ControlClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What the end of a turn flushes: the clients of backends that are not retired and closed. */
+    private volatile ControlClient[] flushing = new ControlClient[0];
+    /** Loop thread: retired backends whose channel closes once they served their last stream. */
+    private final List<Retiring> retiring = new ArrayList<>();
 
-    private LoadBalancer(UdpEventLoop loop, LoadBalancerCore core, UdpRegistration vipSocket) {
+    /** A retired backend and when its channel closes even if it still serves streams. */
+    private record Retiring(Backend backend, long deadline) {
+    }
+
+    /** What a {@link #reconfigure} changed, by backend name. */
+    public record Reload(List<String> added, List<String> removed, List<String> reweighted) {
+        @Override
+        public String toString() {
+            return "added " + added + ", removed " + removed + ", weights changed " + reweighted;
+        }
+    }
+
+    private LoadBalancer(UdpEventLoop loop, LoadBalancerCore core, UdpRegistration vipSocket, ControlTls controlTls,
+                         String name) {
         this.loop = loop;
         this.core = core;
         this.vipSocket = vipSocket;
+        this.controlTls = controlTls;
+        this.name = name;
     }
 
     public static LoadBalancer start(InetSocketAddress vip, ServerTlsContext tls, List<BackendSpec> backends,
@@ -78,20 +100,19 @@ public final class LoadBalancer implements AutoCloseable {
             LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom());
             UdpRegistration socket = loop.register(vip, core, UdpOptions.defaults().withReuseAddress(true));
             refuseSharedVip(socket.localAddress());
-            LoadBalancer lb = new LoadBalancer(loop, core, socket);
+            LoadBalancer lb = new LoadBalancer(loop, core, socket, controlTls, name);
             for (BackendSpec spec : backends) {
-                Backend b = loop.call(() -> core.addBackend(spec.name(), spec.weight()));
-                ControlClient client = ControlClient.connect(spec.control(), controlTls, name,
-                        ControlOptions.defaults(), lb.listenerFor(b), loop);
-                lb.clients.add(client);
+                lb.connect(spec);
             }
             // What a turn sent to each backend leaves in one write per backend (ControlChannel.flush).
-            ControlClient[] all = lb.clients.toArray(new ControlClient[0]);
             LbMetrics stats = core.stats();
             loop.afterTurn(() -> {
                 stats.turns++;
-                for (ControlClient c : all) {
+                for (ControlClient c : lb.flushing) {
                     c.flush();
+                }
+                if (!lb.retiring.isEmpty()) {
+                    lb.closeIdleRetired(System.nanoTime());
                 }
             });
             return lb;
@@ -119,6 +140,95 @@ public final class LoadBalancer implements AutoCloseable {
         } else if (others > 0) {
             throw new java.net.BindException("another process is already bound to " + ProcNetUdp.format(bound)
                     + " (a second LB, or a real server on this host bound to the exact VIP?)");
+        }
+    }
+
+    /** Adds the backend to the core and starts its control channel (any thread but the loop's). */
+    private synchronized void connect(BackendSpec spec) throws IOException {
+        Backend b = loop.call(() -> core.addBackend(spec.name(), spec.weight()));
+        ControlClient client = ControlClient.connect(spec.control(), controlTls, name, ControlOptions.defaults(),
+                listenerFor(b), loop);
+        clients.add(client); // at index b.id(): backends are only added here, one at a time
+        List<ControlClient> open = new ArrayList<>(List.of(flushing));
+        open.add(client);
+        flushing = open.toArray(new ControlClient[0]);
+    }
+
+    /**
+     * Applies a reloaded configuration without dropping a connection: a backend no longer listed
+     * is retired (no new requests; its control channel closes once it served its last stream, or
+     * after {@code retireTimeout}), a new one connects, a changed weight applies at the next pick,
+     * and {@code router} routes the requests that arrive from now on. A backend whose control
+     * address changed is retired and added anew. Requests that a new rule sends only to a backend
+     * that is still connecting get 503 until it is up.
+     */
+    public synchronized Reload reconfigure(List<BackendSpec> specs, Router router, Duration retireTimeout)
+            throws IOException {
+        for (BackendSpec b : specs) {
+            controlTls.checkAddress(b.control());
+        }
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> reweighted = new ArrayList<>();
+        List<BackendSpec> toConnect = new ArrayList<>();
+        loop.call(() -> {
+            java.util.Map<String, Backend> live = new java.util.LinkedHashMap<>();
+            for (Backend b : core.backends()) {
+                if (!b.retired()) {
+                    live.put(b.name(), b);
+                }
+            }
+            long deadline = System.nanoTime() + retireTimeout.toNanos();
+            for (BackendSpec spec : specs) {
+                Backend b = live.remove(spec.name());
+                if (b != null && clients.get(b.id()).address().equals(spec.control())) {
+                    if (b.weight() != spec.weight()) {
+                        core.setBackendWeight(b.id(), spec.weight());
+                        reweighted.add(spec.name());
+                    }
+                    continue;
+                }
+                if (b != null) {
+                    retire(b, deadline);
+                }
+                toConnect.add(spec);
+                added.add(spec.name());
+            }
+            for (Backend b : live.values()) {
+                retire(b, deadline);
+                removed.add(b.name());
+            }
+            core.setRouter(router);
+            return null;
+        });
+        for (BackendSpec spec : toConnect) {
+            connect(spec);
+        }
+        return new Reload(added, removed, reweighted);
+    }
+
+    /** Loop thread. */
+    private void retire(Backend b, long deadline) {
+        core.retireBackend(b.id());
+        retiring.add(new Retiring(b, deadline));
+        LOG.log(System.Logger.Level.INFO, "backend {0} removed by a reload: no new requests, {1} streams to finish",
+                b.name(), b.outstanding());
+    }
+
+    /** Loop thread: closes the channels of retired backends that finished their streams (or ran out of time). */
+    private void closeIdleRetired(long now) {
+        for (var it = retiring.iterator(); it.hasNext();) {
+            Retiring r = it.next();
+            if (r.backend.outstanding() > 0 && now - r.deadline < 0) {
+                continue;
+            }
+            it.remove();
+            ControlClient client = clients.get(r.backend.id());
+            flushing = java.util.Arrays.stream(flushing).filter(c -> c != client).toArray(ControlClient[]::new);
+            client.flush();
+            java.util.concurrent.CompletableFuture.runAsync(client::close); // not on the loop: close may wait
+            LOG.log(System.Logger.Level.INFO, "backend {0} retired: control channel closed ({1} streams cut)",
+                    r.backend.name(), r.backend.outstanding());
         }
     }
 
@@ -157,7 +267,8 @@ public final class LoadBalancer implements AutoCloseable {
 
     /** Backend names that are healthy now. */
     public List<String> healthyBackends() throws IOException {
-        return loop.call(() -> core.backends().stream().filter(Backend::healthy).map(Backend::name).toList());
+        return loop.call(() -> core.backends().stream().filter(b -> b.healthy() && !b.retired()).map(Backend::name)
+                .toList());
     }
 
     public LbMetrics metrics() throws IOException {
@@ -194,7 +305,7 @@ public final class LoadBalancer implements AutoCloseable {
             copy.connectionsOverLimit = core.endpoint().connectionsOverLimit();
             copy.statelessResets = core.endpoint().statelessResetsSent();
             copy.handshakesInProgress = core.endpoint().handshakesInProgress();
-            copy.backends = core.backends().stream().map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),
+            copy.backends = core.backends().stream().filter(b -> !b.retired()).map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),
                     b.draining(), b.outstanding(), b.handoffs(), b.bytesReported())).toList();
             return copy;
         });

@@ -111,7 +111,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private static final System.Logger LOG = System.getLogger(LoadBalancerCore.class.getName());
 
     private final Settings settings;
-    private final Router router;
+    private Router router;
     private final List<Backend> backends = new ArrayList<>();
     private final Map<Long, LbConnection> connections = new HashMap<>();
     private boolean draining;
@@ -155,6 +155,27 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     public List<Backend> backends() {
         return backends;
+    }
+
+    /**
+     * A reload: rules and policies for the requests that arrive from now on (requests already
+     * handed off stay where they are).
+     */
+    public void setRouter(Router r) {
+        router = java.util.Objects.requireNonNull(r, "router");
+    }
+
+    /** A reload changed a backend's weight (the weighted policies read it at their next pick). */
+    public void setBackendWeight(int backendId, int weight) {
+        backends.get(backendId).setWeight(weight);
+    }
+
+    /**
+     * A reload removed a backend from the configuration: no new request goes to it; the streams
+     * it serves go on. Its id stays taken (a backend of the same name added later gets a new one).
+     */
+    public void retireBackend(int backendId) {
+        backends.get(backendId).retire();
     }
 
     public void backendUp(int backendId, Backend.Link link) {

@@ -91,6 +91,12 @@ final class Cluster implements AutoCloseable {
             args.add(e.getKey() + "=127.0.0.1:" + e.getValue());
         }
         args.addAll(controlFlags);
+        return startLbWith(args);
+    }
+
+    /** Starts the LB with {@code args} (from "lb" on) plus a metrics port. */
+    NodeProcess startLbWith(List<String> lbArgs) throws Exception {
+        List<String> args = new ArrayList<>(lbArgs);
         lbMetricsPort = NodeProcess.freeTcpPort();
         args.add("--metrics");
         args.add("127.0.0.1:" + lbMetricsPort);

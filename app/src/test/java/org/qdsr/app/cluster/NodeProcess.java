@@ -92,6 +92,14 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends signal {@code name} ("HUP", ...) with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** kill -9. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

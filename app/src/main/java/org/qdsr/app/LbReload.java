@@ -1,0 +1,97 @@
+package org.qdsr.app;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.qdsr.app.config.ConfigException;
+import org.qdsr.app.config.Flags;
+import org.qdsr.app.config.LbConfig;
+import org.qdsr.lb.LoadBalancer;
+
+/**
+ * {@code qdsr lb}'s configuration reload (SIGHUP): reads the YAML file again, puts the same
+ * command-line flags over it, checks the result as at start-up, and applies what can change
+ * while connections stay open: backends (added, removed, weights) and routing (routes, policy).
+ * Settings that need a restart (listen address, mode, TLS, admission, ...) are reported and kept.
+ * A file that does not load or check leaves everything as it was. One reload at a time.
+ */
+final class LbReload {
+    private final Path file;
+    private final LbConfig flags;
+    private final LoadBalancer lb;
+    /** What the LB started with: the settings a reload cannot change stay these. */
+    private final LbConfig started;
+
+    LbReload(Path file, LbConfig flags, LbConfig started, LoadBalancer lb) {
+        this.file = file;
+        this.flags = flags;
+        this.started = started;
+        this.lb = lb;
+    }
+
+    /** Reloads; returns the line to print (what changed, or why nothing did). */
+    synchronized String reload() {
+        if (file == null) {
+            return "reload: nothing to reload (started without --config)";
+        }
+        LbConfig next;
+        List<LoadBalancer.BackendSpec> specs;
+        try {
+            next = LbConfig.load(Flags.configFile(file)).overriddenBy(flags).resolve();
+            next.checkReferences(flags);
+            specs = specs(next);
+        } catch (ConfigException | IllegalArgumentException e) {
+            return "reload of " + file + " failed, configuration unchanged: " + e.getMessage();
+        }
+        LoadBalancer.Reload r;
+        try {
+            r = lb.reconfigure(specs, next.router(), next.drainTimeout());
+        } catch (IOException | RuntimeException e) {
+            return "reload of " + file + " failed, configuration unchanged: " + e.getMessage();
+        }
+        List<String> kept = restartOnly(started, next);
+        return "reloaded " + file + ": " + r + (kept.isEmpty() ? "" : "; needs a restart, not applied: " + kept);
+    }
+
+    static List<LoadBalancer.BackendSpec> specs(LbConfig c) throws ConfigException {
+        List<LoadBalancer.BackendSpec> specs = new ArrayList<>();
+        for (LbConfig.Backend b : c.backends()) {
+            InetSocketAddress address;
+            try {
+                address = b.address().resolve();
+            } catch (java.net.UnknownHostException e) {
+                throw new ConfigException("backend " + b.name() + ": unknown host " + b.address().host());
+            }
+            specs.add(new LoadBalancer.BackendSpec(b.name(), address, b.weight()));
+        }
+        return specs;
+    }
+
+    /** The YAML keys whose values differ between {@code a} and {@code b} and that only a restart applies. */
+    static List<String> restartOnly(LbConfig a, LbConfig b) {
+        List<String> keys = new ArrayList<>();
+        differs(keys, "name", a.name(), b.name());
+        differs(keys, "listen", a.listen(), b.listen());
+        differs(keys, "mode", a.mode(), b.mode());
+        differs(keys, "control", a.control(), b.control());
+        differs(keys, "tls", List.of(String.valueOf(a.cert()), String.valueOf(a.key())),
+                List.of(String.valueOf(b.cert()), String.valueOf(b.key())));
+        differs(keys, "metrics", a.metrics(), b.metrics());
+        differs(keys, "log-format", a.logFormat(), b.logFormat());
+        differs(keys, "ack-frequency", a.ackFrequency(), b.ackFrequency());
+        differs(keys, "hystart", a.hyStart(), b.hyStart());
+        differs(keys, "retry", a.retryThreshold(), b.retryThreshold());
+        differs(keys, "max-connections", a.maxConnections(), b.maxConnections());
+        differs(keys, "secret-file", a.secretFile(), b.secretFile());
+        return keys;
+    }
+
+    private static void differs(List<String> keys, String key, Object a, Object b) {
+        if (!Objects.equals(a, b)) {
+            keys.add(key);
+        }
+    }
+}
