@@ -53,7 +53,8 @@ class InstructedInteropTest {
         Path root = dir.resolve("root");
         Map<String, byte[]> files = writeVariedFiles(root);
         long payload = files.values().stream().mapToLong(b -> b.length).sum();
-        try (InteropRig rig = InteropRig.start(dir.resolve("run"), root, MODE)) {
+        // --retry always: the handshake goes through a Retry (RFC 9000 §8.1.2) first
+        try (InteropRig rig = InteropRig.start(dir.resolve("run"), root, MODE, List.of("--retry", "always"))) {
             Path out = dir.resolve("download");
             Files.createDirectories(out);
             List<String> cmd = new ArrayList<>(List.of(GTLSCLIENT, "-q", "--exit-on-all-streams-close",
@@ -84,6 +85,8 @@ class InstructedInteropTest {
                 assertThat(Files.readAllBytes(got)).as("body of %s", f.getKey()).isEqualTo(f.getValue());
             }
             assertDelivery(metrics, d, payload, files.size(), why);
+            assertThat(metrics.get("qdsr_lb_retries_total")).as("a Retry before the handshake; %s", why)
+                    .isEqualTo(1.0);
         }
     }
 

@@ -46,6 +46,11 @@ final class InteropRig implements AutoCloseable {
 
     /** Builds the topology and starts rs1, rs2 (serving {@code root}) and an LB in {@code mode}. */
     static InteropRig start(Path workDir, Path root, String mode) {
+        return start(workDir, root, mode, List.of());
+    }
+
+    /** As {@link #start(Path, Path, String)}, with {@code lbFlags} added to the LB's command line. */
+    static InteropRig start(Path workDir, Path root, String mode, List<String> lbFlags) {
         if (!Commands.run(List.of("curl", "--version")).ok()) {
             throw new TestbedException("curl is missing (scrapes the metrics): as root, apt-get install -y curl");
         }
@@ -65,6 +70,7 @@ final class InteropRig implements AutoCloseable {
             }
             List<String> args = new ArrayList<>(List.of("lb", "--listen", Topology.VIP + ":" + PORT,
                     "--control-tls", certs.toString(), "--mode", mode, "--metrics", METRICS));
+            args.addAll(lbFlags);
             // -Dqdsr.interop.backends=rs1 gives the LB one backend (diagnosis: no cross-RS reordering)
             for (String rs : System.getProperty("qdsr.interop.backends", "rs1,rs2").split(",")) {
                 args.add("--backend");
