@@ -30,6 +30,10 @@ public final class LbCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--check", description = "check the configuration (file, flags, hosts, folders, files) and exit:"
+            + " 0 if it is usable, 2 with the problem otherwise")
+    private boolean check;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML settings (docs/operations.md); flags override")
     private Path config;
 
@@ -104,7 +108,13 @@ public final class LbCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            return run(settings());
+            LbConfig c = settings();
+            if (check) {
+                spec.commandLine().getOut().println("configuration OK: " + c.backends().size() + " backends, "
+                        + c.routes().size() + " routes, mode " + c.mode().name().toLowerCase(Locale.ROOT));
+                return Main.OK;
+            }
+            return run(c);
         } finally {
             life.finished();
         }

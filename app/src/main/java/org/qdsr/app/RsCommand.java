@@ -34,6 +34,10 @@ public final class RsCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--check", description = "check the configuration (file, flags, hosts, folders, files) and exit:"
+            + " 0 if it is usable, 2 with the problem otherwise")
+    private boolean check;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML settings (docs/operations.md); flags override")
     private Path config;
 
@@ -89,7 +93,13 @@ public final class RsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            return run(settings());
+            RsConfig c = settings();
+            if (check) {
+                spec.commandLine().getOut().println("configuration OK: rs " + c.name() + ", control "
+                        + c.control().listen() + ", VIP " + c.vip());
+                return Main.OK;
+            }
+            return run(c);
         } finally {
             life.finished();
         }

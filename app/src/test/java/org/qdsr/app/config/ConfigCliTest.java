@@ -38,6 +38,27 @@ class ConfigCliTest {
         assertThat(r.err()).contains(f + ": bakends: unknown key");
     }
 
+    /** {@code --check}: the start-up checks, then exit (0, or 2 naming the problem); nothing binds. */
+    @Test
+    void checkValidatesAndExits() throws Exception {
+        Path f = dir.resolve("lb-ok.yaml");
+        Files.writeString(f, "listen: \"127.0.0.1:1\"\ncontrol: {insecure: true}\nbackends:\n"
+                + "  - {name: a, address: \"127.0.0.1:7001\"}\n");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        assertThat(cl.execute("lb", "--config", f.toString(), "--check")).isEqualTo(Main.OK);
+        assertThat(out.toString()).startsWith("configuration OK: 1 backends, 0 routes, mode auto");
+        Run bad = run("lb", "--config", f.toString(), "--check", "--max-connections", "0");
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
+        assertThat(bad.err()).contains("max-connections (--max-connections): must be 1 or more");
+        Run rs = run("rs", "--vip", "127.0.0.1:4433", "--control", "127.0.0.1:0", "--insecure-control", "--synthetic",
+                "--check");
+        assertThat(rs.code()).isEqualTo(Main.OK);
+        Run rsBad = run("rs", "--vip", "127.0.0.1:4433", "--insecure-control", "--synthetic", "--check");
+        assertThat(rsBad.code()).isEqualTo(Main.USAGE);
+    }
+
     @Test
     void missingSettingsNameTheFlagAndField() {
         Run r = run("lb", "--listen", "127.0.0.1:4433", "--insecure-control");
