@@ -56,6 +56,11 @@ final class BodyDecoder {
             return new KeyUpdateRequest(r.readVarInt(), r.readVarInt());
         } else if (type == MessageType.DRAINING) {
             return new Draining(r.readVarInt());
+        } else if (type == MessageType.PEER_ADDRESS_UPDATE) {
+            long key = r.readVarInt();
+            long family = r.readVarInt();
+            byte[] ip = r.readBytes(family == PeerAddressUpdate.IPV6 ? 16 : 4);
+            return PeerAddressUpdate.of(key, family, ip, r.readVarInt());
         } else if (type == MessageType.STREAM_REPORT) {
             return new StreamReport(r.readVarInt(), r.readVarInt(),
                     known(StreamReport.Outcome.fromCode(r.readVarInt()), "outcome"), r.readVarInt(), r.readVarInt(),
