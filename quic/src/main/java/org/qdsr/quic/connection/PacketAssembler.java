@@ -108,6 +108,12 @@ final class PacketAssembler {
             if (limit < 64) {
                 return 0;
             }
+        } else if (!c.isClient) {
+            // RFC 9000 §9.3: the same limit toward a new peer address until it is validated
+            limit = (int) Math.min(limit, c.path.allowance(c.peerAddress));
+            if (limit < 64) {
+                return 0;
+            }
         }
         boolean probing = anyProbe();
         boolean cwndOpen = probing || c.recovery.canSend(limit);
