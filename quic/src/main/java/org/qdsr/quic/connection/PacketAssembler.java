@@ -220,7 +220,10 @@ final class PacketAssembler {
         int pnOffset = w.position() - pnLength;
         int payloadLimit = limit - TAG;
         SentFrames sent = new SentFrames();
-        remote.open = type == PacketType.ONE_RTT && pending.isEmpty() && c.remoteSending.inUse();
+        // instructed packets leave from other machines to the validated address: none while validating a new one,
+        // or this packet's own frames (the PATH_CHALLENGE among them) would go to where the peer may no longer be
+        remote.open = type == PacketType.ONE_RTT && pending.isEmpty() && c.remoteSending.inUse()
+                && !c.path.validating(c.peerAddress);
         remote.payloadStart = w.position();
         remote.pn = pn;
         remote.pnLength = pnLength;

@@ -70,6 +70,11 @@ final class PathValidator {
         return PacketReceiver.AMPLIFICATION_FACTOR * receivedFromPending - sentToPending;
     }
 
+    /** Whether {@code to} is a new peer address under validation. */
+    boolean validating(InetSocketAddress to) {
+        return pending != null && pending.equals(to);
+    }
+
     /** A PATH_RESPONSE; returns the address it validated, or null if it answers no outstanding challenge. */
     InetSocketAddress onResponse(byte[] data) {
         if (outstanding == null || !Arrays.equals(outstanding, data)) {
