@@ -75,7 +75,11 @@ final class FrameHandler {
                 || f instanceof PathsBlockedFrame || f instanceof PathCidsBlockedFrame) {
             requireMultipathIf(true, f); // path management beyond QDSR's fixed paths is not used yet
         } else if (f instanceof PathChallengeFrame p) {
-            space.pendingControl.add(new PathResponseFrame(p.data()));
+            if (!c.isClient && c.path.lastSource() != null && !c.path.lastSource().equals(c.peerAddress)) {
+                c.path.onProbeChallenge(p.data()); // RFC 9000 §8.2.2: answered on the path it came from
+            } else {
+                space.pendingControl.add(new PathResponseFrame(p.data()));
+            }
         } else if (f instanceof PathResponseFrame p) {
             onPathResponse(p);
         } else if (f instanceof ConnectionCloseFrame cc) {

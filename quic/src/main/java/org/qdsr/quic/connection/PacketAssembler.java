@@ -144,6 +144,32 @@ final class PacketAssembler {
         return seal(out, pos, now);
     }
 
+    /**
+     * RFC 9000 §8.2.2: the answer to a PATH_CHALLENGE that came from another address than the
+     * peer's current one goes back there, in a datagram of its own (1-RTT, PATH_RESPONSE and
+     * PADDING up to {@code size}, §8.2.1). Returns the datagram's length, 0 if no 1-RTT keys.
+     */
+    int probeResponse(byte[] out, PathResponseFrame f, int size, long now) {
+        PacketSpace s = c.spaces[QuicConnection.APPLICATION];
+        if (c.oneRtt == null || s.discarded) {
+            return 0;
+        }
+        pending.clear();
+        long pn = s.nextPacketNumber;
+        int pnLength = PacketNumbers.encodedLength(pn, c.recovery.largestAcked(s.recoveryIndex));
+        ByteWriter w = new ByteWriter(out, 0, size);
+        PacketHeaders.writeShortHeader(w, false, c.oneRtt.writePhase(), c.cids.activePeer(), pnLength, pn);
+        int pnOffset = w.position() - pnLength;
+        FrameCodec.write(f, w);
+        while (w.position() < size - TAG) {
+            w.writeUint8(0);
+        }
+        s.nextPacketNumber++;
+        pending.add(new Pending(s, PacketType.ONE_RTT, 0, -1, pnOffset, pnLength, w.position(), pn, true,
+                new SentFrames(), c.oneRtt.write(), true, -1, 0));
+        return seal(out, w.position(), now); // a lost PATH_RESPONSE is not sent again (§13.3)
+    }
+
     private boolean pacerAllows(long now, int bytes) {
         long at = c.recovery.nextSendTime(now, bytes);
         long granularity = c.remoteSending.inUse() ? INSTRUCTED_PACING_GRANULARITY_NANOS : PACING_GRANULARITY_NANOS;

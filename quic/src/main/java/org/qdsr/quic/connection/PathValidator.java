@@ -20,6 +20,12 @@ final class PathValidator {
     private long receivedFromPending;
     private long sentToPending;
     private long validatedCount;
+    private InetSocketAddress lastSource;
+    private int lastLength;
+    private InetSocketAddress probeSource;
+    private byte[] probeData;
+    private int probeSize;
+    private InetSocketAddress probeDestination;
 
     PathValidator(RandomGenerator random, InetSocketAddress handshakeAddress) {
         this.random = random;
@@ -47,9 +53,52 @@ final class PathValidator {
 
     /** Counts a datagram received, for the anti-amplification limit toward a pending address. */
     void onDatagramReceived(InetSocketAddress from, int length) {
+        lastSource = from;
+        lastLength = length;
         if (pending != null && pending.equals(from)) {
             receivedFromPending += length;
         }
+    }
+
+    /** The source of the datagram being processed. */
+    InetSocketAddress lastSource() {
+        return lastSource;
+    }
+
+    /**
+     * A PATH_CHALLENGE came from {@code lastSource()}, not the peer's current address (the peer
+     * probes a new path, RFC 9000 §9.1): the response goes back there (§8.2.2), in a datagram of
+     * at most three times the challenge's (§8.1) and at most 1200 bytes. The newest one wins.
+     */
+    void onProbeChallenge(byte[] data) {
+        probeSource = lastSource;
+        probeData = data.clone();
+        probeSize = (int) Math.min(1200, PacketReceiver.AMPLIFICATION_FACTOR * (long) lastLength);
+    }
+
+    /** The PATH_RESPONSE to send to {@link #probeResponseDestination()} now, or null. */
+    org.qdsr.quic.wire.PathResponseFrame takeProbeResponse() {
+        probeDestination = null;
+        if (probeData == null) {
+            return null;
+        }
+        var f = new org.qdsr.quic.wire.PathResponseFrame(probeData);
+        probeData = null;
+        probeDestination = probeSource;
+        return f;
+    }
+
+    int probeResponseSize() {
+        return probeSize;
+    }
+
+    /** Where the datagram {@link #takeProbeResponse()} produced goes; null for every other datagram. */
+    InetSocketAddress probeResponseDestination() {
+        return probeDestination;
+    }
+
+    void clearProbeResponseDestination() {
+        probeDestination = null;
     }
 
     /** Counts a datagram sent to {@code to}. */

@@ -161,6 +161,16 @@ public final class QuicConnection {
             collectFlowControlUpdates();
             queueAckFrequency(now);
         }
+        var probeResponse = path.takeProbeResponse();
+        if (probeResponse != null && state == State.ESTABLISHED) {
+            int size = Math.min(path.probeResponseSize(), out.length);
+            int sent = size < 64 ? 0 : assembler.probeResponse(out, probeResponse, size, now);
+            if (sent > 0) {
+                bytesSent += sent;
+                return sent;
+            }
+            path.clearProbeResponseDestination();
+        }
         int n;
         while ((n = assembler.nextDatagram(out, now)) == PacketAssembler.INSTRUCTED) {
             // the packet left as an instruction (pollInstruction); fill the next one
@@ -188,7 +198,8 @@ public final class QuicConnection {
     }
 
     public InetSocketAddress destination() {
-        return peerAddress;
+        InetSocketAddress probe = path.probeResponseDestination();
+        return probe != null ? probe : peerAddress;
     }
 
     /** The earliest time {@link #onTimeout} must run; {@link Long#MAX_VALUE} if never. */
