@@ -21,6 +21,7 @@ import org.qdsr.quic.wire.MaxStreamDataFrame;
 import org.qdsr.quic.wire.PacketHeaders;
 import org.qdsr.quic.wire.PacketNumbers;
 import org.qdsr.quic.wire.PacketType;
+import org.qdsr.quic.wire.PathChallengeFrame;
 import org.qdsr.quic.wire.PathResponseFrame;
 import org.qdsr.quic.wire.PingFrame;
 
@@ -149,7 +150,20 @@ final class PacketAssembler {
      * peer's current one goes back there, in a datagram of its own (1-RTT, PATH_RESPONSE and
      * PADDING up to {@code size}, §8.2.1). Returns the datagram's length, 0 if no 1-RTT keys.
      */
-    int probeResponse(byte[] out, PathResponseFrame f, int size, long now) {
+    int probeResponse(byte[] out, long now) {
+        PathResponseFrame f = c.path.takeProbeResponse();
+        if (f == null) {
+            return 0;
+        }
+        int size = Math.min(c.path.probeResponseSize(), out.length);
+        int n = size < 64 || c.state != QuicConnection.State.ESTABLISHED ? 0 : probeResponse(out, f, size, now);
+        if (n == 0) {
+            c.path.clearProbeResponseDestination();
+        }
+        return n;
+    }
+
+    private int probeResponse(byte[] out, PathResponseFrame f, int size, long now) {
         PacketSpace s = c.spaces[QuicConnection.APPLICATION];
         if (c.oneRtt == null || s.discarded) {
             return 0;
@@ -668,8 +682,11 @@ final class PacketAssembler {
             }
             if (sf.control != null) {
                 for (Frame f : sf.control) {
-                    // draft-ietf-quic-ack-frequency-14 §4: only the latest ACK_FREQUENCY is worth resending
-                    if (!(f instanceof AckFrequencyFrame a) || c.ackFrequencySender.isCurrent(a)) {
+                    // draft-ietf-quic-ack-frequency-14 §4: only the latest ACK_FREQUENCY is worth resending;
+                    // RFC 9000 §13.3: a PATH_RESPONSE is sent once, a PATH_CHALLENGE only while unanswered
+                    if (f instanceof AckFrequencyFrame a ? c.ackFrequencySender.isCurrent(a)
+                            : f instanceof PathChallengeFrame p ? c.path.isOutstanding(p.data())
+                            : !(f instanceof PathResponseFrame)) {
                         s.pendingControl.add(f);
                     }
                 }

@@ -124,6 +124,11 @@ final class PathValidator {
         return pending != null && pending.equals(to);
     }
 
+    /** Whether {@code data} is the challenge still waiting for its response. */
+    boolean isOutstanding(byte[] data) {
+        return outstanding != null && Arrays.equals(outstanding, data);
+    }
+
     /** A PATH_RESPONSE; returns the address it validated, or null if it answers no outstanding challenge. */
     InetSocketAddress onResponse(byte[] data) {
         if (outstanding == null || !Arrays.equals(outstanding, data)) {

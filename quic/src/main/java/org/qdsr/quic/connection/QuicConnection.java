@@ -161,23 +161,15 @@ public final class QuicConnection {
             collectFlowControlUpdates();
             queueAckFrequency(now);
         }
-        var probeResponse = path.takeProbeResponse();
-        if (probeResponse != null && state == State.ESTABLISHED) {
-            int size = Math.min(path.probeResponseSize(), out.length);
-            int sent = size < 64 ? 0 : assembler.probeResponse(out, probeResponse, size, now);
-            if (sent > 0) {
-                bytesSent += sent;
-                return sent;
+        int n = assembler.probeResponse(out, now); // RFC 9000 §8.2.2, to destination()
+        if (n == 0) {
+            while ((n = assembler.nextDatagram(out, now)) == PacketAssembler.INSTRUCTED) {
+                // the packet left as an instruction (pollInstruction); fill the next one
             }
-            path.clearProbeResponseDestination();
-        }
-        int n;
-        while ((n = assembler.nextDatagram(out, now)) == PacketAssembler.INSTRUCTED) {
-            // the packet left as an instruction (pollInstruction); fill the next one
         }
         if (n > 0) {
             bytesSent += n;
-            path.onDatagramSent(peerAddress, n);
+            path.onDatagramSent(destination(), n);
         }
         announceKeyGeneration();
         return n;
