@@ -685,7 +685,7 @@ final class PacketAssembler {
                     // draft-ietf-quic-ack-frequency-14 §4: only the latest ACK_FREQUENCY is worth resending;
                     // RFC 9000 §13.3: a PATH_RESPONSE is sent once, a PATH_CHALLENGE only while unanswered
                     if (f instanceof AckFrequencyFrame a ? c.ackFrequencySender.isCurrent(a)
-                            : f instanceof PathChallengeFrame p ? c.path.isOutstanding(p.data())
+                            : f instanceof PathChallengeFrame ch ? c.path.isOutstanding(ch.data())
                             : !(f instanceof PathResponseFrame)) {
                         s.pendingControl.add(f);
                     }
