@@ -38,6 +38,7 @@ import org.qdsr.quic.path.WriteKeys;
  * STOP_SENDING, key updates, close) is forwarded to the backend that owns them.
  */
 final class LbConnection implements ConnectionHandler {
+    private static final System.Logger LOG = System.getLogger(LbConnection.class.getName());
     private final LoadBalancerCore core;
     final long key;
     private final Http3ServerSession session;
@@ -298,9 +299,28 @@ final class LbConnection implements ConnectionHandler {
             for (Backend b : backendOfPath.values()) {
                 send(b, new KeyUpdate(key, k.secret(), k.keyPhase(), k.generation()));
             }
+        } else if (e instanceof ConnectionEvent.PeerAddressValidated v) {
+            onPeerAddressValidated(v);
         } else if (e instanceof ConnectionEvent.Closed cl) {
             onClosed(cl.reason().errorCode());
         }
+    }
+
+    /**
+     * The client proved it owns its new address (RFC 9000 §8.2, §9.3): every backend that sends
+     * for this connection (isolated paths, instructed streams) sends there from now on. Never
+     * before validation: a spoofed source must not aim the backends at a victim (§9.3.1).
+     */
+    private void onPeerAddressValidated(ConnectionEvent.PeerAddressValidated v) {
+        core.metrics().peerAddressValidations++;
+        java.util.Set<Backend> senders = new java.util.LinkedHashSet<>(backendOfPath.values());
+        senders.addAll(instructed.involvedBackends());
+        for (Backend b : senders) {
+            send(b, new org.qdsr.control.message.PeerAddressUpdate(key, v.address()));
+            core.metrics().peerAddressUpdates++;
+        }
+        LOG.log(System.Logger.Level.INFO, "connection {0}: client address {1} validated ({2}), {3} real server(s) told",
+                Long.toHexString(key), v.address(), v.ipChanged() ? "new IP" : "new port", senders.size());
     }
 
     private void forward(long streamId, StreamControl.Kind kind, long value) {

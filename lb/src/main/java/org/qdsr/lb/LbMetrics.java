@@ -28,6 +28,12 @@ public final class LbMetrics {
     public long pathAcksReceived;
     /** ACK_FREQUENCY frames sent to clients (draft-ietf-quic-ack-frequency: fewer client ACKs to forward). */
     public long ackFrequencyFrames;
+    /**
+     * Client address changes (NAT rebinding, migration: RFC 9000 §9) the LB validated, and the
+     * PeerAddressUpdate messages that moved real servers' sending there.
+     */
+    public long peerAddressValidations;
+    public long peerAddressUpdates;
     /** Messages received from backends, and how many of them were CreditRequests. */
     public long backendMessages;
     public long creditRequests;

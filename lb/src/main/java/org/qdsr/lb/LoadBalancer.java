@@ -291,6 +291,8 @@ public final class LoadBalancer implements AutoCloseable {
             copy.acksForwarded = m.acksForwarded;
             copy.pathAcksReceived = m.pathAcksReceived;
             copy.ackFrequencyFrames = m.ackFrequencyFrames;
+            copy.peerAddressValidations = m.peerAddressValidations;
+            copy.peerAddressUpdates = m.peerAddressUpdates;
             copy.backendMessages = m.backendMessages;
             copy.creditRequests = m.creditRequests;
             copy.proxyBytes = m.proxyBytes;

@@ -285,6 +285,17 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         return nextHandoffId++;
     }
 
+    /** The client connections open now (tests). */
+    List<org.qdsr.quic.connection.QuicConnection> clientConnections() {
+        List<org.qdsr.quic.connection.QuicConnection> out = new ArrayList<>();
+        for (LbConnection c : connections.values()) {
+            if (c.connection() != null) {
+                out.add(c.connection());
+            }
+        }
+        return out;
+    }
+
     public int connectionCount() {
         return endpoint.connectionCount();
     }

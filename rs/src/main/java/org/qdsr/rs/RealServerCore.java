@@ -17,6 +17,7 @@ import org.qdsr.control.message.CreditGrant;
 import org.qdsr.control.message.Draining;
 import org.qdsr.control.message.Handoff;
 import org.qdsr.control.message.KeyUpdate;
+import org.qdsr.control.message.PeerAddressUpdate;
 import org.qdsr.control.message.LoadReport;
 import org.qdsr.control.message.SendInstructions;
 import org.qdsr.control.message.StreamControl;
@@ -200,6 +201,7 @@ public final class RealServerCore implements DatagramEndpoint {
         RsConnection c = connections.get(new Key(linkId, key));
         if (c == null) {
             counters.unknownConnection++;
+            PeerAddressFollower.logUnknown(m, linkId);
             return;
         }
         if (m instanceof AckForward a) {
@@ -221,6 +223,9 @@ public final class RealServerCore implements DatagramEndpoint {
             }
         } else if (m instanceof SendInstructions si) {
             onInstructions(c, si, now);
+        } else if (m instanceof PeerAddressUpdate u) {
+            PeerAddressFollower.apply(c, u, counters);
+            afterSenderCall(c);
         } else {
             counters.messagesIgnored++;
         }
@@ -239,6 +244,8 @@ public final class RealServerCore implements DatagramEndpoint {
             return h.connectionKey();
         } else if (m instanceof SendInstructions s) {
             return s.connectionKey();
+        } else if (m instanceof PeerAddressUpdate u) {
+            return u.connectionKey();
         }
         return null;
     }

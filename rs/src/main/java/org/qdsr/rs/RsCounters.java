@@ -19,6 +19,9 @@ public final class RsCounters {
     public volatile long bytesSent;
     public volatile long datagramsDropped;
     public volatile long instructedFailures;
+    /** PeerAddressUpdates applied (the client's validated new address, RFC 9000 §9), and those of the IP. */
+    public volatile long peerAddressUpdates;
+    public volatile long peerIpChanges;
 
     @Override
     public String toString() {

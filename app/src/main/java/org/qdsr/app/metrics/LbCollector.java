@@ -64,6 +64,10 @@ public final class LbCollector implements MultiCollector {
         f.counter("qdsr_lb_acks_forwarded", "client ACK frames forwarded to real servers", m.acksForwarded);
         f.counter("qdsr_lb_ack_frequency_frames", "ACK_FREQUENCY frames sent to clients (fewer client ACKs)",
                 m.ackFrequencyFrames);
+        f.counter("qdsr_lb_peer_address_validations", "client address changes (NAT rebinding, migration) validated",
+                m.peerAddressValidations);
+        f.counter("qdsr_lb_peer_address_updates", "PeerAddressUpdate messages sent to real servers",
+                m.peerAddressUpdates);
         f.counter("qdsr_lb_proxy_relayed_bytes", "response bytes relayed through the LB in proxy mode",
                 m.proxyBytes);
         f.counter("qdsr_lb_streams_failed", "streams that failed after a handoff", m.streamsFailed);

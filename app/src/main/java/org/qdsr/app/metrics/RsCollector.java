@@ -27,6 +27,8 @@ public final class RsCollector implements MultiCollector {
         RsCounters c = rs.counters();
         f.counter("qdsr_rs_handoffs", "handoffs received from load balancers", c.handoffs);
         f.counter("qdsr_rs_control_messages", "control messages received", c.messagesIn);
+        f.counter("qdsr_rs_peer_address_updates", "clients that moved (PeerAddressUpdate applied; RFC 9000 section 9)",
+                c.peerAddressUpdates);
         Map<String, Long> outcomes = new LinkedHashMap<>();
         outcomes.put("finished", c.finished);
         outcomes.put("failed", c.failed);

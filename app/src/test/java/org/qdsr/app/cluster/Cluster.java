@@ -47,6 +47,11 @@ final class Cluster implements AutoCloseable {
         return c;
     }
 
+    /** Like {@link #start}, with real servers that serve synthetic bytes ({@code --synthetic}: /bytes/N). */
+    static Cluster startSynthetic(Path tmp, List<String> names) throws Exception {
+        return start(tmp, null, names);
+    }
+
     /** Starts real servers only, with control TLS from {@code tls}; call {@link #startLb} next. */
     static Cluster startServers(Path root, Path tls, List<String> names) throws Exception {
         Cluster c = new Cluster(root, tls);
@@ -77,7 +82,8 @@ final class Cluster implements AutoCloseable {
     NodeProcess startRs(String name, Path tls) throws Exception {
         NodeProcess rs = NodeProcess.start(name, "rs " + name + ": control on", List.of("rs",
                 "--control", "127.0.0.1:" + controlPorts.get(name), "--vip", "127.0.0.1:" + vip.getPort(),
-                "--control-tls", tls.toString(), "--name", name, "--root", root.toString(), "--bind", "WILDCARD"));
+                "--control-tls", tls.toString(), "--name", name, "--bind", "WILDCARD",
+                root == null ? "--synthetic" : "--root=" + root));
         servers.put(name, rs);
         all.add(rs);
         return rs;

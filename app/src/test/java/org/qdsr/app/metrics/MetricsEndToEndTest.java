@@ -86,8 +86,9 @@ class MetricsEndToEndTest {
             assertThat(PromText.value(l, "qdsr_lb_no_backend_responses_total")).isZero();
             assertThat(PromText.value(l, "qdsr_lb_backend_handoffs_total{backend=\"rs1\"}")
                     + PromText.value(l, "qdsr_lb_backend_handoffs_total{backend=\"rs2\"}")).isEqualTo(FILES);
-            assertThat(l).containsKeys("qdsr_lb_active_connections", "qdsr_lb_stateless_resets_total", "qdsr_lb_proxy_relayed_bytes_total",
-                    "qdsr_lb_ack_frequency_frames_total",
+            assertThat(l).containsKeys("qdsr_lb_active_connections", "qdsr_lb_stateless_resets_total",
+                    "qdsr_lb_proxy_relayed_bytes_total", "qdsr_lb_ack_frequency_frames_total",
+                    "qdsr_lb_peer_address_validations_total", "qdsr_lb_peer_address_updates_total",
                     "qdsr_lb_streams_failed_total", "qdsr_lb_control_send_failures_total",
                     "qdsr_lb_backend_outstanding_streams{backend=\"rs1\"}", "qdsr_lb_errors_total{kind=\"udp_send\"}");
 
@@ -99,6 +100,7 @@ class MetricsEndToEndTest {
                 handoffs += PromText.value(r, "qdsr_rs_handoffs_total");
                 assertThat(PromText.value(r, "qdsr_rs_received_bytes_total")).isZero();
                 assertThat(r).containsKeys("qdsr_rs_active_connections", "qdsr_rs_active_streams",
+                        "qdsr_rs_peer_address_updates_total",
                         "qdsr_rs_streams_total{outcome=\"finished\"}", "qdsr_rs_streams_total{outcome=\"reset\"}",
                         "qdsr_rs_errors_total{kind=\"bad_ack\"}");
             }

@@ -14,6 +14,7 @@ import org.qdsr.quic.wire.TruncatedInputException;
  * append fields). Every failure becomes a {@link ControlProtocolException}.
  */
 final class BodyDecoder {
+    private static final System.Logger LOG = System.getLogger(BodyDecoder.class.getName());
     private BodyDecoder() {
     }
 
@@ -56,6 +57,8 @@ final class BodyDecoder {
             return new KeyUpdateRequest(r.readVarInt(), r.readVarInt());
         } else if (type == MessageType.DRAINING) {
             return new Draining(r.readVarInt());
+        } else if (type == MessageType.PEER_ADDRESS_UPDATE) {
+            return peerAddressUpdate(r);
         } else if (type == MessageType.STREAM_REPORT) {
             return new StreamReport(r.readVarInt(), r.readVarInt(),
                     known(StreamReport.Outcome.fromCode(r.readVarInt()), "outcome"), r.readVarInt(), r.readVarInt(),
@@ -64,6 +67,23 @@ final class BodyDecoder {
             return handoff(r);
         }
         return rare(type, r);
+    }
+
+    /**
+     * An optional extension's body that does not parse is dropped with a log line (the frame's
+     * length is known, so the channel stays in step); the channel is not closed for it.
+     */
+    private static PeerAddressUpdate peerAddressUpdate(ByteReader r) {
+        try {
+            long key = r.readVarInt();
+            long family = r.readVarInt();
+            byte[] ip = r.readBytes(family == PeerAddressUpdate.IPV6 ? 16 : 4);
+            return PeerAddressUpdate.of(key, family, ip, r.readVarInt());
+        } catch (TruncatedInputException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "malformed PeerAddressUpdate dropped: {0}",
+                    e instanceof TruncatedInputException ? "truncated" : e.getMessage());
+            return null;
+        }
     }
 
     private static ControlMessage rare(long type, ByteReader r) throws ControlProtocolException {

@@ -93,6 +93,12 @@ public final class ControlEncoder {
             out.varint(k.packetsProtected());
         } else if (m instanceof Draining d) {
             out.varint(d.drainMillis());
+        } else if (m instanceof PeerAddressUpdate u) {
+            out.varint(u.connectionKey());
+            out.varint(u.addressFamily());
+            byte[] ip = u.ipBytes();
+            out.bytes(ip, 0, ip.length);
+            out.varint(u.peerAddress().getPort());
         } else if (m instanceof StreamReport r) {
             streamReport(r);
         } else if (m instanceof Handoff h) {

@@ -32,6 +32,8 @@ public final class MessageType {
     public static final int KEY_UPDATE_REQUEST = 0x1e;
     /** RS to LB: graceful shutdown, route nothing new here (optional extension). */
     public static final int DRAINING = 0x40;
+    /** LB to RS: the client's validated new address for a connection (optional extension, RFC 9000 §9). */
+    public static final int PEER_ADDRESS_UPDATE = 0x41;
 
     /** First code of the optional-extension range. */
     public static final long FIRST_OPTIONAL = 0x40;

@@ -32,6 +32,8 @@ public final class Samples {
                 new CreditRequest(9, 4, 123456),
                 new KeyUpdateRequest(9, 8_388_608),
                 new Draining(10_000),
+                new PeerAddressUpdate(9, new java.net.InetSocketAddress("192.0.2.7", 50000)),
+                new PeerAddressUpdate(MAX, new java.net.InetSocketAddress("2001:db8::1", 65535)),
                 new KeyUpdate(9, SECRET, true, 3),
                 new ConnectionClosed(9, 0x100),
                 new StreamReport(9, 4, StreamReport.Outcome.FINISHED, 0, 1000, 1000, 200),

@@ -55,6 +55,26 @@ public sealed interface ConnectionEvent {
     record WriteKeysUpdated(long generation) implements ConnectionEvent {
     }
 
+    /**
+     * Server: the peer's newest packet came from another address (NAT rebinding or migration,
+     * RFC 9000 §9.3); this connection now sends there, within the anti-amplification limit, and
+     * validates it with a PATH_CHALLENGE. Not yet proof that the peer owns the address: act on
+     * {@link PeerAddressValidated}.
+     */
+    record PeerAddressChanged(java.net.InetSocketAddress previous, java.net.InetSocketAddress current)
+            implements ConnectionEvent {
+    }
+
+    /**
+     * Server: the peer answered the PATH_CHALLENGE sent to {@code address} (RFC 9000 §8.2.3), so
+     * other senders of this connection may now send there. {@code ipChanged} is false when only
+     * the port changed (typical NAT rebinding): RFC 9000 §9.4 lets a sender keep its congestion
+     * state and RTT estimate then, and requires a reset otherwise (this connection did it).
+     */
+    record PeerAddressValidated(java.net.InetSocketAddress previous, java.net.InetSocketAddress address,
+                                boolean ipChanged) implements ConnectionEvent {
+    }
+
     /** The peer issued a connection ID for an extra path (PATH_NEW_CONNECTION_ID). */
     record PathAvailable(long pathId) implements ConnectionEvent {
     }

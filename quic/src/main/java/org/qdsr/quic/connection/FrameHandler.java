@@ -75,9 +75,13 @@ final class FrameHandler {
                 || f instanceof PathsBlockedFrame || f instanceof PathCidsBlockedFrame) {
             requireMultipathIf(true, f); // path management beyond QDSR's fixed paths is not used yet
         } else if (f instanceof PathChallengeFrame p) {
-            space.pendingControl.add(new PathResponseFrame(p.data()));
+            if (!c.isClient && c.path.lastSource() != null && !c.path.lastSource().equals(c.peerAddress)) {
+                c.path.onProbeChallenge(p.data()); // RFC 9000 §8.2.2: answered on the path it came from
+            } else {
+                space.pendingControl.add(new PathResponseFrame(p.data()));
+            }
         } else if (f instanceof PathResponseFrame p) {
-            c.path.onResponse(p.data());
+            onPathResponse(p);
         } else if (f instanceof ConnectionCloseFrame cc) {
             c.enterDraining(new CloseReason(CloseReason.Kind.PEER_CLOSE, cc.application(), cc.errorCode(),
                     cc.reasonPhrase()), now);
@@ -89,6 +93,24 @@ final class FrameHandler {
             onAckFrequency(space, f);
         }
         // PADDING, PING and *_BLOCKED need nothing beyond acknowledgement; multipath frames belong to the path layer.
+    }
+
+    /**
+     * RFC 9000 §8.2.3, §9.4: a PATH_RESPONSE that answers the outstanding challenge validates the
+     * peer's new address; when its IP (not only its port) differs from the previously validated
+     * one, the congestion controller and RTT estimate start again from their initial values.
+     */
+    private void onPathResponse(PathResponseFrame p) {
+        java.net.InetSocketAddress before = c.path.validatedAddress();
+        java.net.InetSocketAddress validated = c.path.onResponse(p.data());
+        if (validated == null) {
+            return;
+        }
+        boolean ipChanged = !validated.getAddress().equals(before.getAddress());
+        if (ipChanged) {
+            c.recovery.resetCongestionAndRtt();
+        }
+        c.events.add(new ConnectionEvent.PeerAddressValidated(before, validated, ipChanged));
     }
 
     private void requireMultipathIf(boolean multipathFrame, Frame f) throws QuicException {

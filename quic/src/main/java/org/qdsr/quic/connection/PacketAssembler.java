@@ -21,6 +21,7 @@ import org.qdsr.quic.wire.MaxStreamDataFrame;
 import org.qdsr.quic.wire.PacketHeaders;
 import org.qdsr.quic.wire.PacketNumbers;
 import org.qdsr.quic.wire.PacketType;
+import org.qdsr.quic.wire.PathChallengeFrame;
 import org.qdsr.quic.wire.PathResponseFrame;
 import org.qdsr.quic.wire.PingFrame;
 
@@ -108,6 +109,12 @@ final class PacketAssembler {
             if (limit < 64) {
                 return 0;
             }
+        } else if (!c.isClient) {
+            // RFC 9000 §9.3: the same limit toward a new peer address until it is validated
+            limit = (int) Math.min(limit, c.path.allowance(c.peerAddress));
+            if (limit < 64) {
+                return 0;
+            }
         }
         boolean probing = anyProbe();
         boolean cwndOpen = probing || c.recovery.canSend(limit);
@@ -136,6 +143,45 @@ final class PacketAssembler {
         }
         pos = padIfNeeded(out, pos, limit);
         return seal(out, pos, now);
+    }
+
+    /**
+     * RFC 9000 §8.2.2: the answer to a PATH_CHALLENGE that came from another address than the
+     * peer's current one goes back there, in a datagram of its own (1-RTT, PATH_RESPONSE and
+     * PADDING up to {@code size}, §8.2.1). Returns the datagram's length, 0 if no 1-RTT keys.
+     */
+    int probeResponse(byte[] out, long now) {
+        PathResponseFrame f = c.path.takeProbeResponse();
+        if (f == null) {
+            return 0;
+        }
+        int size = Math.min(c.path.probeResponseSize(), out.length);
+        int n = size < 64 || c.state != QuicConnection.State.ESTABLISHED ? 0 : probeResponse(out, f, size, now);
+        if (n == 0) {
+            c.path.clearProbeResponseDestination();
+        }
+        return n;
+    }
+
+    private int probeResponse(byte[] out, PathResponseFrame f, int size, long now) {
+        PacketSpace s = c.spaces[QuicConnection.APPLICATION];
+        if (c.oneRtt == null || s.discarded) {
+            return 0;
+        }
+        pending.clear();
+        long pn = s.nextPacketNumber;
+        int pnLength = PacketNumbers.encodedLength(pn, c.recovery.largestAcked(s.recoveryIndex));
+        ByteWriter w = new ByteWriter(out, 0, size);
+        PacketHeaders.writeShortHeader(w, false, c.oneRtt.writePhase(), c.cids.activePeer(), pnLength, pn);
+        int pnOffset = w.position() - pnLength;
+        FrameCodec.write(f, w);
+        while (w.position() < size - TAG) {
+            w.writeUint8(0);
+        }
+        s.nextPacketNumber++;
+        pending.add(new Pending(s, PacketType.ONE_RTT, 0, -1, pnOffset, pnLength, w.position(), pn, true,
+                new SentFrames(), c.oneRtt.write(), true, -1, 0));
+        return seal(out, w.position(), now); // a lost PATH_RESPONSE is not sent again (§13.3)
     }
 
     private boolean pacerAllows(long now, int bytes) {
@@ -214,7 +260,10 @@ final class PacketAssembler {
         int pnOffset = w.position() - pnLength;
         int payloadLimit = limit - TAG;
         SentFrames sent = new SentFrames();
-        remote.open = type == PacketType.ONE_RTT && pending.isEmpty() && c.remoteSending.inUse();
+        // instructed packets leave from other machines to the validated address: none while validating a new one,
+        // or this packet's own frames (the PATH_CHALLENGE among them) would go to where the peer may no longer be
+        remote.open = type == PacketType.ONE_RTT && pending.isEmpty() && c.remoteSending.inUse()
+                && !c.path.validating(c.peerAddress);
         remote.payloadStart = w.position();
         remote.pn = pn;
         remote.pnLength = pnLength;
@@ -633,8 +682,11 @@ final class PacketAssembler {
             }
             if (sf.control != null) {
                 for (Frame f : sf.control) {
-                    // draft-ietf-quic-ack-frequency-14 §4: only the latest ACK_FREQUENCY is worth resending
-                    if (!(f instanceof AckFrequencyFrame a) || c.ackFrequencySender.isCurrent(a)) {
+                    // draft-ietf-quic-ack-frequency-14 §4: only the latest ACK_FREQUENCY is worth resending;
+                    // RFC 9000 §13.3: a PATH_RESPONSE is sent once, a PATH_CHALLENGE only while unanswered
+                    if (f instanceof AckFrequencyFrame a ? c.ackFrequencySender.isCurrent(a)
+                            : f instanceof PathChallengeFrame ch ? c.path.isOutstanding(ch.data())
+                            : !(f instanceof PathResponseFrame)) {
                         s.pendingControl.add(f);
                     }
                 }

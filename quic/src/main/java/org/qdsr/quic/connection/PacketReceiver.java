@@ -38,6 +38,7 @@ final class PacketReceiver {
 
     void onDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) throws QuicException {
         c.bytesReceived += len;
+        c.path.onDatagramReceived(from, len);
         int pos = off;
         int end = off + len;
         boolean anyOpened = false;
@@ -163,7 +164,7 @@ final class PacketReceiver {
             c.zeroRttPacketsReceived++;
         }
         if (shortHeader && pathId == 0) {
-            onApplicationPacket(pn, from, probingOnly, now);
+            onApplicationPacket(pn, from, probingOnly, datagramLength);
         }
         return 1;
     }
@@ -206,13 +207,21 @@ final class PacketReceiver {
         }
     }
 
-    /** Server-side migration and NAT rebinding (RFC 9000 §9.3): follow the peer's newest non-probing packet. */
-    private void onApplicationPacket(long pn, InetSocketAddress from, boolean probingOnly, long now) {
+    /**
+     * Server-side migration and NAT rebinding (RFC 9000 §9.3): follow the peer's newest non-probing
+     * packet, and validate the new address (§8.2) unless it is the last validated one (§9.3.3).
+     */
+    private void onApplicationPacket(long pn, InetSocketAddress from, boolean probingOnly, int datagramLength) {
         if (pn > largestAppPacketFromPeer) {
             largestAppPacketFromPeer = pn;
             if (!c.isClient && !probingOnly && !from.equals(c.peerAddress) && c.handshakeConfirmed) {
-                c.spaces[QuicConnection.APPLICATION].pendingControl.add(c.path.startValidation());
+                InetSocketAddress previous = c.peerAddress;
+                var challenge = c.path.onPeerMoved(from, datagramLength);
+                if (challenge != null) {
+                    c.spaces[QuicConnection.APPLICATION].pendingControl.add(challenge);
+                }
                 c.peerAddress = from;
+                c.events.add(new ConnectionEvent.PeerAddressChanged(previous, from));
             }
         }
     }

@@ -88,7 +88,7 @@ public final class QuicConnection {
         this.streams = new StreamManager(isClient, config, events::add);
         streams.onRemoteAcked(remoteSending::onAckedPrefixAdvanced);
         this.cids = new ConnectionIds(random, b.resetTokens, config.connectionIdLength(), b.cidListener);
-        this.path = new PathValidator(random);
+        this.path = new PathValidator(random, b.peer);
         this.multipath = new Multipath(isClient, config);
         this.ackFrequencySender = new AckFrequencyPolicy(config.requestAckFrequency());
         this.ackFrequencyReceiver = new AckFrequencyReceiver(config.advertisedMinAckDelayMicros());
@@ -161,12 +161,15 @@ public final class QuicConnection {
             collectFlowControlUpdates();
             queueAckFrequency(now);
         }
-        int n;
-        while ((n = assembler.nextDatagram(out, now)) == PacketAssembler.INSTRUCTED) {
-            // the packet left as an instruction (pollInstruction); fill the next one
+        int n = assembler.probeResponse(out, now); // RFC 9000 §8.2.2, to destination()
+        if (n == 0) {
+            while ((n = assembler.nextDatagram(out, now)) == PacketAssembler.INSTRUCTED) {
+                // the packet left as an instruction (pollInstruction); fill the next one
+            }
         }
         if (n > 0) {
             bytesSent += n;
+            path.onDatagramSent(destination(), n);
         }
         announceKeyGeneration();
         return n;
@@ -187,7 +190,8 @@ public final class QuicConnection {
     }
 
     public InetSocketAddress destination() {
-        return peerAddress;
+        InetSocketAddress probe = path.probeResponseDestination();
+        return probe != null ? probe : peerAddress;
     }
 
     /** The earliest time {@link #onTimeout} must run; {@link Long#MAX_VALUE} if never. */
@@ -455,7 +459,7 @@ public final class QuicConnection {
         return new org.qdsr.quic.path.ConnectionSnapshot(org.qdsr.quic.path.ConnectionSnapshot.VERSION,
                 write.suite(), write.secret(), oneRtt.writeHeaderProtectionKey(), oneRtt.writePhase(),
                 oneRtt.writeGeneration(), dcid, pathId,
-                peerAddress, maxDatagramSize, peerMaxAckDelayNanos, peerAckDelayExponent, 0,
+                path.validatedAddress(), maxDatagramSize, peerMaxAckDelayNanos, peerAckDelayExponent, 0,
                 recovery.rtt().exportState(), credit, congestionWindow, handed);
     }
 
@@ -685,6 +689,14 @@ public final class QuicConnection {
             ackElicitingSentSinceReceive = true;
             timers.idleDeadline = now + idleTimeoutNanos();
         }
+    }
+
+    /**
+     * The last peer address validated (RFC 9000 §8.2): where other senders of this connection
+     * may send. Differs from {@link #peerAddress()} while a new address is being validated.
+     */
+    public InetSocketAddress validatedPeerAddress() {
+        return path.validatedAddress();
     }
 
     /** Validated peer addresses after migration, for tests and metrics. */

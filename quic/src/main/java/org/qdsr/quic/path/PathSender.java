@@ -50,7 +50,7 @@ public final class PathSender {
     private PathKeys keys;
     private final ConnectionId dcid;
     private final long pathId;
-    private final InetSocketAddress peer;
+    private InetSocketAddress peer;
     private final int maxDatagramSize;
     private final long peerMaxAckDelay;
     private final int ackDelayExponent;
@@ -302,6 +302,22 @@ public final class PathSender {
     /** Where every datagram goes: the client's address (sent from the VIP, DESIGN.md). */
     public InetSocketAddress destination() {
         return peer;
+    }
+
+    /**
+     * The client's address changed and the LB validated the new one (RFC 9000 §9.3): every later
+     * datagram, retransmissions included, goes to {@code address}. When the IP changed, not only
+     * the port, the congestion controller and RTT estimate restart from their initial values
+     * (RFC 9000 §9.4); a port-only change (NAT rebinding) keeps them. Returns true if the IP changed.
+     */
+    public boolean onPeerAddressChanged(InetSocketAddress address) {
+        boolean ipChanged = !address.getAddress().equals(peer.getAddress());
+        peer = address;
+        if (ipChanged) {
+            recovery.resetCongestionAndRtt();
+            pacingDeadline = Long.MAX_VALUE;
+        }
+        return ipChanged;
     }
 
     // ---------------------------------------------------------------- timers

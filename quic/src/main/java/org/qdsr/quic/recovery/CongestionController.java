@@ -34,6 +34,9 @@ public interface CongestionController {
 
     long congestionWindow();
 
+    /** A controller of the same kind and settings in its initial state (RFC 9000 §9.4, RFC 9002 §B.3). */
+    CongestionController fresh();
+
     /**
      * Raises the window to {@code bytes} (never lowers it), staying in slow start: for a sender
      * that takes over a path of a connection whose receiver already acknowledged that much per

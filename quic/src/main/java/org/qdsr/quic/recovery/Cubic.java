@@ -169,6 +169,11 @@ public final class Cubic implements CongestionController {
     }
 
     @Override
+    public CongestionController fresh() {
+        return new Cubic(mss, fastConvergence, hyStart != null);
+    }
+
+    @Override
     public long congestionWindow() {
         return (long) cwnd;
     }

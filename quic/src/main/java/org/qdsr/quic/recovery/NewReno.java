@@ -88,6 +88,11 @@ public final class NewReno implements CongestionController {
     }
 
     @Override
+    public CongestionController fresh() {
+        return new NewReno(mss, hyStart != null);
+    }
+
+    @Override
     public long congestionWindow() {
         return cwnd;
     }

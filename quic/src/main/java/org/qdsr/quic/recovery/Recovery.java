@@ -48,8 +48,8 @@ public final class Recovery<T> {
     }
 
     private final PacketSpace<T>[] spaces;
-    private final CongestionController cc;
-    private final RttEstimator rtt;
+    private CongestionController cc;
+    private RttEstimator rtt;
     private final Pacer pacer;
     private long maxAckDelay;
     private long bytesInFlight;
@@ -571,6 +571,19 @@ public final class Recovery<T> {
         s.probesWanted = 0;
         ptoCount = 0;
         setLossDetectionTimer(lastNow);
+    }
+
+    /**
+     * The peer moved to a new IP address (RFC 9000 §9.4): the congestion controller and the RTT
+     * estimator start again from their initial values (RFC 9002 Appendices A.3, B.3); packets in
+     * flight stay tracked and are still detected lost or acknowledged.
+     */
+    public void resetCongestionAndRtt() {
+        long maxAckDelay = rtt.maxAckDelay();
+        cc = cc.fresh();
+        rtt = new RttEstimator(rtt.initialRtt());
+        rtt.setMaxAckDelay(maxAckDelay);
+        ptoCount = 0;
     }
 
     public void setHandshakeConfirmed(boolean confirmed) {

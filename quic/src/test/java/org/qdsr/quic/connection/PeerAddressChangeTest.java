@@ -1,0 +1,133 @@
+package org.qdsr.quic.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.qdsr.quic.endpoint.ConnectionHandler;
+import org.qdsr.quic.recovery.CongestionController;
+import org.qdsr.quic.sim.LinkConditions;
+import org.qdsr.quic.sim.SimEvent;
+
+/** RFC 9000 §9.3/§9.4 on the server: events, validation, congestion reset, amplification limit toward a new address. */
+class PeerAddressChangeTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final int BODY = 1 << 20;
+
+    /** Echo server on stream 0 that records its events and the congestion window when a new address is validated. */
+    private static ConnectionHandler recording(List<ConnectionEvent> events, QuicConnection[] holder, long[] cwndAtValidation) {
+        byte[] buf = new byte[65536];
+        java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        boolean[] fin = {false, false};
+        return (c, now) -> {
+            holder[0] = c;
+            ConnectionEvent e;
+            while ((e = c.pollEvent()) != null) {
+                events.add(e);
+                if (e instanceof ConnectionEvent.PeerAddressValidated) {
+                    cwndAtValidation[0] = c.recovery.cc().congestionWindow();
+                }
+            }
+            if (events.stream().noneMatch(x -> x instanceof ConnectionEvent.StreamOpened)) {
+                return;
+            }
+            int n;
+            while (!fin[0] && (n = c.read(0, buf, 0, buf.length)) != 0) {
+                if (n < 0) {
+                    fin[0] = true;
+                } else {
+                    pending.write(buf, 0, n);
+                }
+            }
+            byte[] data = pending.toByteArray();
+            int written = data.length == 0 ? 0 : c.write(0, data, 0, data.length);
+            pending.reset();
+            pending.write(data, written, data.length - written);
+            if (fin[0] && pending.size() == 0 && !fin[1]) {
+                fin[1] = true;
+                c.finish(0);
+            }
+        };
+    }
+
+    @Test
+    void portOnlyRebindingIsValidatedAndKeepsCongestionState() throws Exception {
+        Run r = run(new InetSocketAddress("198.18.0.2", 50001), 31);
+        var validated = r.validated();
+        assertThat(validated.ipChanged()).isFalse();
+        assertThat(r.cwndAtValidation[0]).as("window kept").isGreaterThan(4 * CongestionController.initialWindow(1200));
+    }
+
+    @Test
+    void newIpIsValidatedAndResetsCongestionState() throws Exception {
+        Run r = run(new InetSocketAddress("198.18.0.99", 40000), 32);
+        var validated = r.validated();
+        assertThat(validated.ipChanged()).isTrue();
+        assertThat(validated.previous()).isEqualTo(SimPair.CLIENT);
+        assertThat(r.cwndAtValidation[0]).as("window reset (RFC 9000 §9.4)")
+                .isLessThanOrEqualTo(2 * CongestionController.initialWindow(1500));
+    }
+
+    @Test
+    void aSpoofedSourceGetsAtMostThreeTimesItsBytesAndIsNeverValidated() throws Exception {
+        List<ConnectionEvent> events = new ArrayList<>();
+        QuicConnection[] server = new QuicConnection[1];
+        InetSocketAddress victim = new InetSocketAddress("203.0.113.9", 9999);
+        ConnectionConfig config = ConnectionConfig.defaults();
+        try (SimPair pair = new SimPair(33, config, c -> recording(events, server, new long[1]))) {
+            pair.net.setDefaultConditions(LinkConditions.delay(10_000_000));
+            EchoClient app = new EchoClient(new byte[BODY]);
+            pair.connect(pair.clientOptions(config), app);
+            pair.net.runUntil(() -> server[0] != null && server[0].bytesReceived() > 200_000, 30 * SECOND);
+            long[] spoofed = {0, 0}; // bytes injected, bytes sent to the victim
+            boolean[] injected = {false};
+            pair.net.addTap(e -> {
+                if (e.kind() == SimEvent.Kind.SENT && e.to().equals(victim)) {
+                    spoofed[1] += e.data().length;
+                } else if (e.kind() == SimEvent.Kind.SENT && e.from().equals(SimPair.CLIENT) && !injected[0]) {
+                    injected[0] = true; // an on-path attacker races a copy from another source ahead of the original
+                    byte[] copy = e.data().clone();
+                    spoofed[0] += copy.length;
+                    pair.net.schedule(e.time(), () -> pair.server.onDatagram(copy, 0, copy.length, victim, pair.net.now()));
+                }
+            });
+            pair.net.runUntil(() -> app.done, 60 * SECOND);
+            assertThat(app.done).isTrue();
+            assertThat(events).anyMatch(e -> e instanceof ConnectionEvent.PeerAddressChanged c && c.current().equals(victim));
+            assertThat(events).noneMatch(e -> e instanceof ConnectionEvent.PeerAddressValidated);
+            assertThat(spoofed[1]).as("bytes to the spoofed address").isPositive().isLessThanOrEqualTo(3 * spoofed[0]);
+            assertThat(server[0].validatedPeerAddress()).isEqualTo(SimPair.CLIENT);
+            assertThat(server[0].peerAddress()).as("back on the real address").isEqualTo(SimPair.CLIENT);
+        }
+    }
+
+    private record Run(List<ConnectionEvent> events, long[] cwndAtValidation) {
+        ConnectionEvent.PeerAddressValidated validated() {
+            assertThat(events).anyMatch(e -> e instanceof ConnectionEvent.PeerAddressChanged);
+            return events.stream().filter(e -> e instanceof ConnectionEvent.PeerAddressValidated)
+                    .map(e -> (ConnectionEvent.PeerAddressValidated) e).findFirst().orElseThrow();
+        }
+    }
+
+    private Run run(InetSocketAddress moved, long seed) throws Exception {
+        List<ConnectionEvent> events = new ArrayList<>();
+        QuicConnection[] server = new QuicConnection[1];
+        long[] cwnd = {-1};
+        ConnectionConfig config = ConnectionConfig.defaults();
+        try (SimPair pair = new SimPair(seed, config, c -> recording(events, server, cwnd))) {
+            pair.net.setDefaultConditions(LinkConditions.delay(10_000_000));
+            EchoClient app = new EchoClient(new byte[BODY]);
+            pair.connect(pair.clientOptions(config), app);
+            pair.net.runUntil(() -> server[0] != null && server[0].bytesReceived() > BODY / 2, 30 * SECOND);
+            assertThat(app.done).isFalse();
+            pair.net.rebind(pair.net.nodeAt(SimPair.CLIENT), moved);
+            pair.net.runUntil(() -> app.done, 60 * SECOND);
+            assertThat(app.done).as("echo completes after the move").isTrue();
+            assertThat(server[0].peerAddress()).isEqualTo(moved);
+            assertThat(server[0].validatedPeerAddress()).isEqualTo(moved);
+            return new Run(events, cwnd);
+        }
+    }
+}
