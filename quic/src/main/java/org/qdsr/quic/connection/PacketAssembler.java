@@ -516,11 +516,15 @@ final class PacketAssembler {
         return limit - w.position() >= length;
     }
 
-    /** Client Initials and server datagrams with ack-eliciting Initials are padded (RFC 9000 §14.1). */
+    /**
+     * Client Initials and server datagrams with ack-eliciting Initials are padded (RFC 9000 §14.1),
+     * and so are datagrams with a PATH_CHALLENGE (§8.2.1), within the anti-amplification limit
+     * toward an unvalidated address that {@code limit} already holds.
+     */
     private int padIfNeeded(byte[] out, int end, int limit) {
         boolean needs = false;
         for (Pending p : pending) {
-            needs |= p.type == PacketType.INITIAL && (c.isClient || p.ackEliciting);
+            needs |= p.type == PacketType.INITIAL && (c.isClient || p.ackEliciting) || carriesPathChallenge(p.sent);
         }
         if (!needs || end >= MIN_INITIAL_DATAGRAM) {
             return end;
@@ -532,6 +536,18 @@ final class PacketAssembler {
         pending.add(new Pending(last.space, last.type, last.start, last.lengthOffset, last.pnOffset, last.pnLength,
                 last.payloadEnd + extra, last.pn, last.ackEliciting, last.sent, last.keys, true, -1, 0));
         return end + extra;
+    }
+
+    private static boolean carriesPathChallenge(SentFrames sent) {
+        if (sent == null || sent.control == null) {
+            return false;
+        }
+        for (Frame f : sent.control) {
+            if (f instanceof PathChallengeFrame) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int seal(byte[] out, int end, long now) {

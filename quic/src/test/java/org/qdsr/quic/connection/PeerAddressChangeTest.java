@@ -74,7 +74,7 @@ class PeerAddressChangeTest {
     void aSpoofedSourceGetsAtMostThreeTimesItsBytesAndIsNeverValidated() throws Exception {
         List<ConnectionEvent> events = new ArrayList<>();
         QuicConnection[] server = new QuicConnection[1];
-        InetSocketAddress victim = new InetSocketAddress("203.0.113.9", 9999);
+        InetSocketAddress victim = new InetSocketAddress("198.19.0.9", 9999);
         ConnectionConfig config = ConnectionConfig.defaults();
         try (SimPair pair = new SimPair(33, config, c -> recording(events, server, new long[1]))) {
             pair.net.setDefaultConditions(LinkConditions.delay(10_000_000));
@@ -100,6 +100,46 @@ class PeerAddressChangeTest {
             assertThat(spoofed[1]).as("bytes to the spoofed address").isPositive().isLessThanOrEqualTo(3 * spoofed[0]);
             assertThat(server[0].validatedPeerAddress()).isEqualTo(SimPair.CLIENT);
             assertThat(server[0].peerAddress()).as("back on the real address").isEqualTo(SimPair.CLIENT);
+        }
+    }
+
+    /**
+     * RFC 9000 §8.2.1: the datagram with the PATH_CHALLENGE to a new address is expanded to 1200
+     * bytes, or as far as the anti-amplification limit allows. Here the move comes once the echo
+     * is over, with a one-byte stream: without the padding the server's datagram would be tiny.
+     */
+    @Test
+    void thePathChallengeDatagramIsPaddedWithinTheAmplificationLimit() throws Exception {
+        List<ConnectionEvent> events = new ArrayList<>();
+        QuicConnection[] server = new QuicConnection[1];
+        ConnectionConfig config = ConnectionConfig.defaults();
+        try (SimPair pair = new SimPair(34, config, c -> recording(events, server, new long[1]))) {
+            pair.net.setDefaultConditions(LinkConditions.delay(10_000_000));
+            EchoClient app = new EchoClient(new byte[2000]);
+            QuicConnection client = pair.connect(pair.clientOptions(config), app);
+            pair.net.runUntil(() -> app.done, 30 * SECOND);
+            pair.net.runFor(SECOND);
+            InetSocketAddress moved = new InetSocketAddress("198.18.0.77", 41000);
+            List<Integer> fromMoved = new ArrayList<>();
+            List<Integer> toMoved = new ArrayList<>();
+            pair.net.addTap(e -> {
+                if (e.kind() == SimEvent.Kind.SENT && e.to().equals(moved)) {
+                    toMoved.add(e.data().length);
+                } else if (e.kind() == SimEvent.Kind.SENT && e.from().equals(moved)) {
+                    fromMoved.add(e.data().length);
+                }
+            });
+            pair.net.rebind(pair.net.nodeAt(SimPair.CLIENT), moved);
+            long stream = client.openStream(true);
+            client.write(stream, new byte[] {42}, 0, 1);
+            pair.client.poke(pair.net.now());
+            pair.net.runUntil(() -> server[0].validatedPeerAddress().equals(moved), 10 * SECOND);
+
+            assertThat(server[0].validatedPeerAddress()).isEqualTo(moved);
+            int received = fromMoved.get(0);
+            assertThat(toMoved.get(0)).as("first datagram to %s after %d bytes from it", moved, received)
+                    .isGreaterThanOrEqualTo(Math.min(1200, 3 * received))
+                    .isLessThanOrEqualTo(Math.max(1200, 3 * received));
         }
     }
 
