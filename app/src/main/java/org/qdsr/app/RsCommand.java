@@ -70,6 +70,10 @@ public final class RsCommand implements Callable<Integer> {
             description = "on SIGTERM: tell the LBs, then finish streams in progress for up to this long (default 10)")
     private Integer drainTimeout;
 
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "log each response this server ends, one JSON line each, appended to FILE (- = stdout)")
+    private String accessLog;
+
     @Option(names = "--hystart", arity = "1", paramLabel = "true|false",
             description = "leave the initial slow start when the RTT rises (HyStart++, RFC 9406; default true)")
     private Boolean hyStart;
@@ -113,7 +117,7 @@ public final class RsCommand implements Callable<Integer> {
                     : new RsConfig.Content(content.root, content.origin, content.synthetic);
             RsConfig flags = new RsConfig("command line", name, Flags.hostPort("--vip", vip), bind,
                     Flags.control(Flags.hostPort("--control", control), controlTls, insecureControl), c,
-                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), drainTimeout, hyStart);
+                    Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), drainTimeout, hyStart, accessLog);
             RsConfig base = config == null ? RsConfig.empty("") : RsConfig.load(Flags.configFile(config));
             RsConfig resolved = base.overriddenBy(flags).resolve();
             resolved.checkReferences(flags);
@@ -135,10 +139,14 @@ public final class RsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Function<Executor, ContentSource> base = sources(c.content());
         Function<Executor, ContentSource> named = loop -> new ServedBy(base.apply(loop), nodeName);
-        try (RealServer rs = RealServer.start(controlAddr, vipAddr, c.bind(), tls, nodeName, named,
+        try (AccessLogFile accessLog = c.accessLog() == null ? null : AccessLogFile.open(c.accessLog());
+             RealServer rs = RealServer.start(controlAddr, vipAddr, c.bind(), tls, nodeName, named,
                 c.coreConfig());
              MetricsEndpoint endpoint = c.metrics() == null ? null
                      : MetricsEndpoint.start(c.metrics(), new RsCollector(rs))) {
+            if (accessLog != null) {
+                rs.setAccessLog(accessLog);
+            }
             out.println("rs " + nodeName + ": control on " + HostPort.format(rs.controlAddress()) + ", sending from "
                     + HostPort.format(vipAddr));
             if (endpoint != null) {

@@ -213,6 +213,14 @@ public final class RealServer implements AutoCloseable {
         return loop;
     }
 
+    /** Logs every response this server ends from now on (see {@link AccessLog}). */
+    public void setAccessLog(AccessLog log) throws IOException {
+        loop.call(() -> {
+            core.setAccessLog(log);
+            return null;
+        });
+    }
+
     /** Client connections with state here now (runs on the loop; direct when called from it). */
     public int connectionCount() throws IOException {
         return loop.call(core::connectionCount);

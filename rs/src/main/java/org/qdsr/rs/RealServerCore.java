@@ -163,9 +163,15 @@ public final class RealServerCore implements DatagramEndpoint {
         }
     }
 
+    /** Where every response this server ends is logged (default: nowhere). */
+    public void setAccessLog(AccessLog log) {
+        pump.accessLog = java.util.Objects.requireNonNull(log, "log");
+    }
+
     /** One message from the LB on {@code linkId}. Never throws. */
     public void onMessage(long linkId, ControlMessage m, long now) {
         lastNow = now;
+        pump.now = now;
         counters.messagesIn++;
         try {
             dispatch(linkId, m, now);
@@ -335,6 +341,7 @@ public final class RealServerCore implements DatagramEndpoint {
     @Override
     public void drainTransmit(long now, DatagramSink out) {
         lastNow = now;
+        pump.now = now;
         sinkBlocked = false;
         for (int turns = ready.size(); turns > 0 && !ready.isEmpty(); turns--) {
             RsConnection c = ready.poll();
@@ -416,6 +423,7 @@ public final class RealServerCore implements DatagramEndpoint {
     @Override
     public void onDeadline(long now) {
         lastNow = now;
+        pump.now = now;
         Timer t;
         while ((t = timers.peek()) != null && t.at - now <= 0) {
             timers.poll();

@@ -31,6 +31,11 @@ final class ResponseStream {
     StreamOutput output;
     /** Instructed mode: the buffer behind {@link #output}. */
     InstructedOutput instructed;
+    /** For the access log: the request, when it was handed off, how it is delivered, to whom. */
+    org.qdsr.control.message.RequestHead request;
+    long startNanos;
+    String mode;
+    java.net.InetSocketAddress client;
     private State state = State.WAITING_HEAD;
     private long bodyLength = -1;
     private long bodyWritten;

@@ -32,6 +32,9 @@ final class StreamPump {
     private final RsCounters counters;
     private final byte[] scratch = new byte[64 * 1024];
     private int openStreams;
+    /** Where ended responses are logged; the time of the event being handled (set by the core). */
+    AccessLog accessLog = AccessLog.NONE;
+    long now;
 
     StreamPump(ContentSource source, MessageSink sink, RealServerCore.Config config, RsCounters counters) {
         this.source = source;
@@ -95,6 +98,10 @@ final class StreamPump {
             }
         }
         ResponseStream s = new ResponseStream(id, proxy, content, "HEAD".equals(r.method()));
+        s.request = r;
+        s.startNanos = now;
+        s.mode = proxy ? "proxy" : instructed ? "instructed" : "isolated";
+        s.client = proxy ? null : snapshot.peerAddress();
         if (proxy) {
             s.output = new ProxyOutput(sink, c.linkId, c.connectionKey, id, config.proxyWindow());
         } else if (instructed) {
@@ -196,6 +203,20 @@ final class StreamPump {
         long acked = outcome == StreamReport.Outcome.FINISHED ? sent : 0;
         sink.send(c.linkId, new StreamReport(c.connectionKey, s.streamId, outcome, errorCode, sent, acked,
                 s.status()));
+        logAccess(c, s, outcome.name());
+    }
+
+    private void logAccess(RsConnection c, ResponseStream s, String outcome) {
+        if (accessLog == AccessLog.NONE || s.request == null) {
+            return;
+        }
+        try {
+            accessLog.log(new AccessLog.Entry(c.linkId, c.connectionKey, s.streamId, s.mode, s.client,
+                    s.request.method(), s.request.authority(), s.request.path(), s.status(), s.bytesWritten(),
+                    outcome.toLowerCase(java.util.Locale.ROOT), now - s.startNanos));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "access log: " + e); // never the loop's problem
+        }
     }
 
     // ---------------------------------------------------------------- feedback
@@ -210,6 +231,7 @@ final class StreamPump {
             // it knows; a report would only cost it a wake-up per request (docs/control-protocol.md)
             openStreams--;
             counters.finished++;
+            logAccess(c, s, "FINISHED");
         }
     }
 
@@ -287,9 +309,12 @@ final class StreamPump {
 
     void dropAll(RsConnection c) {
         for (ResponseStream s : c.streams.values()) {
+            // all of it was sent (the client usually closes before its last ACK reaches us), or not
+            String outcome = s.state() == ResponseStream.State.FIN_WRITTEN ? "SENT" : "CLOSED";
             s.end();
             openStreams--;
             counters.closed++;
+            logAccess(c, s, outcome);
         }
         c.streams.clear();
     }

@@ -15,10 +15,12 @@ import org.qdsr.rs.RealServerCore;
  *     the load balancers it drains; default {@value LbConfig#DEFAULT_DRAIN_TIMEOUT_SECONDS}, 0 stops at once
  * @param hyStart whether the congestion controllers of the RS's own packet-number spaces (isolated
  *     mode) leave their initial slow start on an RTT rise (HyStart++, RFC 9406); on by default
+ * @param accessLog where each ended response is logged, one JSON line each: a file (appended) or
+ *     {@code -} for standard output; null: no access log
  */
 public record RsConfig(String source, String name, HostPort vip, RealServer.Bind bind, ControlTlsConfig control,
                        Content content, HostPort metrics, LogFormat logFormat, Integer drainTimeoutSeconds,
-                       Boolean hyStart) {
+                       Boolean hyStart, String accessLog) {
     /** Where response bodies come from: exactly one of a directory, an HTTP/1.1 origin or synthetic bytes. */
     public record Content(Path root, URI origin, boolean synthetic) {
         int count() {
@@ -27,7 +29,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
     }
 
     public static RsConfig empty(String source) {
-        return new RsConfig(source, null, null, null, null, null, null, null, null, null);
+        return new RsConfig(source, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -42,8 +44,10 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         LogFormat log = LogFormat.read(root, "log-format");
         Integer drain = root.integer("drain-timeout-seconds");
         Boolean hyStart = root.bool("hystart");
+        String accessLog = root.string("access-log");
         root.finish();
-        return new RsConfig(file.toString(), name, vip, bind, control, content, metrics, log, drain, hyStart);
+        return new RsConfig(file.toString(), name, vip, bind, control, content, metrics, log, drain, hyStart,
+                accessLog);
     }
 
     private static RealServer.Bind parseBind(YamlNode root) throws ConfigException {
@@ -92,7 +96,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
                 flags.control != null ? ControlTlsConfig.overlay(control, flags.control) : control,
                 LbConfig.or(flags.content, content), LbConfig.or(flags.metrics, metrics),
                 LbConfig.or(flags.logFormat, logFormat), LbConfig.or(flags.drainTimeoutSeconds, drainTimeoutSeconds),
-                LbConfig.or(flags.hyStart, hyStart));
+                LbConfig.or(flags.hyStart, hyStart), LbConfig.or(flags.accessLog, accessLog));
     }
 
     /** Fills defaults and checks the combination. */
@@ -113,7 +117,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         return new RsConfig(source, LbConfig.or(name, "rs"), vip, LbConfig.or(bind, RealServer.Bind.AUTO), c,
                 content, metrics, logFormat, LbConfig.or(drainTimeoutSeconds, LbConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS),
-                LbConfig.or(hyStart, true));
+                LbConfig.or(hyStart, true), accessLog);
     }
 
     /** The real server's core settings for a resolved configuration. */
@@ -143,5 +147,9 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         p.directory(p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls", "control.tls"),
                 control.tlsDir());
         p.directory(p.where(flags.content != null, "--root", "content.root"), content.root());
+        if (accessLog != null && !"-".equals(accessLog)) {
+            java.nio.file.Path parent = java.nio.file.Path.of(accessLog).toAbsolutePath().getParent();
+            p.directory(p.where(flags.accessLog != null, "--access-log", "access-log"), parent);
+        }
     }
 }

@@ -83,7 +83,7 @@ public final class LineFormatter extends Formatter {
     }
 
     /** Appends a JSON string literal (RFC 8259 §7). */
-    static void quote(StringBuilder sb, String s) {
+    public static void quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

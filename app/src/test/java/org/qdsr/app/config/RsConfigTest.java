@@ -48,9 +48,10 @@ class RsConfigTest {
                 + " (--root), origin URL (--origin) or synthetic: true (--synthetic)");
         RsConfig flags = new RsConfig("command line", "edge", null, RealServer.Bind.WILDCARD,
                 Flags.control(new HostPort("127.0.0.1", 0), null, false), new RsConfig.Content(null, null, true),
-                null, null, 4, false);
+                null, null, 4, false, "-");
         RsConfig c = RsConfig.load(f).overriddenBy(flags).resolve();
         assertThat(c.coreConfig().hyStart()).as("--hystart false").isFalse();
+        assertThat(c.accessLog()).isEqualTo("-");
         assertThat(c.name()).isEqualTo("edge");
         assertThat(c.control().listen().port()).isZero();
         assertThat(c.control().isInsecure()).isTrue();

@@ -51,7 +51,7 @@ class MetricsEndToEndTest {
                 RsCommand rs = new RsCommand();
                 all.add(start(rs, rs::stop, "--name", name, "--control", "127.0.0.1:0", "--vip",
                         "127.0.0.1:" + vipPort, "--bind", "WILDCARD", "--insecure-control", "--root", root.toString(),
-                        "--metrics", "127.0.0.1:0"));
+                        "--metrics", "127.0.0.1:0", "--access-log", dir.resolve(name + ".access.log").toString()));
                 assertThat(rs.awaitReady(30, TimeUnit.SECONDS)).as("rs ready: %s", all.get(all.size() - 1).out())
                         .isTrue();
                 servers.add(rs);
@@ -106,10 +106,40 @@ class MetricsEndToEndTest {
             }
             assertThat(handoffs).isEqualTo(FILES);
             assertThat(rsBytes).isGreaterThan(body);
+            assertAccessLogs();
         } finally {
             for (int i = all.size() - 1; i >= 0; i--) {
                 all.get(i).close();
             }
+        }
+    }
+
+    /** One JSON line per response in the access logs of the two RSs (the FINISHED ones follow the last ACK). */
+    private void assertAccessLogs() throws Exception {
+        List<String> lines = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            lines.clear();
+            for (String name : List.of("rs1", "rs2")) {
+                lines.addAll(Files.readAllLines(dir.resolve(name + ".access.log")));
+            }
+            if (lines.size() >= FILES || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(lines).hasSize(FILES);
+        for (int i = 0; i < FILES; i++) {
+            String path = "\"path\":\"/f" + i + ".bin\"";
+            String line = lines.stream().filter(l -> l.contains(path)).findFirst().orElseThrow();
+            assertThat(lines).filteredOn(l -> l.contains(path)).as(path).hasSize(1);
+            assertThat(line).startsWith("{\"time\":\"").contains("\"mode\":\"isolated\"", "\"method\":\"GET\"",
+                    "\"status\":200", "\"client\":\"127.0.0.1:").containsPattern("\"outcome\":\"(finished|sent)\"")
+                    .endsWith("}");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"bytes\":(\\d+)").matcher(line);
+            assertThat(m.find()).isTrue();
+            assertThat(Long.parseLong(m.group(1))).as("the body and its HTTP/3 framing").isBetween((long) SIZE,
+                    SIZE + 200L);
         }
     }
 
