@@ -38,6 +38,29 @@ class ConfigCliTest {
         assertThat(r.err()).contains(f + ": bakends: unknown key");
     }
 
+    /**
+     * docs/operations.md: a usage error prints one line naming the flag or key, not the whole
+     * usage text after it (which used to bury that line under 30 lines of option help).
+     */
+    @Test
+    void usageErrorsPrintTheMessageAndAHintNotTheWholeUsage() throws Exception {
+        Path f = dir.resolve("lb.yaml");
+        Files.writeString(f, "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\n"
+                + "backends:\n  - {name: a, address: \"127.0.0.1:7001\", wieght: 2}\n");
+        Run r = run("lb", "--config", f.toString());
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err().lines()).containsExactly(
+                f + ": backends[0].wieght: unknown key (known here: address, name, weight)",
+                "Try 'qdsr lb --help' for the options.");
+        Run unknownFlag = run("rs", "--contrl", "127.0.0.1:7001");
+        assertThat(unknownFlag.code()).isEqualTo(Main.USAGE);
+        assertThat(unknownFlag.err()).startsWith("Unknown options: '--contrl'").contains("--control")
+                .contains("Try 'qdsr rs --help'").doesNotContain("Usage:");
+        Run noCommand = run("frobnicate");
+        assertThat(noCommand.code()).isEqualTo(Main.USAGE);
+        assertThat(noCommand.err()).contains("Usage: qdsr").contains("lb");
+    }
+
     @Test
     void missingSettingsNameTheFlagAndField() {
         Run r = run("lb", "--listen", "127.0.0.1:4433", "--insecure-control");
