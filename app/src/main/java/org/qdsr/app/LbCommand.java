@@ -135,7 +135,8 @@ public final class LbCommand implements Callable<Integer> {
                  MetricsEndpoint endpoint = c.metrics() == null ? null
                          : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
-                        + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size() + " backends)");
+                        + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size()
+                        + (specs.size() == 1 ? " backend)" : " backends)"));
                 if (endpoint != null) {
                     metricsAddress = endpoint.address();
                     out.println("metrics on " + endpoint.url());
