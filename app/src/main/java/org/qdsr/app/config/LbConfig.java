@@ -216,8 +216,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         p.resolves(p.where(flags.metrics != null, "--metrics", "metrics"), metrics);
         p.readableFile(p.where(flags.cert != null, "--cert", "tls.cert"), cert);
         p.readableFile(p.where(flags.key != null, "--key", "tls.key"), key);
-        p.directory(p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls", "control.tls"),
-                control.tlsDir());
+        String tlsWhere = p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls",
+                "control.tls");
+        p.directory(tlsWhere, control.tlsDir());
+        p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--lb-name");
     }
 
     /** How long a stopping LB waits for in-flight requests (of a resolved configuration). */

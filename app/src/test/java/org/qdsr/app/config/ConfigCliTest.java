@@ -61,6 +61,32 @@ class ConfigCliTest {
         assertThat(noCommand.err()).contains("Usage: qdsr").contains("lb");
     }
 
+    /**
+     * A node name the control TLS folder has no certificate for used to pass the checks and fail
+     * at start-up (exit 1, "control TLS: cannot read DIR/NAME.pem"); now it is a usage error that
+     * names the node, the missing files, the nodes the folder holds and how to write the files.
+     */
+    @Test
+    void controlTlsFolderWithoutTheNodesCertificateIsAUsageError() throws Exception {
+        Path tls = dir.resolve("tls");
+        assertThat(run("certs", "--out", tls.toString(), "--rs-names", "rs1,rs2").code()).isZero();
+        Run lb = run("lb", "--listen", "127.0.0.1:4433", "--backend", "127.0.0.1:7001", "--control-tls", tls.toString(),
+                "--name", "lb1");
+        assertThat(lb.code()).isEqualTo(Main.USAGE);
+        assertThat(lb.err()).startsWith("--control-tls: no certificate for node 'lb1' in " + tls
+                + " (missing lb1.pem, lb1.key; it holds: lb, rs1, rs2)").contains("qdsr certs --lb-name lb1");
+        Path yaml = dir.resolve("rs.yaml");
+        Files.writeString(yaml, "name: rs3\nvip: \"127.0.0.1:4433\"\ncontrol: {listen: \"127.0.0.1:0\", tls: " + tls
+                + "}\ncontent: {synthetic: true}\n");
+        Run rs = run("rs", "--config", yaml.toString());
+        assertThat(rs.code()).isEqualTo(Main.USAGE);
+        assertThat(rs.err()).startsWith(yaml + ": control.tls: no certificate for node 'rs3'")
+                .contains("qdsr certs --rs-names rs3");
+        Files.delete(tls.resolve("ca.pem"));
+        assertThat(run("rs", "--config", yaml.toString(), "--name", "rs1").err())
+                .startsWith(yaml + ": control.tls: " + tls + " is not a folder written by 'qdsr certs' (missing ca.pem)");
+    }
+
     @Test
     void missingSettingsNameTheFlagAndField() {
         Run r = run("lb", "--listen", "127.0.0.1:4433", "--insecure-control");
