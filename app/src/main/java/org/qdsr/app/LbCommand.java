@@ -41,7 +41,8 @@ public final class LbCommand implements Callable<Integer> {
     private List<String> backends = new ArrayList<>();
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "auto (isolated when the client supports server paths, else instructed), isolated, instructed or proxy")
+            description = "auto (isolated when the client supports server paths, else instructed), isolated (as auto:"
+                    + " clients without server paths get instructed), instructed or proxy")
     private String mode;
 
     @Option(names = "--policy", paramLabel = "POLICY",
