@@ -17,6 +17,7 @@ import org.qdsr.http3.session.Http3Result;
 import org.qdsr.io.UdpEventLoop;
 import org.qdsr.io.UdpOptions;
 import org.qdsr.quic.connection.ClientOptions;
+import org.qdsr.quic.connection.CloseReason;
 import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.connection.QuicConnection;
 import org.qdsr.quic.endpoint.QuicClientEndpoint;
@@ -114,6 +115,26 @@ public final class Http3Client implements AutoCloseable {
         close(500);
     }
 
+    /**
+     * Why a connection closed, in a user's words. A server that never answered the handshake
+     * (nothing listening there, the wrong port, UDP filtered) used to read "connection closed:
+     * IDLE_TIMEOUT (NO_ERROR: idle timeout)".
+     *
+     * @param serverAnswered whether the handshake got as far as the server's ALPN choice
+     */
+    static String closedMessage(CloseReason reason, boolean serverAnswered, InetSocketAddress peer) {
+        if (reason == null) {
+            return "connection closed";
+        }
+        boolean timeout = reason.kind() == CloseReason.Kind.IDLE_TIMEOUT
+                || reason.kind() == CloseReason.Kind.HANDSHAKE_TIMEOUT;
+        if (timeout && !serverAnswered) {
+            return "no answer from " + HostPort.format(peer) + ": the QUIC handshake timed out (no server on that"
+                    + " UDP address and port, or the datagrams are dropped)";
+        }
+        return "connection closed: " + reason;
+    }
+
     /** One QUIC connection carrying HTTP/3 requests. */
     public final class Connection {
         private final QuicClientEndpoint endpoint;
@@ -187,7 +208,7 @@ public final class Http3Client implements AutoCloseable {
         }
 
         private String closedMessage() {
-            return "connection closed: " + (quic.closeReason() == null ? quic.state() : quic.closeReason());
+            return Http3Client.closedMessage(quic.closeReason(), quic.alpn() != null, quic.peerAddress());
         }
 
         /** The QUIC connection (touch only on the loop thread). */

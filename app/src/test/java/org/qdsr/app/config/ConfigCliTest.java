@@ -70,8 +70,8 @@ class ConfigCliTest {
     void controlTlsFolderWithoutTheNodesCertificateIsAUsageError() throws Exception {
         Path tls = dir.resolve("tls");
         assertThat(run("certs", "--out", tls.toString(), "--rs-names", "rs1,rs2").code()).isZero();
-        Run lb = run("lb", "--listen", "127.0.0.1:4433", "--backend", "127.0.0.1:7001", "--control-tls", tls.toString(),
-                "--name", "lb1");
+        Run lb = run("lb", "--listen", "127.0.0.1:4433", "--backend", "127.0.0.1:7001", "--control-tls",
+                tls.toString(), "--name", "lb1");
         assertThat(lb.code()).isEqualTo(Main.USAGE);
         assertThat(lb.err()).startsWith("--control-tls: no certificate for node 'lb1' in " + tls
                 + " (missing lb1.pem, lb1.key; it holds: lb, rs1, rs2)").contains("qdsr certs --lb-name lb1");

@@ -15,14 +15,16 @@ class SyntheticSourceTest {
     @Test
     void sizesUpToTheLimitAreServed() throws Exception {
         assertThat(get("/bytes/0").head(0).contentLength()).isZero();
-        assertThat(get("/bytes/" + SyntheticSource.MAX_BYTES).head(0).contentLength()).isEqualTo(SyntheticSource.MAX_BYTES);
+        assertThat(get("/bytes/" + SyntheticSource.MAX_BYTES).head(0).contentLength())
+                .isEqualTo(SyntheticSource.MAX_BYTES);
         assertThat(get("/delay/" + SyntheticSource.MAX_DELAY_MILLIS + "/bytes/1").head(0)).isNull(); // not yet
     }
 
     /** A too large N or delay used to get the same 404 as a typo, without saying why. */
     @Test
     void outOfRangeValuesGet404NamingTheLimits() throws Exception {
-        for (String p : List.of("/bytes/" + (SyntheticSource.MAX_BYTES + 1), "/delay/60001/bytes/1", "/bytes/abc", "/")) {
+        String tooLarge = "/bytes/" + (SyntheticSource.MAX_BYTES + 1);
+        for (String p : List.of(tooLarge, "/delay/60001/bytes/1", "/bytes/abc", "/")) {
             Content c = get(p);
             assertThat(c.head(0).status()).as(p).isEqualTo(404);
             byte[] buf = new byte[200];
