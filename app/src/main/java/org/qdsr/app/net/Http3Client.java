@@ -115,24 +115,9 @@ public final class Http3Client implements AutoCloseable {
         close(500);
     }
 
-    /**
-     * Why a connection closed, in a user's words. A server that never answered the handshake
-     * (nothing listening there, the wrong port, UDP filtered) used to read "connection closed:
-     * IDLE_TIMEOUT (NO_ERROR: idle timeout)".
-     *
-     * @param serverAnswered whether the handshake got as far as the server's ALPN choice
-     */
+    /** Why a connection closed, in a user's words (see {@link Http3ClientSession#describeClose}). */
     static String closedMessage(CloseReason reason, boolean serverAnswered, InetSocketAddress peer) {
-        if (reason == null) {
-            return "connection closed";
-        }
-        boolean timeout = reason.kind() == CloseReason.Kind.IDLE_TIMEOUT
-                || reason.kind() == CloseReason.Kind.HANDSHAKE_TIMEOUT;
-        if (timeout && !serverAnswered) {
-            return "no answer from " + HostPort.format(peer) + ": the QUIC handshake timed out (no server on that"
-                    + " UDP address and port, or the datagrams are dropped)";
-        }
-        return "connection closed: " + reason;
+        return reason == null ? "connection closed" : Http3ClientSession.describeClose(reason, serverAnswered, peer);
     }
 
     /** One QUIC connection carrying HTTP/3 requests. */
