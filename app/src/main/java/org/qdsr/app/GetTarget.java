@@ -12,7 +12,9 @@ record GetTarget(String url, String host, int port, String authority, String pat
     static GetTarget parse(String url) {
         URI uri;
         try {
-            uri = new URI(url);
+            // non-ASCII characters (a UTF-8 file name typed as is) go out percent-encoded as UTF-8,
+            // as browsers send them: :path is URI syntax, ASCII only (RFC 3986 §2.1, RFC 9114 §4.3.1)
+            uri = new URI(new URI(url).toASCIIString());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("bad URL '" + url + "': " + e.getReason());
         }

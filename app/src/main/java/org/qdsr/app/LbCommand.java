@@ -45,7 +45,8 @@ public final class LbCommand implements Callable<Integer> {
     private List<String> backends = new ArrayList<>();
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "auto (isolated when the client supports server paths, else instructed), isolated, instructed or proxy")
+            description = "auto (isolated when the client supports server paths, else instructed), isolated (as auto:"
+                    + " clients without server paths get instructed), instructed or proxy")
     private String mode;
 
     @Option(names = "--policy", paramLabel = "POLICY",
@@ -110,7 +111,8 @@ public final class LbCommand implements Callable<Integer> {
         try {
             LbConfig c = settings();
             if (check) {
-                spec.commandLine().getOut().println("configuration OK: " + c.backends().size() + " backends, "
+                int n = c.backends().size();
+                spec.commandLine().getOut().println("configuration OK: " + n + (n == 1 ? " backend, " : " backends, ")
                         + c.routes().size() + " routes, mode " + c.mode().name().toLowerCase(Locale.ROOT));
                 return Main.OK;
             }
@@ -161,7 +163,8 @@ public final class LbCommand implements Callable<Integer> {
                  MetricsEndpoint endpoint = c.metrics() == null ? null
                          : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
-                        + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size() + " backends)");
+                        + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size()
+                        + (specs.size() == 1 ? " backend)" : " backends)"));
                 if (c.secretFile() != null) {
                     out.println("stateless-reset and address-token keys derived from " + c.secretFile());
                 }

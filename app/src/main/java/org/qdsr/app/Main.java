@@ -1,5 +1,6 @@
 package org.qdsr.app;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ public final class Main implements Runnable {
     /** The configured command line (tests call {@code execute} on it). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             if (e instanceof CommandLine.ParameterException pe) {
                 return line.getParameterExceptionHandler().handleParseException(pe, parseResult.originalArgs()
@@ -35,6 +37,25 @@ public final class Main implements Runnable {
             return FAILURE;
         });
         return cl;
+    }
+
+    /**
+     * A usage error of a subcommand prints its message (the flag or the file's key and the bad
+     * value, docs/operations.md), any "did you mean" suggestions and where the help is, not the
+     * whole usage text, which would bury the one line that matters. {@code qdsr} without a
+     * valid subcommand still prints the usage: the list of commands is the answer there.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        if (cmd.getParent() == null) {
+            cmd.usage(err);
+        } else {
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        }
+        return USAGE;
     }
 
     static String describe(Throwable e) {

@@ -272,8 +272,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         p.readableFile(p.where(flags.cert != null, "--cert", "tls.cert"), cert);
         p.readableFile(p.where(flags.key != null, "--key", "tls.key"), key);
         p.readableFile(p.where(flags.secretFile != null, "--secret-file", "secret-file"), secretFile);
-        p.directory(p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls", "control.tls"),
-                control.tlsDir());
+        String tlsWhere = p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls",
+                "control.tls");
+        p.directory(tlsWhere, control.tlsDir());
+        p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--lb-name");
     }
 
     /** How long a stopping LB waits for in-flight requests (of a resolved configuration). */

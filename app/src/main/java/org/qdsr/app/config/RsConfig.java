@@ -144,8 +144,10 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         p.resolves(p.where(flags.control != null && flags.control.listen() != null, "--control", "control.listen"),
                 control.listen());
         p.resolves(p.where(flags.metrics != null, "--metrics", "metrics"), metrics);
-        p.directory(p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls", "control.tls"),
-                control.tlsDir());
+        String tlsWhere = p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls",
+                "control.tls");
+        p.directory(tlsWhere, control.tlsDir());
+        p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--rs-names");
         p.directory(p.where(flags.content != null, "--root", "content.root"), content.root());
         if (accessLog != null && !"-".equals(accessLog)) {
             java.nio.file.Path parent = java.nio.file.Path.of(accessLog).toAbsolutePath().getParent();

@@ -17,6 +17,7 @@ import org.qdsr.http3.session.Http3Result;
 import org.qdsr.io.UdpEventLoop;
 import org.qdsr.io.UdpOptions;
 import org.qdsr.quic.connection.ClientOptions;
+import org.qdsr.quic.connection.CloseReason;
 import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.connection.QuicConnection;
 import org.qdsr.quic.endpoint.QuicClientEndpoint;
@@ -114,6 +115,11 @@ public final class Http3Client implements AutoCloseable {
         close(500);
     }
 
+    /** Why a connection closed, in a user's words (see {@link Http3ClientSession#describeClose}). */
+    static String closedMessage(CloseReason reason, boolean serverAnswered, InetSocketAddress peer) {
+        return reason == null ? "connection closed" : Http3ClientSession.describeClose(reason, serverAnswered, peer);
+    }
+
     /** One QUIC connection carrying HTTP/3 requests. */
     public final class Connection {
         private final QuicClientEndpoint endpoint;
@@ -187,7 +193,7 @@ public final class Http3Client implements AutoCloseable {
         }
 
         private String closedMessage() {
-            return "connection closed: " + (quic.closeReason() == null ? quic.state() : quic.closeReason());
+            return Http3Client.closedMessage(quic.closeReason(), quic.alpn() != null, quic.peerAddress());
         }
 
         /** The QUIC connection (touch only on the loop thread). */

@@ -48,7 +48,7 @@ class ConfigCliTest {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         assertThat(cl.execute("lb", "--config", f.toString(), "--check")).isEqualTo(Main.OK);
-        assertThat(out.toString()).startsWith("configuration OK: 1 backends, 0 routes, mode auto");
+        assertThat(out.toString()).startsWith("configuration OK: 1 backend, 0 routes, mode auto");
         Run bad = run("lb", "--config", f.toString(), "--check", "--max-connections", "0");
         assertThat(bad.code()).isEqualTo(Main.USAGE);
         assertThat(bad.err()).contains("max-connections (--max-connections): must be 1 or more");
@@ -57,6 +57,55 @@ class ConfigCliTest {
         assertThat(rs.code()).isEqualTo(Main.OK);
         Run rsBad = run("rs", "--vip", "127.0.0.1:4433", "--insecure-control", "--synthetic", "--check");
         assertThat(rsBad.code()).isEqualTo(Main.USAGE);
+    }
+
+    /**
+     * docs/operations.md: a usage error prints one line naming the flag or key, not the whole
+     * usage text after it (which used to bury that line under 30 lines of option help).
+     */
+    @Test
+    void usageErrorsPrintTheMessageAndAHintNotTheWholeUsage() throws Exception {
+        Path f = dir.resolve("lb.yaml");
+        Files.writeString(f, "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\n"
+                + "backends:\n  - {name: a, address: \"127.0.0.1:7001\", wieght: 2}\n");
+        Run r = run("lb", "--config", f.toString());
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err().lines()).containsExactly(
+                f + ": backends[0].wieght: unknown key (known here: address, name, weight)",
+                "Try 'qdsr lb --help' for the options.");
+        Run unknownFlag = run("rs", "--contrl", "127.0.0.1:7001");
+        assertThat(unknownFlag.code()).isEqualTo(Main.USAGE);
+        assertThat(unknownFlag.err()).startsWith("Unknown options: '--contrl'").contains("--control")
+                .contains("Try 'qdsr rs --help'").doesNotContain("Usage:");
+        Run noCommand = run("frobnicate");
+        assertThat(noCommand.code()).isEqualTo(Main.USAGE);
+        assertThat(noCommand.err()).contains("Usage: qdsr").contains("lb");
+    }
+
+    /**
+     * A node name the control TLS folder has no certificate for used to pass the checks and fail
+     * at start-up (exit 1, "control TLS: cannot read DIR/NAME.pem"); now it is a usage error that
+     * names the node, the missing files, the nodes the folder holds and how to write the files.
+     */
+    @Test
+    void controlTlsFolderWithoutTheNodesCertificateIsAUsageError() throws Exception {
+        Path tls = dir.resolve("tls");
+        assertThat(run("certs", "--out", tls.toString(), "--rs-names", "rs1,rs2").code()).isZero();
+        Run lb = run("lb", "--listen", "127.0.0.1:4433", "--backend", "127.0.0.1:7001", "--control-tls",
+                tls.toString(), "--name", "lb1");
+        assertThat(lb.code()).isEqualTo(Main.USAGE);
+        assertThat(lb.err()).startsWith("--control-tls: no certificate for node 'lb1' in " + tls
+                + " (missing lb1.pem, lb1.key; it holds: lb, rs1, rs2)").contains("qdsr certs --lb-name lb1");
+        Path yaml = dir.resolve("rs.yaml");
+        Files.writeString(yaml, "name: rs3\nvip: \"127.0.0.1:4433\"\ncontrol: {listen: \"127.0.0.1:0\", tls: " + tls
+                + "}\ncontent: {synthetic: true}\n");
+        Run rs = run("rs", "--config", yaml.toString());
+        assertThat(rs.code()).isEqualTo(Main.USAGE);
+        assertThat(rs.err()).startsWith(yaml + ": control.tls: no certificate for node 'rs3'")
+                .contains("qdsr certs --rs-names rs3");
+        Files.delete(tls.resolve("ca.pem"));
+        assertThat(run("rs", "--config", yaml.toString(), "--name", "rs1").err())
+                .startsWith(yaml + ": control.tls: " + tls + " is not a folder written by 'qdsr certs' (missing ca.pem)");
     }
 
     @Test

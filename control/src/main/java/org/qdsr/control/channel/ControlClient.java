@@ -37,6 +37,8 @@ public final class ControlClient implements ControlChannel {
     private volatile Thread batchingThread;
     private volatile boolean closed;
     private int failures;
+    /** The reason of the last failed connect since the last open, for {@link #logConnectFailure}. */
+    private String lastConnectFailure;
 
     private ControlClient(InetSocketAddress address, ControlTls tls, String nodeName, ControlOptions options,
                           ControlListener listener, UdpEventLoop loop) {
@@ -99,9 +101,23 @@ public final class ControlClient implements ControlChannel {
             c.start();
         } catch (IOException | RuntimeException e) {
             closeQuietly(s);
-            LOG.log(Level.FINE, "control connect to {0} failed: {1}", new Object[] {address, e.toString()});
+            logConnectFailure(e);
             scheduleReconnect();
         }
+    }
+
+    /**
+     * A backend that cannot be reached (not started, wrong address or port) is logged at INFO once
+     * per distinct reason until a connection opens, the repeats at FINE: the operator learns of it
+     * without a line per retry.
+     */
+    private synchronized void logConnectFailure(Exception e) {
+        String reason = e.toString();
+        boolean repeat = reason.equals(lastConnectFailure);
+        lastConnectFailure = reason;
+        LOG.log(repeat ? Level.FINE : Level.INFO, "control connect to {0} failed: {1}" + (repeat ? ""
+                : " (retrying every " + options.maxBackoff().toMillis() + " ms at most; logged again if the reason"
+                + " changes)"), new Object[] {address, reason});
     }
 
     /** The loop this client's connections run on was closed: no connection could be driven again. */
@@ -232,6 +248,7 @@ public final class ControlClient implements ControlChannel {
         public void opened(Connection c) {
             synchronized (ControlClient.this) {
                 failures = 0;
+                lastConnectFailure = null;
             }
         }
 

@@ -1,6 +1,8 @@
 package org.qdsr.http3.session;
 
 import java.io.ByteArrayOutputStream;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,7 +151,7 @@ public final class Http3ClientSession implements ConnectionHandler {
         } else if (e instanceof ConnectionEvent.StopSending s) {
             onStopSending(c, s.streamId(), s.errorCode());
         } else if (e instanceof ConnectionEvent.Closed cl) {
-            failAll("connection closed: " + cl.reason(), null);
+            failAll(describeClose(cl.reason(), c.alpn() != null, c.peerAddress()), null);
         }
     }
 
@@ -264,7 +266,8 @@ public final class Http3ClientSession implements ConnectionHandler {
     private void checkConnectionState(QuicConnection c) {
         if (closedBecause == null && !Http3ServerSession.isOpen(c)) {
             CloseReason r = c.closeReason();
-            failAll("connection closed: " + (r == null ? c.state() : r), null);
+            failAll(r == null ? "connection closed: " + c.state() : describeClose(r, c.alpn() != null, c.peerAddress()),
+                    null);
         }
     }
 
@@ -274,6 +277,25 @@ public final class Http3ClientSession implements ConnectionHandler {
             c.close(Http3Error.H3_NO_ERROR.code(), closeWhenIdle ? "done" : "goaway", now);
             closedBecause = "closed by us (H3_NO_ERROR)";
         }
+    }
+
+    /**
+     * Why requests failed with their connection, in a user's words. A server that never answered
+     * the handshake (nothing listening on that address and port, datagrams dropped) used to read
+     * "connection closed: IDLE_TIMEOUT (NO_ERROR: idle timeout)".
+     *
+     * @param serverAnswered whether the handshake got as far as the server's ALPN choice
+     */
+    public static String describeClose(CloseReason reason, boolean serverAnswered, InetSocketAddress peer) {
+        boolean timeout = reason.kind() == CloseReason.Kind.IDLE_TIMEOUT
+                || reason.kind() == CloseReason.Kind.HANDSHAKE_TIMEOUT;
+        if (timeout && !serverAnswered && peer != null) {
+            String host = peer.getAddress() instanceof Inet6Address ? "[" + peer.getHostString() + "]"
+                    : peer.getHostString();
+            return "no answer from " + host + ":" + peer.getPort() + ": the QUIC handshake timed out (no server on"
+                    + " that UDP address and port, or the datagrams are dropped)";
+        }
+        return "connection closed: " + reason;
     }
 
     private void failAll(String why, Throwable cause) {

@@ -58,7 +58,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * not from the sans-I/O core.
  */
 public final class Certificates {
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Duration BACKDATE = Duration.ofHours(1);
 
     private Certificates() {

@@ -65,8 +65,11 @@ final class ClientSide implements QuicTls.HandshakeSide, ClientMessageSender, Tl
         if (cfg.insecure()) {
             engine.setTrustManager(new AcceptAll());
             engine.setHostnameVerifier((host, cert) -> true);
-        } else if (cfg.trustManager() != null) {
-            engine.setTrustManager(new Tls13AuthType(cfg.trustManager()));
+        } else {
+            if (cfg.trustManager() != null) {
+                engine.setTrustManager(new Tls13AuthType(cfg.trustManager()));
+            }
+            engine.setHostnameVerifier(new SanHostnameVerifier()); // IP literals match iPAddress entries
         }
     }
 

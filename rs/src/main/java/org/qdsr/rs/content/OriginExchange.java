@@ -18,26 +18,33 @@ import org.qdsr.http3.qpack.Field;
 
 /**
  * One request to the origin. HttpClient callbacks (any thread) only post to the core executor;
- * every field below is read and written on the core's thread.
+ * every field below is read and written on the core's thread. An origin that fails before its
+ * head (refused, reset, not HTTP, no head within the timeout) becomes a 502 or 504 response, as a
+ * reverse proxy answers (RFC 9110 §15.6.3, §15.6.5), and one log line; a failure mid-body still
+ * throws (the stream is reset: its head and part of its body are already out).
  */
 final class OriginExchange implements Content {
     private final Executor core;
     private final Runnable wakeup;
     private final boolean headRequest;
+    private final OriginFailureLog failureLog;
     private final ArrayDeque<ByteBuffer> buffered = new ArrayDeque<>();
     private CompletableFuture<?> future;
     private Flow.Subscription subscription;
     private ResponseHead head;
     private IOException failure;
+    /** The 502/504 answer that replaced an origin that failed before its head. */
+    private FixedContent gatewayError;
     private long bufferedBytes;
     private boolean demandOutstanding;
     private boolean complete;
     private boolean closed;
 
-    OriginExchange(Executor core, Runnable wakeup, boolean headRequest) {
+    OriginExchange(Executor core, Runnable wakeup, boolean headRequest, OriginFailureLog failureLog) {
         this.core = core;
         this.wakeup = wakeup;
         this.headRequest = headRequest;
+        this.failureLog = failureLog;
     }
 
     void start(HttpClient client, HttpRequest request) {
@@ -101,15 +108,18 @@ final class OriginExchange implements Content {
     }
 
     @Override
-    public ResponseHead head(long now) throws IOException {
-        if (head == null && failure != null) {
-            throw failure;
+    public ResponseHead head(long now) {
+        if (gatewayError == null && head == null && failure != null) {
+            gatewayError = failureLog.gatewayError(failure, now);
         }
-        return head;
+        return gatewayError != null ? gatewayError.head(now) : head;
     }
 
     @Override
     public int read(byte[] buf, int off, int len, long now) throws IOException {
+        if (gatewayError != null) {
+            return gatewayError.read(buf, off, len, now);
+        }
         int total = 0;
         while (total < len && !buffered.isEmpty()) {
             ByteBuffer b = buffered.peek();
@@ -143,6 +153,9 @@ final class OriginExchange implements Content {
         if (!closed) {
             closed = true;
             buffered.clear();
+            if (gatewayError != null) {
+                gatewayError.close();
+            }
             cancelUpstream();
         }
     }

@@ -17,7 +17,8 @@ import org.qdsr.http3.qpack.Field;
  * (the RS event loop), so {@link OriginExchange} state is only touched on the core's thread.
  * Buffering is bounded by {@link #MAX_BUFFERED} per exchange (demand is only signalled below it).
  * GET and HEAD are forwarded (405 otherwise), with the request's regular fields except
- * connection-specific and restricted ones.
+ * connection-specific and restricted ones. An origin that fails before answering gives 502
+ * (504 when it did not answer within the timeout), see {@link OriginFailureLog}.
  */
 public final class OriginSource implements ContentSource {
     /** Most body bytes buffered per exchange before demand stops. */
@@ -29,6 +30,7 @@ public final class OriginSource implements ContentSource {
     private final HttpClient client;
     private final Executor coreExecutor;
     private final Duration timeout;
+    private final OriginFailureLog failureLog;
 
     /** @param origin {@code http://HOST:PORT} (a path prefix is kept) */
     public OriginSource(URI origin, Executor coreExecutor) {
@@ -44,6 +46,7 @@ public final class OriginSource implements ContentSource {
         this.client = client;
         this.coreExecutor = coreExecutor;
         this.timeout = timeout;
+        this.failureLog = new OriginFailureLog(origin);
     }
 
     public URI origin() {
@@ -62,8 +65,12 @@ public final class OriginSource implements ContentSource {
         } catch (IllegalArgumentException e) {
             return FixedContent.text(400, "bad request path\n", List.of());
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
-                .method(request.method(), HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout);
+        if (head) {
+            b.method("HEAD", HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.GET(); // no "Content-Length: 0" on a GET (RFC 9110 §8.6)
+        }
         for (Field f : request.headers()) {
             if (!NOT_FORWARDED.contains(f.name().toLowerCase(Locale.ROOT))) {
                 try {
@@ -73,7 +80,7 @@ public final class OriginSource implements ContentSource {
                 }
             }
         }
-        OriginExchange exchange = new OriginExchange(coreExecutor, wakeup, head);
+        OriginExchange exchange = new OriginExchange(coreExecutor, wakeup, head, failureLog);
         exchange.start(client, b.build());
         return exchange;
     }

@@ -19,6 +19,9 @@ public final class SyntheticSource implements ContentSource {
     /** The pattern repeats every PERIOD bytes (a prime, so block shifts rarely line up). */
     static final int PERIOD = 65_521;
     private static final byte[] PATTERN = pattern();
+    /** The 404 body: what this source serves, with the limits (a too large N is not found either). */
+    static final String NOT_FOUND = "not found: use /bytes/N (N <= " + MAX_BYTES + ") or /delay/MS/bytes/N (MS <= "
+            + MAX_DELAY_MILLIS + ")\n";
     private static final List<Field> HEADERS = List.of(new Field("content-type", "application/octet-stream"));
 
     private static byte[] pattern() {
@@ -55,7 +58,7 @@ public final class SyntheticSource implements ContentSource {
         }
         long[] parsed = parse(request.path());
         if (parsed == null) {
-            return FixedContent.text(404, "not found: use /bytes/N or /delay/MS/bytes/N\n", List.of());
+            return FixedContent.text(404, NOT_FOUND, List.of());
         }
         return new Body(parsed[1], now + parsed[0] * 1_000_000L);
     }

@@ -1,0 +1,134 @@
+package org.qdsr.rs.content;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.qdsr.http3.Request;
+
+/** What a client gets when the origin behind {@code --origin} fails before answering. */
+class OriginSourceTest {
+    private final BlockingQueue<Runnable> coreTasks = new LinkedBlockingQueue<>();
+
+    private record Answer(ResponseHead head, String body) {
+    }
+
+    /** Runs the core's tasks until the content has a head, then reads the whole body. */
+    private Answer fetch(OriginSource source, String method) throws Exception {
+        Content c = source.open(new Request(method, "https", "localhost", "/x", List.of()), 0, () -> { });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        ResponseHead head;
+        while ((head = c.head(0)) == null) {
+            Runnable t = coreTasks.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            assertThat(t).as("core task before the deadline").isNotNull();
+            t.run();
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] buf = new byte[100];
+        for (int n; (n = c.read(buf, 0, buf.length, 0)) != -1; ) {
+            body.write(buf, 0, n);
+            if (n == 0) {
+                coreTasks.poll(1, TimeUnit.SECONDS).run();
+            }
+        }
+        c.close();
+        return new Answer(head, body.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Used to be a stream reset (H3_INTERNAL_ERROR) with nothing in the RS's log. */
+    @Test
+    void originThatRefusesConnectionsGives502() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        OriginSource source = new OriginSource(URI.create("http://127.0.0.1:" + closedPort), coreTasks::add);
+        Answer a = fetch(source, "GET");
+        assertThat(a.head().status()).isEqualTo(502);
+        assertThat(a.body()).startsWith("bad gateway");
+        assertThat(a.head().contentLength()).isEqualTo(a.body().length());
+        assertThat(fetch(source, "HEAD").head().status()).isEqualTo(502);
+    }
+
+    @Test
+    void originThatDoesNotAnswerInTimeGives504() throws Exception {
+        HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        CountDownLatch release = new CountDownLatch(1);
+        origin.createContext("/", ex -> {
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        origin.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        }));
+        origin.start();
+        try {
+            OriginSource source = new OriginSource(URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), coreTasks::add,
+                    Duration.ofMillis(300));
+            Answer a = fetch(source, "GET");
+            assertThat(a.head().status()).isEqualTo(504);
+            assertThat(a.body()).startsWith("gateway timeout");
+        } finally {
+            release.countDown();
+            origin.stop(0);
+        }
+    }
+
+    @Test
+    void failuresAreLoggedAtMostOncePerQuietPeriod() {
+        OriginFailureLog log = new OriginFailureLog(URI.create("http://127.0.0.1:1"));
+        Exception refused = new java.io.IOException("wrapped", new java.net.ConnectException("Connection refused"));
+        assertThat(OriginFailureLog.describe(refused)).isEqualTo("ConnectException: Connection refused");
+        assertThat(OriginFailureLog.causedByTimeout(refused)).isFalse();
+        assertThat(OriginFailureLog.causedByTimeout(new java.io.IOException(
+                new java.net.http.HttpTimeoutException("request timed out")))).isTrue();
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(OriginSource.class.getName());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(h);
+        try {
+            assertThat(log.gatewayError(refused, 0).head(0).status()).isEqualTo(502);
+            assertThat(log.gatewayError(refused, 1).head(0).status()).isEqualTo(502);
+            assertThat(log.gatewayError(refused, 2).head(0).status()).isEqualTo(502);
+            assertThat(lines).containsExactly(
+                    "rs: origin http://127.0.0.1:1 failed before answering: ConnectException: Connection refused");
+            log.gatewayError(refused, OriginFailureLog.QUIET_NANOS + 1);
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(1)).endsWith("Connection refused (2 more failed since the last report)");
+        } finally {
+            jul.removeHandler(h);
+        }
+    }
+}
