@@ -244,11 +244,8 @@ final class LbConnection implements ConnectionHandler {
         return -1;
     }
 
-    private static RequestHead toHead(Request r, String target, byte[] body) {
-        List<Header> headers = new ArrayList<>(r.headers().size());
-        for (Field f : r.headers()) {
-            headers.add(new Header(f.name(), f.value()));
-        }
+    private RequestHead toHead(Request r, String target, byte[] body) {
+        List<Header> headers = ForwardedHeaders.of(r.headers(), conn.peerAddress(), r.scheme(), r.authority());
         return new RequestHead(r.method(), r.scheme(), r.authority(), target, headers, body);
     }
 

@@ -1,0 +1,53 @@
+package org.qdsr.lb;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.qdsr.control.message.Header;
+import org.qdsr.http3.qpack.Field;
+
+/**
+ * The request fields a real server gets: the client's own, without any {@code Forwarded} or
+ * {@code X-Forwarded-*} it sent (a client could otherwise claim any address), plus what the load
+ * balancer knows: {@code forwarded} (RFC 7239 §4: for, proto, host) and the de-facto
+ * {@code x-forwarded-for} and {@code x-forwarded-proto}. Content sources that talk to an origin
+ * pass them on.
+ */
+final class ForwardedHeaders {
+    static final Set<String> REPLACED = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-host");
+
+    private ForwardedHeaders() {
+    }
+
+    static List<Header> of(List<Field> fields, InetSocketAddress client, String scheme, String authority) {
+        List<Header> headers = new ArrayList<>(fields.size() + 3);
+        for (Field f : fields) {
+            if (!REPLACED.contains(f.name().toLowerCase(Locale.ROOT))) {
+                headers.add(new Header(f.name(), f.value()));
+            }
+        }
+        if (client == null || client.getAddress() == null) {
+            return headers;
+        }
+        String ip = client.getAddress().getHostAddress();
+        String node = client.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip; // RFC 7239 §6
+        StringBuilder forwarded = new StringBuilder("for=\"").append(node).append(':').append(client.getPort())
+                .append('"');
+        if (scheme != null) {
+            forwarded.append(";proto=").append(scheme);
+        }
+        if (authority != null && !authority.isEmpty()) {
+            forwarded.append(";host=\"").append(authority.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        headers.add(new Header("forwarded", forwarded.toString()));
+        headers.add(new Header("x-forwarded-for", ip));
+        if (scheme != null) {
+            headers.add(new Header("x-forwarded-proto", scheme));
+        }
+        return headers;
+    }
+}
