@@ -18,6 +18,9 @@ public final class Backend {
     private int weight;
     private Link link;
     private boolean retired;
+    /** Where it said it sends responses from ({@code SendAddress}), and whether that is not this LB's VIP. */
+    private java.net.InetSocketAddress sendsFrom;
+    private boolean vipMismatch;
     private boolean healthy;
     private boolean draining;
     private int outstanding;
@@ -62,6 +65,20 @@ public final class Backend {
     /** Removed from the configuration by a reload: it finishes its streams, gets no new ones. */
     public boolean retired() {
         return retired;
+    }
+
+    /** Sends responses from an address that is not the VIP clients connect to: they drop those packets. */
+    public boolean vipMismatch() {
+        return vipMismatch;
+    }
+
+    public java.net.InetSocketAddress sendsFrom() {
+        return sendsFrom;
+    }
+
+    void sendsFrom(java.net.InetSocketAddress address, boolean mismatch) {
+        sendsFrom = address;
+        vipMismatch = mismatch;
     }
 
     void retire() {

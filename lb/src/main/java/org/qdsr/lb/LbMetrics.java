@@ -61,7 +61,7 @@ public final class LbMetrics {
 
     /** One backend as the metrics endpoint reports it. */
     public record BackendState(String name, boolean healthy, boolean draining, int outstanding, long handoffs,
-                               long bytesReported) {
+                               long bytesReported, boolean vipMismatch) {
     }
 
     @Override

@@ -100,6 +100,10 @@ public final class LoadBalancer implements AutoCloseable {
             LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom());
             UdpRegistration socket = loop.register(vip, core, UdpOptions.defaults().withReuseAddress(true));
             refuseSharedVip(socket.localAddress());
+            loop.call(() -> {
+                core.setServiceAddress(socket.localAddress());
+                return null;
+            });
             LoadBalancer lb = new LoadBalancer(loop, core, socket, controlTls, name);
             for (BackendSpec spec : backends) {
                 lb.connect(spec);
@@ -308,7 +312,7 @@ public final class LoadBalancer implements AutoCloseable {
             copy.statelessResets = core.endpoint().statelessResetsSent();
             copy.handshakesInProgress = core.endpoint().handshakesInProgress();
             copy.backends = core.backends().stream().filter(b -> !b.retired()).map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),
-                    b.draining(), b.outstanding(), b.handoffs(), b.bytesReported())).toList();
+                    b.draining(), b.outstanding(), b.handoffs(), b.bytesReported(), b.vipMismatch())).toList();
             return copy;
         });
     }

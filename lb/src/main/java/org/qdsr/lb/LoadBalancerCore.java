@@ -15,6 +15,7 @@ import org.qdsr.control.message.Draining;
 import org.qdsr.control.message.LoadReport;
 import org.qdsr.control.message.ProxyData;
 import org.qdsr.control.message.ProxyHead;
+import org.qdsr.control.message.SendAddress;
 import org.qdsr.control.message.StreamReport;
 import org.qdsr.lb.routing.Router;
 import org.qdsr.quic.DatagramEndpoint;
@@ -112,6 +113,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     private final Settings settings;
     private Router router;
+    private InetSocketAddress serviceAddress;
     private final List<Backend> backends = new ArrayList<>();
     private final Map<Long, LbConnection> connections = new HashMap<>();
     private boolean draining;
@@ -155,6 +157,25 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     public List<Backend> backends() {
         return backends;
+    }
+
+    /** The address the VIP socket is bound to (the runtime sets it; a wildcard IP compares ports only). */
+    public void setServiceAddress(InetSocketAddress address) {
+        serviceAddress = address;
+    }
+
+    /**
+     * A backend said where it sends responses from: clients drop packets from any address but
+     * the one they sent to, so a backend that sends from elsewhere is flagged and logged loudly.
+     */
+    private void checkSendAddress(Backend b, InetSocketAddress from) {
+        boolean mismatch = serviceAddress != null && (from.getPort() != serviceAddress.getPort()
+                || !serviceAddress.getAddress().isAnyLocalAddress() && !serviceAddress.getAddress().equals(from.getAddress()));
+        b.sendsFrom(from, mismatch);
+        if (mismatch) {
+            LOG.log(System.Logger.Level.ERROR, "backend {0} sends responses from {1}, but this LB serves {2}: clients"
+                    + " drop those packets (check the real server''s --vip)", b.name(), from, serviceAddress);
+        }
     }
 
     /**
@@ -221,6 +242,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             b.startDraining();
             LOG.log(System.Logger.Level.INFO, "backend {0} draining: no new requests; its {1} streams finish"
                     + " (it closes within {2} ms)", b.name(), b.outstanding(), d.drainMillis());
+        } else if (m instanceof SendAddress a) {
+            checkSendAddress(b, a.address());
         } else if (m instanceof LoadReport) {
             // Load is already reflected in outstanding streams; reports feed metrics only.
         }

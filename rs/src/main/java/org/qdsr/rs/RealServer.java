@@ -70,6 +70,7 @@ public final class RealServer implements AutoCloseable {
             loop.afterTurn(links::flush);
             ContentSource source = sources.apply(loop);
             RealServerCore core = new RealServerCore(source, links::send, config, cpuLoad());
+            core.setSendAddress(vip);
             links.core = core;
             UdpRegistration socket = loop.register(bindAddress(vip, bind), core, UdpOptions.sendOnly());
             ControlServer control;

@@ -19,6 +19,7 @@ import org.qdsr.control.message.Handoff;
 import org.qdsr.control.message.KeyUpdate;
 import org.qdsr.control.message.PeerAddressUpdate;
 import org.qdsr.control.message.LoadReport;
+import org.qdsr.control.message.SendAddress;
 import org.qdsr.control.message.SendInstructions;
 import org.qdsr.control.message.StreamControl;
 import org.qdsr.quic.DatagramEndpoint;
@@ -85,6 +86,7 @@ public final class RealServerCore implements DatagramEndpoint {
     private final ContentSource source;
     private final MessageSink sink;
     private final Config config;
+    private InetSocketAddress sendAddress;
     private final DoubleSupplier cpuLoad;
     private final StreamPump pump;
     private final InstructedSender instructed;
@@ -148,6 +150,9 @@ public final class RealServerCore implements DatagramEndpoint {
     /** A link to an LB is up: it gets LoadReports from now on. */
     public void onLinkOpened(long linkId, long now) {
         links.add(linkId);
+        if (sendAddress != null) {
+            sink.send(linkId, new SendAddress(sendAddress)); // the LB checks it against its VIP
+        }
         if (loadReportAt == Long.MAX_VALUE) {
             loadReportAt = now + config.loadReportInterval();
         }
@@ -161,6 +166,11 @@ public final class RealServerCore implements DatagramEndpoint {
                 remove(c);
             }
         }
+    }
+
+    /** The address this server sends responses from (its VIP:port), announced to every LB that connects. */
+    public void setSendAddress(InetSocketAddress address) {
+        sendAddress = address;
     }
 
     /** Where every response this server ends is logged (default: nowhere). */

@@ -77,12 +77,14 @@ public final class LbCollector implements MultiCollector {
                 m.controlSendFailures);
         Map<String, Integer> up = new java.util.LinkedHashMap<>();
         Map<String, Integer> draining = new java.util.LinkedHashMap<>();
+        Map<String, Integer> mismatch = new java.util.LinkedHashMap<>();
         Map<String, Integer> outstanding = new java.util.LinkedHashMap<>();
         Map<String, Long> handoffs = new java.util.LinkedHashMap<>();
         Map<String, Long> bytes = new java.util.LinkedHashMap<>();
         for (LbMetrics.BackendState b : m.backends) {
             up.put(b.name(), b.healthy() ? 1 : 0);
             draining.put(b.name(), b.draining() ? 1 : 0);
+            mismatch.put(b.name(), b.vipMismatch() ? 1 : 0);
             outstanding.put(b.name(), b.outstanding());
             handoffs.put(b.name(), b.handoffs());
             bytes.put(b.name(), b.bytesReported());
@@ -90,6 +92,8 @@ public final class LbCollector implements MultiCollector {
         f.gauge("qdsr_lb_backend_up", "1 when the backend's control channel is up", "backend", up);
         f.gauge("qdsr_lb_backend_draining", "1 while the backend shuts down gracefully (no new requests)", "backend",
                 draining);
+        f.gauge("qdsr_lb_backend_vip_mismatch", "1 when the backend sends responses from another address than the"
+                + " VIP (clients drop them; check its --vip)", "backend", mismatch);
         f.gauge("qdsr_lb_backend_outstanding_streams", "streams the backend is serving now", "backend", outstanding);
         f.counter("qdsr_lb_backend_handoffs", "streams handed to the backend", "backend", handoffs);
         f.counter("qdsr_lb_backend_reported_bytes", "response bytes the backend reported sending", "backend", bytes);

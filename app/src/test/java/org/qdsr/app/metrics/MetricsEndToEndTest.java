@@ -84,6 +84,7 @@ class MetricsEndToEndTest {
             assertThat(PromText.value(l, "qdsr_lb_vip_sent_bytes_total")).isPositive().isLessThan(body / 10.0);
             assertThat(PromText.value(l, "qdsr_lb_acks_forwarded_total")).isPositive();
             assertThat(PromText.value(l, "qdsr_lb_no_backend_responses_total")).isZero();
+            assertThat(PromText.value(l, "qdsr_lb_backend_vip_mismatch{backend=\"rs1\"}")).isZero();
             assertThat(PromText.value(l, "qdsr_lb_backend_handoffs_total{backend=\"rs1\"}")
                     + PromText.value(l, "qdsr_lb_backend_handoffs_total{backend=\"rs2\"}")).isEqualTo(FILES);
             assertThat(l).containsKeys("qdsr_lb_active_connections", "qdsr_lb_stateless_resets_total",
@@ -110,6 +111,24 @@ class MetricsEndToEndTest {
         } finally {
             for (int i = all.size() - 1; i >= 0; i--) {
                 all.get(i).close();
+            }
+        }
+    }
+
+    /** A real server whose --vip is not the LB's: the LB says so in its log and its metrics. */
+    @Test
+    void aRealServerSendingFromAnotherAddressIsFlagged() throws Exception {
+        int vipPort = freeUdpPort();
+        int wrongPort = freeUdpPort();
+        RsCommand rs = new RsCommand();
+        LbCommand lb = new LbCommand();
+        try (var rsRun = start(rs, rs::stop, "--name", "rs1", "--control", "127.0.0.1:0", "--vip",
+                "127.0.0.1:" + wrongPort, "--bind", "WILDCARD", "--insecure-control", "--synthetic")) {
+            assertThat(rs.awaitReady(30, TimeUnit.SECONDS)).as("rs: %s", rsRun.out()).isTrue();
+            try (var lbRun = start(lb, lb::stop, "--listen", "127.0.0.1:" + vipPort, "--insecure-control",
+                    "--backend", "rs1=127.0.0.1:" + rs.controlAddress().getPort(), "--metrics", "127.0.0.1:0")) {
+                assertThat(lb.awaitReady(30, TimeUnit.SECONDS)).as("lb: %s", lbRun.out()).isTrue();
+                awaitMetric(lb.metricsAddress(), "qdsr_lb_backend_vip_mismatch{backend=\"rs1\"}", 1);
             }
         }
     }

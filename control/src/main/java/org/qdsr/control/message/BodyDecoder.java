@@ -59,6 +59,8 @@ final class BodyDecoder {
             return new Draining(r.readVarInt());
         } else if (type == MessageType.PEER_ADDRESS_UPDATE) {
             return peerAddressUpdate(r);
+        } else if (type == MessageType.SEND_ADDRESS) {
+            return sendAddress(r);
         } else if (type == MessageType.STREAM_REPORT) {
             return new StreamReport(r.readVarInt(), r.readVarInt(),
                     known(StreamReport.Outcome.fromCode(r.readVarInt()), "outcome"), r.readVarInt(), r.readVarInt(),
@@ -81,6 +83,18 @@ final class BodyDecoder {
             return PeerAddressUpdate.of(key, family, ip, r.readVarInt());
         } catch (TruncatedInputException | IllegalArgumentException e) {
             LOG.log(System.Logger.Level.WARNING, "malformed PeerAddressUpdate dropped: {0}",
+                    e instanceof TruncatedInputException ? "truncated" : e.getMessage());
+            return null;
+        }
+    }
+
+    private static SendAddress sendAddress(ByteReader r) {
+        try {
+            long family = r.readVarInt();
+            byte[] ip = r.readBytes(family == WireAddress.IPV6 ? 16 : 4);
+            return new SendAddress(WireAddress.of(family, ip, r.readVarInt()));
+        } catch (TruncatedInputException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "malformed SendAddress dropped: {0}",
                     e instanceof TruncatedInputException ? "truncated" : e.getMessage());
             return null;
         }

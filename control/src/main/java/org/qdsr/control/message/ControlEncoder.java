@@ -95,10 +95,9 @@ public final class ControlEncoder {
             out.varint(d.drainMillis());
         } else if (m instanceof PeerAddressUpdate u) {
             out.varint(u.connectionKey());
-            out.varint(u.addressFamily());
-            byte[] ip = u.ipBytes();
-            out.bytes(ip, 0, ip.length);
-            out.varint(u.peerAddress().getPort());
+            WireAddress.write(out, u.peerAddress());
+        } else if (m instanceof SendAddress a) {
+            WireAddress.write(out, a.address());
         } else if (m instanceof StreamReport r) {
             streamReport(r);
         } else if (m instanceof Handoff h) {

@@ -8,7 +8,7 @@ package org.qdsr.control.message;
 public sealed interface ControlMessage permits Hello, HelloAck, Heartbeat, HeartbeatAck, ControlError,
         Handoff, AckForward, StreamControl, CreditGrant, CreditRequest, KeyUpdate, ConnectionClosed,
         StreamReport, LoadReport, ProxyHead, ProxyData, StreamReady, SendInstructions, SendReport,
-        KeyUpdateRequest, Draining, PeerAddressUpdate {
+        KeyUpdateRequest, Draining, PeerAddressUpdate, SendAddress {
 
     /** The frame type code of this message (see {@link MessageType}). */
     int typeCode();

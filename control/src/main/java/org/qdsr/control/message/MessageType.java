@@ -34,6 +34,8 @@ public final class MessageType {
     public static final int DRAINING = 0x40;
     /** LB to RS: the client's validated new address for a connection (optional extension, RFC 9000 §9). */
     public static final int PEER_ADDRESS_UPDATE = 0x41;
+    /** RS to LB: the address it sends responses from (optional extension). */
+    public static final int SEND_ADDRESS = 0x42;
 
     /** First code of the optional-extension range. */
     public static final long FIRST_OPTIONAL = 0x40;

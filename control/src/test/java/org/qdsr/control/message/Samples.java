@@ -34,6 +34,8 @@ public final class Samples {
                 new Draining(10_000),
                 new PeerAddressUpdate(9, new java.net.InetSocketAddress("192.0.2.7", 50000)),
                 new PeerAddressUpdate(MAX, new java.net.InetSocketAddress("2001:db8::1", 65535)),
+                new SendAddress(new java.net.InetSocketAddress("198.18.0.100", 4433)),
+                new SendAddress(new java.net.InetSocketAddress("2001:db8::64", 443)),
                 new KeyUpdate(9, SECRET, true, 3),
                 new ConnectionClosed(9, 0x100),
                 new StreamReport(9, 4, StreamReport.Outcome.FINISHED, 0, 1000, 1000, 200),
