@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.qdsr.app.KwikStall;
 import org.qdsr.quic.connection.ConnectionConfig;
 import tech.kwik.agent15.TlsConstants;
 import tech.kwik.core.QuicClientConnection;
@@ -118,11 +119,14 @@ class KwikClientToQdsrServerTest {
     @EnumSource(value = TlsConstants.CipherSuite.class,
             names = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"})
     void handshakeAndEchoWithEachCipherSuite(TlsConstants.CipherSuite suite) {
-        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> KwikStall.retryOnce("Kwik echo with " + suite, () -> {
+            if (kwik != null) {
+                kwik.close();
+            }
             kwik = connectKwik(suite);
             byte[] payload = Fixtures.randomBytes(20_000, suite.ordinal());
             assertThat(echo(kwik, payload).get(20, TimeUnit.SECONDS)).isEqualTo(payload);
             assertThat(server.counters().endpointExceptions()).isZero();
-        });
+        }));
     }
 }
