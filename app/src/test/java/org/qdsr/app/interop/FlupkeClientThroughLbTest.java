@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.qdsr.app.KwikStall;
 import org.qdsr.lb.LbMetrics;
 import org.qdsr.lb.LoadBalancerCore;
 import org.qdsr.rs.content.ServedBy;
@@ -57,6 +58,10 @@ class FlupkeClientThroughLbTest {
     @ParameterizedTest(name = "mode {0}")
     @EnumSource(value = LoadBalancerCore.Mode.class, names = {"AUTO", "PROXY"})
     void flupkeFetchesEverythingByteExactOverOneConnection(LoadBalancerCore.Mode mode) throws Exception {
+        KwikStall.retryOnce("Flupke through the LB, mode " + mode, () -> fetchEverything(mode));
+    }
+
+    private void fetchEverything(LoadBalancerCore.Mode mode) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("www"));
         Map<String, byte[]> files = writeFiles(root);
         try (LbWithTwoServers cluster = new LbWithTwoServers(root, mode)) {
