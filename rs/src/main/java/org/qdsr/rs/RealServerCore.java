@@ -108,7 +108,7 @@ public final class RealServerCore implements DatagramEndpoint {
         this.sink = sink;
         this.config = config;
         this.cpuLoad = cpuLoad;
-        this.pump = new StreamPump(source, sink, config, counters);
+        this.pump = new StreamPump(source, sink, config, counters, () -> lastNow);
         this.instructed = new InstructedSender(sink, counters);
     }
 
@@ -181,7 +181,6 @@ public final class RealServerCore implements DatagramEndpoint {
     /** One message from the LB on {@code linkId}. Never throws. */
     public void onMessage(long linkId, ControlMessage m, long now) {
         lastNow = now;
-        pump.now = now;
         counters.messagesIn++;
         try {
             dispatch(linkId, m, now);
@@ -351,7 +350,6 @@ public final class RealServerCore implements DatagramEndpoint {
     @Override
     public void drainTransmit(long now, DatagramSink out) {
         lastNow = now;
-        pump.now = now;
         sinkBlocked = false;
         for (int turns = ready.size(); turns > 0 && !ready.isEmpty(); turns--) {
             RsConnection c = ready.poll();
@@ -433,7 +431,6 @@ public final class RealServerCore implements DatagramEndpoint {
     @Override
     public void onDeadline(long now) {
         lastNow = now;
-        pump.now = now;
         Timer t;
         while ((t = timers.peek()) != null && t.at - now <= 0) {
             timers.poll();

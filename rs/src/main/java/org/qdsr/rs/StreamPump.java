@@ -32,11 +32,14 @@ final class StreamPump {
     private final RsCounters counters;
     private final byte[] scratch = new byte[64 * 1024];
     private int openStreams;
-    /** Where ended responses are logged; the time of the event being handled (set by the core). */
+    /** Where ended responses are logged. */
     AccessLog accessLog = AccessLog.NONE;
-    long now;
+    /** The core's time of the event being handled (for durations in the access log). */
+    private final java.util.function.LongSupplier clock;
 
-    StreamPump(ContentSource source, MessageSink sink, RealServerCore.Config config, RsCounters counters) {
+    StreamPump(ContentSource source, MessageSink sink, RealServerCore.Config config, RsCounters counters,
+               java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.source = source;
         this.sink = sink;
         this.config = config;
@@ -213,7 +216,7 @@ final class StreamPump {
         try {
             accessLog.log(new AccessLog.Entry(c.linkId, c.connectionKey, s.streamId, s.mode, s.client,
                     s.request.method(), s.request.authority(), s.request.path(), s.status(), s.bytesWritten(),
-                    outcome.toLowerCase(java.util.Locale.ROOT), now - s.startNanos));
+                    outcome.toLowerCase(java.util.Locale.ROOT), clock.getAsLong() - s.startNanos));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "access log: " + e); // never the loop's problem
         }

@@ -52,6 +52,8 @@ final class PacketAssembler {
     private final QuicConnection c;
     private final Recovery.Listener<SentFrames> listener = new RecoveryEvents();
     private final List<Pending> pending = new ArrayList<>(3);
+    /** The datagram being written carries a PATH_CHALLENGE (padded, RFC 9000 §8.2.1); reset with {@link #pending}. */
+    private boolean pathChallengeWritten;
     /** The packet being written ends with a remote STREAM frame and leaves as an instruction. */
     static final int INSTRUCTED = -1;
 
@@ -122,6 +124,7 @@ final class PacketAssembler {
         pacedPolls += paced ? 1 : 0;
         cwndBlockedPolls += cwndOpen ? 0 : 1;
         pending.clear();
+        pathChallengeWritten = false;
         int pos = 0;
         for (int i = 0; i < c.spaces.length; i++) {
             PacketSpace s = c.spaces[i];
@@ -169,6 +172,7 @@ final class PacketAssembler {
             return 0;
         }
         pending.clear();
+        pathChallengeWritten = false;
         long pn = s.nextPacketNumber;
         int pnLength = PacketNumbers.encodedLength(pn, c.recovery.largestAcked(s.recoveryIndex));
         ByteWriter w = new ByteWriter(out, 0, size);
@@ -415,6 +419,7 @@ final class PacketAssembler {
             }
             s.pendingControl.poll();
             FrameCodec.write(f, w);
+            pathChallengeWritten |= f instanceof PathChallengeFrame;
             if (!(f instanceof PathResponseFrame)) {
                 sent.addControl(f);
             }
@@ -524,8 +529,9 @@ final class PacketAssembler {
     private int padIfNeeded(byte[] out, int end, int limit) {
         boolean needs = false;
         for (Pending p : pending) {
-            needs |= p.type == PacketType.INITIAL && (c.isClient || p.ackEliciting) || carriesPathChallenge(p.sent);
+            needs |= p.type == PacketType.INITIAL && (c.isClient || p.ackEliciting);
         }
+        needs |= pathChallengeWritten;
         if (!needs || end >= MIN_INITIAL_DATAGRAM) {
             return end;
         }
@@ -536,18 +542,6 @@ final class PacketAssembler {
         pending.add(new Pending(last.space, last.type, last.start, last.lengthOffset, last.pnOffset, last.pnLength,
                 last.payloadEnd + extra, last.pn, last.ackEliciting, last.sent, last.keys, true, -1, 0));
         return end + extra;
-    }
-
-    private static boolean carriesPathChallenge(SentFrames sent) {
-        if (sent == null || sent.control == null) {
-            return false;
-        }
-        for (Frame f : sent.control) {
-            if (f instanceof PathChallengeFrame) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private int seal(byte[] out, int end, long now) {
@@ -588,6 +582,7 @@ final class PacketAssembler {
         }
         c.closeFramePending = false;
         pending.clear();
+        pathChallengeWritten = false;
         int pos = 0;
         for (int i = 0; i < c.spaces.length; i++) {
             PacketType type = packetType(i);
