@@ -298,6 +298,10 @@ final class LbConnection implements ConnectionHandler {
             }
         } else if (e instanceof ConnectionEvent.PeerAddressValidated v) {
             onPeerAddressValidated(v);
+        } else if (e instanceof ConnectionEvent.PeerAddressAbandoned a) {
+            core.metrics().peerAddressAbandoned++; // the backends never left the validated address
+            LOG.log(System.Logger.Level.INFO, "connection {0}: client address {1} never answered its PATH_CHALLENGE,"
+                    + " back to {2}", Long.toHexString(key), a.abandoned(), a.revertedTo());
         } else if (e instanceof ConnectionEvent.Closed cl) {
             onClosed(cl.reason().errorCode());
         }

@@ -33,6 +33,7 @@ public final class LbMetrics {
      * PeerAddressUpdate messages that moved real servers' sending there.
      */
     public long peerAddressValidations;
+    public long peerAddressAbandoned;
     public long peerAddressUpdates;
     /** Messages received from backends, and how many of them were CreditRequests. */
     public long backendMessages;

@@ -296,6 +296,7 @@ public final class LoadBalancer implements AutoCloseable {
             copy.pathAcksReceived = m.pathAcksReceived;
             copy.ackFrequencyFrames = m.ackFrequencyFrames;
             copy.peerAddressValidations = m.peerAddressValidations;
+            copy.peerAddressAbandoned = m.peerAddressAbandoned;
             copy.peerAddressUpdates = m.peerAddressUpdates;
             copy.backendMessages = m.backendMessages;
             copy.creditRequests = m.creditRequests;

@@ -66,6 +66,9 @@ public final class LbCollector implements MultiCollector {
                 m.ackFrequencyFrames);
         f.counter("qdsr_lb_peer_address_validations", "client address changes (NAT rebinding, migration) validated",
                 m.peerAddressValidations);
+        f.counter("qdsr_lb_peer_address_validations_abandoned", "new client addresses that never answered their"
+                + " PATH_CHALLENGE (spoofed or vanished); the connection went back to the last validated one",
+                m.peerAddressAbandoned);
         f.counter("qdsr_lb_peer_address_updates", "PeerAddressUpdate messages sent to real servers",
                 m.peerAddressUpdates);
         f.counter("qdsr_lb_proxy_relayed_bytes", "response bytes relayed through the LB in proxy mode",

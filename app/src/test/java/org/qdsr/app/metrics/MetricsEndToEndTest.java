@@ -90,6 +90,7 @@ class MetricsEndToEndTest {
             assertThat(l).containsKeys("qdsr_lb_active_connections", "qdsr_lb_stateless_resets_total",
                     "qdsr_lb_proxy_relayed_bytes_total", "qdsr_lb_ack_frequency_frames_total",
                     "qdsr_lb_peer_address_validations_total", "qdsr_lb_peer_address_updates_total",
+                    "qdsr_lb_peer_address_validations_abandoned_total",
                     "qdsr_lb_streams_failed_total", "qdsr_lb_control_send_failures_total",
                     "qdsr_lb_backend_outstanding_streams{backend=\"rs1\"}", "qdsr_lb_errors_total{kind=\"udp_send\"}");
 

@@ -75,6 +75,15 @@ public sealed interface ConnectionEvent {
                                 boolean ipChanged) implements ConnectionEvent {
     }
 
+    /**
+     * Server: the PATH_CHALLENGE sent to {@code abandoned} went unanswered for the validation
+     * timeout (RFC 9000 §8.2.4), so this connection sends to the last validated address,
+     * {@code revertedTo}, again (§9.3.2). Other senders never left it.
+     */
+    record PeerAddressAbandoned(java.net.InetSocketAddress abandoned, java.net.InetSocketAddress revertedTo)
+            implements ConnectionEvent {
+    }
+
     /** The peer issued a connection ID for an extra path (PATH_NEW_CONNECTION_ID). */
     record PathAvailable(long pathId) implements ConnectionEvent {
     }

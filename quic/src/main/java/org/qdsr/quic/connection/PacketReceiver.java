@@ -164,7 +164,7 @@ final class PacketReceiver {
             c.zeroRttPacketsReceived++;
         }
         if (shortHeader && pathId == 0) {
-            onApplicationPacket(pn, from, probingOnly, datagramLength);
+            onApplicationPacket(pn, from, probingOnly, datagramLength, now);
         }
         return 1;
     }
@@ -211,12 +211,14 @@ final class PacketReceiver {
      * Server-side migration and NAT rebinding (RFC 9000 §9.3): follow the peer's newest non-probing
      * packet, and validate the new address (§8.2) unless it is the last validated one (§9.3.3).
      */
-    private void onApplicationPacket(long pn, InetSocketAddress from, boolean probingOnly, int datagramLength) {
+    private void onApplicationPacket(long pn, InetSocketAddress from, boolean probingOnly, int datagramLength,
+                                     long now) {
         if (pn > largestAppPacketFromPeer) {
             largestAppPacketFromPeer = pn;
             if (!c.isClient && !probingOnly && !from.equals(c.peerAddress) && c.handshakeConfirmed) {
                 InetSocketAddress previous = c.peerAddress;
-                var challenge = c.path.onPeerMoved(from, datagramLength);
+                var challenge = c.path.onPeerMoved(from, datagramLength, now,
+                        PathValidator.abandonTimeout(c.recovery.rtt().pto(c.peerMaxAckDelayNanos, true)));
                 if (challenge != null) {
                     c.spaces[QuicConnection.APPLICATION].pendingControl.add(challenge);
                 }

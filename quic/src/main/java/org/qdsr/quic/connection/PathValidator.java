@@ -10,7 +10,9 @@ import org.qdsr.quic.wire.PathChallengeFrame;
  * with fresh random data goes to the new address; the matching PATH_RESPONSE validates it. Until
  * then the sender stays within three times what it received from that address (§9.3, §8.1), and
  * whatever other machines send for this connection goes to the last validated address only
- * (§9.3.1: a spoofed source must not turn this connection into a flood at a victim).
+ * (§9.3.1: a spoofed source must not turn this connection into a flood at a victim). A validation
+ * that gets no answer is abandoned after {@link #abandonTimeout} and the connection goes back to
+ * the last validated address (§8.2.4, §9.3.2).
  */
 final class PathValidator {
     private final RandomGenerator random;
@@ -20,6 +22,9 @@ final class PathValidator {
     private long receivedFromPending;
     private long sentToPending;
     private long validatedCount;
+    private long abandonedCount;
+    /** When the pending validation is given up; {@link Long#MAX_VALUE} if none is pending. */
+    private long abandonAt = Long.MAX_VALUE;
     private InetSocketAddress lastSource;
     private int lastLength;
     private InetSocketAddress probeSource;
@@ -33,16 +38,29 @@ final class PathValidator {
     }
 
     /**
-     * The peer's newest non-probing packet came from {@code from} in a datagram of {@code
-     * datagramLength} bytes. Returns the PATH_CHALLENGE to send there, or null when {@code from}
-     * is the last validated address (a pending validation is abandoned: RFC 9000 §9.3.3).
+     * How long a path validation may go unanswered (RFC 9000 §8.2.4): three times the larger of
+     * the current PTO and the new path's (the same here: the estimate is not reset before the
+     * address is validated), and never less than six times kInitialRtt, so a slow first answer
+     * on a path that just changed is not mistaken for a failure.
      */
-    PathChallengeFrame onPeerMoved(InetSocketAddress from, int datagramLength) {
+    static long abandonTimeout(long ptoNanos) {
+        return Math.max(3 * ptoNanos, 6 * org.qdsr.quic.recovery.RttEstimator.DEFAULT_INITIAL_RTT_NANOS);
+    }
+
+    /**
+     * The peer's newest non-probing packet came from {@code from} in a datagram of {@code
+     * datagramLength} bytes at {@code now}. Returns the PATH_CHALLENGE to send there, or null when
+     * {@code from} is the last validated address (a pending validation is abandoned: RFC 9000
+     * §9.3.3). The validation is given up at {@code now + timeoutNanos} ({@link #abandonTimeout}).
+     */
+    PathChallengeFrame onPeerMoved(InetSocketAddress from, int datagramLength, long now, long timeoutNanos) {
         if (from.equals(validated)) {
             pending = null;
             outstanding = null;
+            abandonAt = Long.MAX_VALUE;
             return null;
         }
+        abandonAt = now + timeoutNanos;
         pending = from;
         receivedFromPending = datagramLength;
         sentToPending = 0;
@@ -137,8 +155,34 @@ final class PathValidator {
         outstanding = null;
         validated = pending;
         pending = null;
+        abandonAt = Long.MAX_VALUE;
         validatedCount++;
         return validated;
+    }
+
+    /** When the pending validation will be abandoned; {@link Long#MAX_VALUE} if none is pending. */
+    long abandonDeadline() {
+        return abandonAt;
+    }
+
+    /**
+     * Gives up a validation still unanswered at {@code now} (RFC 9000 §8.2.4: no further
+     * PATH_CHALLENGE goes there). Returns the last validated address, to which the connection
+     * reverts (§9.3.2), or null if nothing was abandoned.
+     */
+    InetSocketAddress abandonIfExpired(long now) {
+        if (pending == null || now < abandonAt) {
+            return null;
+        }
+        pending = null;
+        outstanding = null;
+        abandonAt = Long.MAX_VALUE;
+        abandonedCount++;
+        return validated;
+    }
+
+    long abandonedCount() {
+        return abandonedCount;
     }
 
     /** The last address the peer proved it owns: the handshake's, or the newest validated one. */

@@ -210,6 +210,7 @@ public final class QuicConnection {
             }
         }
         t = Math.min(t, timers.pacingDeadline);
+        t = Math.min(t, path.abandonDeadline());
         t = Math.min(t, multipath.earliestAckDeadline());
         if (oneRtt != null) {
             t = Math.min(t, oneRtt.previousDiscardAt());
@@ -242,6 +243,21 @@ public final class QuicConnection {
         }
         if (now >= timers.pacingDeadline) {
             timers.pacingDeadline = Long.MAX_VALUE;
+        }
+        revertIfValidationFailed(now);
+    }
+
+    /**
+     * RFC 9000 §8.2.4, §9.3.2: the new peer address never answered its PATH_CHALLENGE, so this
+     * connection sends to the last validated address again (a spoofed or vanished address is
+     * left; the peer's next packet from a new address starts another validation).
+     */
+    private void revertIfValidationFailed(long now) {
+        InetSocketAddress back = path.abandonIfExpired(now);
+        if (back != null) {
+            InetSocketAddress left = peerAddress;
+            peerAddress = back;
+            events.add(new ConnectionEvent.PeerAddressAbandoned(left, back));
         }
     }
 
@@ -702,6 +718,11 @@ public final class QuicConnection {
     /** Validated peer addresses after migration, for tests and metrics. */
     public long pathValidations() {
         return path.validatedCount();
+    }
+
+    /** Path validations abandoned unanswered (RFC 9000 §8.2.4), for tests and metrics. */
+    public long pathValidationsAbandoned() {
+        return path.abandonedCount();
     }
 
     QuicTls tls() {

@@ -104,6 +104,71 @@ class PeerAddressChangeTest {
     }
 
     /**
+     * RFC 9000 §8.2.4, §9.3.2: a spoofed copy of the client's packet races ahead of the original,
+     * which is lost, and the client cannot get through for a while. The server follows the spoofed
+     * source, challenges it, gets no answer, and after the validation timeout sends to the last
+     * validated address again on its own (its probes reach the client before the client's own
+     * packets get through again); the victim gets no more datagrams after that.
+     */
+    @Test
+    void anUnansweredValidationRevertsToTheLastValidatedAddress() throws Exception {
+        List<ConnectionEvent> events = new ArrayList<>();
+        QuicConnection[] server = new QuicConnection[1];
+        InetSocketAddress victim = new InetSocketAddress("198.19.0.9", 9999);
+        ConnectionConfig config = ConnectionConfig.defaults();
+        try (SimPair pair = new SimPair(35, config, c -> recording(events, server, new long[1]))) {
+            LinkConditions normal = LinkConditions.delay(10_000_000);
+            pair.net.setDefaultConditions(normal);
+            EchoClient app = new EchoClient(new byte[2000]);
+            QuicConnection client = pair.connect(pair.clientOptions(config), app);
+            pair.net.runUntil(() -> app.done, 30 * SECOND);
+            pair.net.runFor(SECOND);
+
+            long[] injectedAt = {-1};
+            long[] spoofed = {0, 0}; // bytes injected, bytes sent to the victim
+            List<Long> toVictimAt = new ArrayList<>();
+            long[] backAt = {-1};
+            pair.net.setConditions(SimPair.CLIENT, SimPair.SERVER, normal.withLoss(1.0));
+            pair.net.addTap(e -> {
+                if (e.kind() != SimEvent.Kind.SENT) {
+                    return;
+                }
+                if (e.to().equals(victim)) {
+                    toVictimAt.add(e.time());
+                    spoofed[1] += e.data().length;
+                } else if (e.from().equals(SimPair.CLIENT) && injectedAt[0] < 0) {
+                    injectedAt[0] = e.time(); // the original is lost; its copy arrives from elsewhere
+                    byte[] copy = e.data().clone();
+                    spoofed[0] += copy.length;
+                    pair.net.schedule(e.time(), () -> pair.server.onDatagram(copy, 0, copy.length, victim, pair.net.now()));
+                } else if (e.from().equals(SimPair.SERVER) && e.to().equals(SimPair.CLIENT) && injectedAt[0] >= 0
+                        && !toVictimAt.isEmpty() && backAt[0] < 0) {
+                    backAt[0] = e.time();
+                }
+            });
+            long stream = client.openStream(true);
+            client.write(stream, new byte[] {42}, 0, 1);
+            pair.client.poke(pair.net.now());
+            pair.net.runFor(8 * SECOND);
+            long healedAt = pair.net.now();
+            pair.net.setConditions(SimPair.CLIENT, SimPair.SERVER, normal);
+            pair.net.runFor(5 * SECOND);
+
+            assertThat(toVictimAt).as("the server followed the spoofed source").isNotEmpty();
+            assertThat(events).anyMatch(e -> e instanceof ConnectionEvent.PeerAddressAbandoned a
+                    && a.abandoned().equals(victim) && a.revertedTo().equals(SimPair.CLIENT));
+            assertThat(events).noneMatch(e -> e instanceof ConnectionEvent.PeerAddressValidated);
+            assertThat(server[0].pathValidationsAbandoned()).isEqualTo(1);
+            assertThat(server[0].peerAddress()).isEqualTo(SimPair.CLIENT);
+            assertThat(backAt[0]).as("back at the client without the client's help")
+                    .isGreaterThanOrEqualTo(injectedAt[0] + PathValidator.abandonTimeout(0)).isLessThan(healedAt);
+            assertThat(toVictimAt).as("nothing to the victim after the revert").allMatch(t -> t < backAt[0]);
+            assertThat(spoofed[1]).isLessThanOrEqualTo(3 * spoofed[0]);
+            assertThat(server[0].isClosed()).as("the connection lives on").isFalse();
+        }
+    }
+
+    /**
      * RFC 9000 §8.2.1: the datagram with the PATH_CHALLENGE to a new address is expanded to 1200
      * bytes, or as far as the anti-amplification limit allows. Here the move comes once the echo
      * is over, with a one-byte stream: without the padding the server's datagram would be tiny.
