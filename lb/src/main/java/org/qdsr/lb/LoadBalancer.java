@@ -72,11 +72,15 @@ public final class LoadBalancer implements AutoCloseable {
     private record Retiring(Backend backend, long deadline) {
     }
 
-    /** What a {@link #reconfigure} changed, by backend name. */
-    public record Reload(List<String> added, List<String> removed, List<String> reweighted) {
+    /**
+     * What a {@link #reconfigure} changed, by backend name; {@code readdressed}: the same name at a
+     * new control address (the old channel is retired, a new one connects).
+     */
+    public record Reload(List<String> added, List<String> removed, List<String> reweighted, List<String> readdressed) {
         @Override
         public String toString() {
-            return "added " + added + ", removed " + removed + ", weights changed " + reweighted;
+            return "added " + added + ", removed " + removed + ", weights changed " + reweighted
+                    + (readdressed.isEmpty() ? "" : ", new address " + readdressed);
         }
     }
 
@@ -174,6 +178,7 @@ public final class LoadBalancer implements AutoCloseable {
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> reweighted = new ArrayList<>();
+        List<String> readdressed = new ArrayList<>();
         List<BackendSpec> toConnect = new ArrayList<>();
         loop.call(() -> {
             java.util.Map<String, Backend> live = new java.util.LinkedHashMap<>();
@@ -193,13 +198,15 @@ public final class LoadBalancer implements AutoCloseable {
                     continue;
                 }
                 if (b != null) {
-                    retire(b, deadline);
+                    retire(b, deadline, "moved to " + spec.control() + " by a reload");
+                    readdressed.add(spec.name());
+                } else {
+                    added.add(spec.name());
                 }
                 toConnect.add(spec);
-                added.add(spec.name());
             }
             for (Backend b : live.values()) {
-                retire(b, deadline);
+                retire(b, deadline, "removed by a reload");
                 removed.add(b.name());
             }
             core.setRouter(router);
@@ -208,15 +215,15 @@ public final class LoadBalancer implements AutoCloseable {
         for (BackendSpec spec : toConnect) {
             connect(spec);
         }
-        return new Reload(added, removed, reweighted);
+        return new Reload(added, removed, reweighted, readdressed);
     }
 
     /** Loop thread. */
-    private void retire(Backend b, long deadline) {
+    private void retire(Backend b, long deadline, String why) {
         core.retireBackend(b.id());
         retiring.add(new Retiring(b, deadline));
-        LOG.log(System.Logger.Level.INFO, "backend {0} removed by a reload: no new requests, {1} streams to finish",
-                b.name(), b.outstanding());
+        LOG.log(System.Logger.Level.INFO, "backend {0} {1}: no new requests on its old channel, {2} streams to finish",
+                b.name(), why, b.outstanding());
     }
 
     /** Loop thread: closes the channels of retired backends that finished their streams (or ran out of time). */
