@@ -322,11 +322,14 @@ final class InstructedDelivery {
         return null;
     }
 
-    /** A rejected request found no other backend: the stream is reset like any failure. */
+    /**
+     * A refused request found no other backend: the stream is reset with H3_REQUEST_REJECTED
+     * (RFC 9114 §8.1: nothing was processed, the client may retry it).
+     */
     void giveUp(QuicConnection conn, long streamId) {
         retryable.remove(streamId);
-        conn.resetStream(streamId, Http3Error.H3_INTERNAL_ERROR.code());
-        metrics.streamsFailed++;
+        conn.resetStream(streamId, Http3Error.H3_REQUEST_REJECTED.code());
+        metrics.handoffsRejected++;
     }
 
     /** The client sent STOP_SENDING: the connection reset the stream; the backend drops it. */

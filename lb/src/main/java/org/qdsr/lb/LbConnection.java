@@ -70,6 +70,8 @@ final class LbConnection implements ConnectionHandler {
         long clientLimit;
         long givenLimit;
         boolean wantsCredit;
+        /** Isolated: the request and the backends tried, for a refusal before the first byte. */
+        InstructedDelivery.Retry retry;
 
         Handed(long streamId, Backend backend, long pathId, RequestContext ctx) {
             this.streamId = streamId;
@@ -206,21 +208,78 @@ final class LbConnection implements ConnectionHandler {
             instructed.handOff(conn, b, id, req, head, core.nextHandoffId());
         } else if (path >= 0) {
             ctx.detach();
-            ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
-            creditGiven.merge(b.id(), snapshot.connectionCredit(), Long::sum);
-            heldAcks.computeIfAbsent(path, p -> new HeldAck(b, key, p, snapshot.peerAckDelayExponent()));
-            Handed h = new Handed(id, b, path, null);
-            h.clientLimit = conn.handedOffStreamLimit(id);
-            h.givenLimit = snapshot.streams().get(0).send().maxStreamData();
-            handed.put(id, h);
-            send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), head, Handoff.Mode.ISOLATED));
-            core.metrics().handoffsIsolated++;
+            handOffIsolated(b, path, id, new InstructedDelivery.Retry(req, head, new java.util.HashSet<>()));
         } else {
-            handed.put(id, new Handed(id, b, -1, ctx));
-            send(b, new Handoff(core.nextHandoffId(), key, id, new byte[0], head, Handoff.Mode.PROXY));
-            core.metrics().handoffsProxy++;
+            handOffProxied(b, ctx, new InstructedDelivery.Retry(req, head, new java.util.HashSet<>()));
         }
         b.onHandoff();
+    }
+
+    private void handOffProxied(Backend b, RequestContext ctx, InstructedDelivery.Retry retry) {
+        Handed h = new Handed(ctx.streamId(), b, -1, ctx);
+        h.retry = retry;
+        retry.tried().add(b);
+        handed.put(ctx.streamId(), h);
+        send(b, new Handoff(core.nextHandoffId(), key, ctx.streamId(), new byte[0], retry.head(), Handoff.Mode.PROXY));
+        core.metrics().handoffsProxy++;
+    }
+
+    /** Another backend not tried yet for {@code h}'s request, or null (at most {@link InstructedDelivery#MAX_ATTEMPTS} in all). */
+    private Backend nextUntried(Handed h) {
+        if (h.retry == null || h.retry.tried().size() >= InstructedDelivery.MAX_ATTEMPTS) {
+            return null;
+        }
+        List<Backend> others = new ArrayList<>();
+        for (Backend b : core.backends()) {
+            if (!h.retry.tried().contains(b)) {
+                others.add(b);
+            }
+        }
+        return core.router().route(h.retry.request(), others);
+    }
+
+    /**
+     * Exports {@code id} on {@code b}'s path and hands it over. {@code retry} keeps the request and
+     * the backends tried, so that a refusal before any byte was sent can go to another one.
+     */
+    private void handOffIsolated(Backend b, long path, long id, InstructedDelivery.Retry retry) {
+        ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
+        creditGiven.merge(b.id(), snapshot.connectionCredit(), Long::sum);
+        heldAcks.computeIfAbsent(path, p -> new HeldAck(b, key, p, snapshot.peerAckDelayExponent()));
+        Handed h = new Handed(id, b, path, null);
+        h.clientLimit = conn.handedOffStreamLimit(id);
+        h.givenLimit = snapshot.streams().get(0).send().maxStreamData();
+        h.retry = retry;
+        retry.tried().add(b);
+        handed.put(id, h);
+        send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), retry.head(), Handoff.Mode.ISOLATED));
+        core.metrics().handoffsIsolated++;
+    }
+
+    /**
+     * An isolated handoff was refused before the backend sent a byte (overloaded, content source
+     * failed before the head): the stream's credit comes back and another backend not tried yet,
+     * with a path on this connection, gets it, at most {@link InstructedDelivery#MAX_ATTEMPTS}
+     * backends in all. When none is left the stream is reset with H3_REQUEST_REJECTED (RFC 9114
+     * §8.1: nothing was processed, the client may retry it). True if it went elsewhere.
+     */
+    private boolean retryIsolated(Handed h, StreamReport r) {
+        long id = r.streamId();
+        conn.returnCredit(h.givenLimit);
+        creditGiven.merge(h.backend.id(), -h.givenLimit, Long::sum);
+        creditWaiters.remove(id);
+        h.backend.onStreamDone(0);
+        Backend next = nextUntried(h);
+        long path = next == null ? -1 : pathFor(next);
+        if (next == null || path < 0) {
+            conn.resetHandedOffStream(id, Http3Error.H3_REQUEST_REJECTED.code(), 0); // final size 0: nothing sent
+            core.metrics().handoffsRejected++;
+            return false;
+        }
+        core.metrics().handoffRetries++;
+        handOffIsolated(next, path, id, h.retry);
+        next.onHandoff();
+        return true;
     }
 
     private boolean wantsIsolated() {
@@ -444,6 +503,10 @@ final class LbConnection implements ConnectionHandler {
         }
         if (h.isolated()) {
             handed.remove(r.streamId());
+            if (r.outcome() == StreamReport.Outcome.REJECTED && r.bytesSent() == 0 && h.retry != null) {
+                retryIsolated(h, r);
+                return;
+            }
             if (r.outcome() == StreamReport.Outcome.FINISHED) {
                 conn.onHandedOffStreamDone(r.streamId());
                 long unused = Math.max(0, h.givenLimit - r.bytesSent());
@@ -456,9 +519,23 @@ final class LbConnection implements ConnectionHandler {
                 core.metrics().streamsFailed++;
             }
             from.onStreamDone(r.bytesSent());
-        } else if (r.outcome() != StreamReport.Outcome.FINISHED) {
+        } else if (r.outcome() != StreamReport.Outcome.FINISHED && !retryProxied(h, r)) {
             failProxy(h, r.streamId());
         }
+    }
+
+    /** A proxied request refused before its head goes to another backend not tried yet; false if none. */
+    private boolean retryProxied(Handed h, StreamReport r) {
+        Backend next = r.outcome() == StreamReport.Outcome.REJECTED && h.body == null ? nextUntried(h) : null;
+        if (next == null) {
+            return false;
+        }
+        handed.remove(r.streamId());
+        h.backend.onStreamDone(0);
+        core.metrics().handoffRetries++;
+        handOffProxied(next, h.ctx, h.retry);
+        next.onHandoff();
+        return true;
     }
 
     /** The backend went away: its isolated streams are reset, proxied ones not yet started get a 503. */

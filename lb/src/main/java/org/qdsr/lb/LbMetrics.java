@@ -19,8 +19,10 @@ public final class LbMetrics {
     public long packetsLostByTime;
     /** Loop turns that ended with a flush of the control channels. */
     public long turns;
-    /** Handoffs sent to another backend after one rejected them (instructed mode). */
+    /** Handoffs sent to another backend after one refused them before its first byte (instructed, isolated). */
     public long handoffRetries;
+    /** Requests every backend tried refused: reset with H3_REQUEST_REJECTED. */
+    public long handoffsRejected;
     /** Key updates a backend asked for while the previous one was not yet acknowledged (it asks again later). */
     public long keyUpdatesDeferred;
     /** AckForward messages sent to backends, and the client PATH_ACKs they carried (merged while held). */

@@ -296,6 +296,8 @@ public final class LoadBalancer implements AutoCloseable {
             copy.sendReports = m.sendReports;
             copy.streamReadies = m.streamReadies;
             copy.turns = m.turns;
+            copy.handoffRetries = m.handoffRetries;
+            copy.handoffsRejected = m.handoffsRejected;
             copy.packetsLost = m.packetsLost;
             copy.spuriousLosses = m.spuriousLosses;
             copy.packetsLostByTime = m.packetsLostByTime;

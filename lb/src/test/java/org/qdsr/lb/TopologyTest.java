@@ -297,6 +297,61 @@ class TopologyTest {
         assertThat(t.servers.get(1).counters().finished).isEqualTo(6);
     }
 
+    /**
+     * Isolated and proxy mode too: a real server that refuses a handoff before sending anything
+     * (here: overloaded) does not fail the request; the LB hands it to another real server (in
+     * isolated mode exporting the stream again, on that server's path), which serves it byte-exact.
+     */
+    @ParameterizedTest
+    @EnumSource(value = LoadBalancerCore.Mode.class, names = {"ISOLATED", "PROXY"})
+    void requestsRejectedByOneRealServerAreServedByAnother(LoadBalancerCore.Mode mode) throws Exception {
+        var full = org.qdsr.rs.RealServerCore.Config.defaults().withMaxStreams(0);
+        Topology t = new Topology(86, 2, mode, org.qdsr.quic.connection.ConnectionConfig.defaults(),
+                i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000).withLoss(0.02));
+        Http3ClientSession session = t.connect(true);
+        List<Fetch> fetches = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int size = 150_000 + i;
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            fetches.add(new Fetch(size, body, Topology.get(session, "/bytes/" + size, body)));
+        }
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 60 * SECOND);
+        for (Fetch f : fetches) {
+            assertThat(f.result.get().response().status()).isEqualTo(200);
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
+        }
+        t.net.runFor(SECOND);
+        assertThat(mode == LoadBalancerCore.Mode.PROXY ? t.lb.stats().handoffsProxy : t.lb.stats().handoffsIsolated)
+                .isEqualTo(9);
+        assertThat(t.lb.stats().handoffRetries).as("rs0 refused its share").isEqualTo(3);
+        assertThat(t.lb.stats().streamsFailed).isZero();
+        assertThat(t.servers.get(0).counters().rejected).isEqualTo(3);
+        assertThat(t.servers.get(1).counters().finished).isEqualTo(6);
+        assertThat(t.lb.backends()).allSatisfy(b -> assertThat(b.outstanding()).isZero());
+    }
+
+    /** Every real server refuses: the stream is reset with H3_REQUEST_REJECTED, which tells the client nothing was processed. */
+    @Test
+    void anIsolatedRequestEveryRealServerRefusesIsRejectedNotFailed() throws Exception {
+        var full = org.qdsr.rs.RealServerCore.Config.defaults().withMaxStreams(0);
+        Topology t = new Topology(87, 2, LoadBalancerCore.Mode.ISOLATED, org.qdsr.quic.connection.ConnectionConfig.defaults(),
+                i -> full);
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
+        Http3ClientSession session = t.connect(true);
+        var r = Topology.get(session, "/bytes/1000", new ByteArrayOutputStream());
+        t.net.runUntil(r::isDone, 30 * SECOND);
+        assertThat(r).failsWithin(java.time.Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("H3_REQUEST_REJECTED");
+        assertThat(t.lb.stats().handoffRetries).isEqualTo(1);
+        assertThat(t.servers.get(0).counters().rejected + t.servers.get(1).counters().rejected).isEqualTo(2);
+        var again = Topology.get(session, "/bytes/1000", new ByteArrayOutputStream());
+        t.net.runUntil(again::isDone, 30 * SECOND);
+        assertThat(again).as("the connection lives on: refused again, not closed").failsWithin(java.time.Duration.ZERO)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class).withMessageContaining("H3_REQUEST_REJECTED");
+        assertThat(t.lastClient.isClosed()).isFalse();
+    }
+
     /** A real server near its key's confidentiality limit asks the LB, which owns the key phase. */
     @Test
     void keyUpdateRequestedByARealServerIsCarriedOutByTheLoadBalancer() throws Exception {

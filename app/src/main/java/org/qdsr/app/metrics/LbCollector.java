@@ -74,6 +74,10 @@ public final class LbCollector implements MultiCollector {
         f.counter("qdsr_lb_proxy_relayed_bytes", "response bytes relayed through the LB in proxy mode",
                 m.proxyBytes);
         f.counter("qdsr_lb_streams_failed", "streams that failed after a handoff", m.streamsFailed);
+        f.counter("qdsr_lb_handoff_retries", "handoffs sent to another real server after one refused the request"
+                + " before its first byte (overloaded, content failed before the head)", m.handoffRetries);
+        f.counter("qdsr_lb_handoffs_rejected", "requests every real server tried refused: reset with"
+                + " H3_REQUEST_REJECTED (safe for the client to retry)", m.handoffsRejected);
         f.counter("qdsr_lb_no_backend_responses", "503 responses: no healthy backend for the request", m.noBackend);
         f.counter("qdsr_lb_bad_path_responses", "400 responses: a path no real server could map", m.badPaths);
         f.counter("qdsr_lb_control_send_failures", "control messages that could not be sent",
