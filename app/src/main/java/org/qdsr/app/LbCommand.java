@@ -100,6 +100,20 @@ public final class LbCommand implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
+    // ---- several LBs for one VIP (docs/operations.md) ------------------------------------------
+    @Option(names = "--lb-id", paramLabel = "N",
+            description = "this LB's id (0..255), encoded in every connection ID it issues (QUIC-LB plaintext)")
+    private Integer lbId;
+
+    @Option(names = "--peer", paramLabel = "ID=HOST:PORT",
+            description = "another LB of the VIP and its --forward-listen address (repeatable): datagrams of its"
+                    + " connections that reach this LB are passed to it instead of being reset")
+    private List<String> peers = new ArrayList<>();
+
+    @Option(names = "--forward-listen", paramLabel = "HOST:PORT",
+            description = "where this LB receives datagrams its peers pass to it (UDP, authenticated)")
+    private String forwardListen;
+
     private final ServiceLifecycle life = new ServiceLifecycle();
     private volatile InetSocketAddress vipAddress;
     private volatile InetSocketAddress metricsAddress;
@@ -132,7 +146,7 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.control(null, controlTls, insecureControl), cert, key,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
                     hyStart, drainTimeout, Flags.retry(retry), maxConnections,
-                    secretFile);
+                    secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen));
             flagValues = flags;
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
@@ -159,12 +173,15 @@ public final class LbCommand implements Callable<Integer> {
                 out.println("self-signed certificate, SPKI SHA-256: " + serverTls.spkiSha256Base64());
             }
             try (LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, c.name(),
-                    c.settings(), c.router());
+                    c.settings(), c.router(), c.peeringSettings());
                  MetricsEndpoint endpoint = c.metrics() == null ? null
                          : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
                         + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size()
                         + (specs.size() == 1 ? " backend)" : " backends)"));
+                if (c.peering() != null) {
+                    out.println("lb id " + c.peering().lbId() + ": " + c.peeringSettings());
+                }
                 if (c.secretFile() != null) {
                     out.println("stateless-reset and address-token keys derived from " + c.secretFile());
                 }

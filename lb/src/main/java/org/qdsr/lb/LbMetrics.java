@@ -59,6 +59,15 @@ public final class LbMetrics {
     public long handshakesInProgress;
     /** Connections open now (filled by {@link LoadBalancer#metrics()}; 0 in the core's live counters). */
     public long activeConnections;
+    /**
+     * LB-to-LB forwarding ({@link Peering}): client datagrams passed to each peer (by peer id),
+     * forwarded datagrams received from peers and processed, envelopes refused (by reason:
+     * malformed, authentication, stale, unknown_peer), datagrams dropped with the queue full.
+     */
+    public java.util.Map<String, Long> peerForwarded = new java.util.TreeMap<>();
+    public long peerReceived;
+    public java.util.Map<String, Long> peerRejected = new java.util.TreeMap<>();
+    public long peerForwardDropped;
     /** Per-backend state at the time of the copy (filled by {@link LoadBalancer#metrics()}). */
     public java.util.List<BackendState> backends = java.util.List.of();
 

@@ -96,14 +96,29 @@ public final class LoadBalancer implements AutoCloseable {
     public static LoadBalancer start(InetSocketAddress vip, ServerTlsContext tls, List<BackendSpec> backends,
                                      ControlTls controlTls, String name, LoadBalancerCore.Settings settings,
                                      Router router) throws IOException {
+        return start(vip, tls, backends, controlTls, name, settings, router, null);
+    }
+
+    /**
+     * As above, one of several LBs of the VIP when {@code peering} is given: connection IDs name
+     * this LB, and datagrams of connections its peers hold go to them; forwarded datagrams arrive
+     * on {@link Peering#forwardListen} (docs/operations.md, "Several load balancers for one VIP").
+     */
+    public static LoadBalancer start(InetSocketAddress vip, ServerTlsContext tls, List<BackendSpec> backends,
+                                     ControlTls controlTls, String name, LoadBalancerCore.Settings settings,
+                                     Router router, Peering peering) throws IOException {
         for (BackendSpec b : backends) {
             controlTls.checkAddress(b.control());
         }
         UdpEventLoop loop = UdpEventLoop.start("qdsr-lb-" + name);
         try {
-            LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom());
+            LoadBalancerCore core = new LoadBalancerCore(settings, tls, router, new SecureRandom(), peering,
+                    System::currentTimeMillis);
             UdpRegistration socket = loop.register(vip, core, UdpOptions.defaults().withReuseAddress(true));
             refuseSharedVip(socket.localAddress());
+            if (peering != null) {
+                listenForPeers(loop, core, peering);
+            }
             loop.call(() -> {
                 core.setServiceAddress(socket.localAddress());
                 return null;
@@ -128,6 +143,18 @@ public final class LoadBalancer implements AutoCloseable {
             loop.close();
             throw e;
         }
+    }
+
+    /** Binds the forward socket (if any) and says at INFO which peers this LB forwards to. */
+    private static void listenForPeers(UdpEventLoop loop, LoadBalancerCore core, Peering peering) throws IOException {
+        InetSocketAddress bound = null;
+        if (peering.forwardListen() != null && core.peerEndpoint() != null) {
+            bound = loop.register(peering.forwardListen(), core.peerEndpoint(), UdpOptions.defaults())
+                    .localAddress();
+        }
+        LOG.log(System.Logger.Level.INFO, "lb id {0}: connection IDs name this LB (QUIC-LB plaintext); peers {1};"
+                + " forwarded datagrams received on {2}", peering.lbId(), peering.peers().isEmpty() ? "none"
+                : peering.peers(), bound == null ? "none" : bound);
     }
 
     /**
@@ -315,6 +342,10 @@ public final class LoadBalancer implements AutoCloseable {
             copy.streamsFailed = m.streamsFailed;
             copy.controlSendFailures = m.controlSendFailures;
             copy.backendErrors = m.backendErrors;
+            copy.peerForwarded = new java.util.TreeMap<>(m.peerForwarded);
+            copy.peerReceived = m.peerReceived;
+            copy.peerRejected = new java.util.TreeMap<>(m.peerRejected);
+            copy.peerForwardDropped = m.peerForwardDropped;
             copy.activeConnections = core.connectionCount();
             copy.retriesSent = core.endpoint().retriesSent();
             copy.connectionsRefused = core.endpoint().connectionsRefused();

@@ -129,6 +129,25 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private long nextHandoffId;
 
     public LoadBalancerCore(Settings settings, ServerTlsContext tls, Router router, RandomGenerator random) {
+        this(settings, tls, router, random, null, null);
+    }
+
+    // ---- several LBs for one VIP (QUIC-LB connection IDs, LB-to-LB forwarding) ------------------
+
+    /** Forwards datagrams of connections the peers hold, and takes theirs in; null without peers. */
+    private final PeerForwarder peerForwarder;
+
+    /**
+     * A core that is one of several LBs of the VIP ({@link Peering}; null: the only one): its
+     * connection IDs carry {@link Peering#lbId} (QUIC-LB plaintext), and with peers it forwards
+     * the datagrams of their connections, sealed with a key derived from the endpoint secret
+     * (required then) and stamped with {@code epochMillis} (wall clock: the peers compare it).
+     */
+    public LoadBalancerCore(Settings settings, ServerTlsContext tls, Router router, RandomGenerator random,
+                            Peering peering, java.util.function.LongSupplier epochMillis) {
+        if (peering != null && !peering.peers().isEmpty() && settings.endpointSecret() == null) {
+            throw new IllegalArgumentException("forwarding to peer LBs needs the VIP's shared endpoint secret");
+        }
         this.settings = settings;
         this.router = router;
         this.acks = new AckCoalescer(settings.ackHoldNanos(), (b, m) -> {
@@ -145,7 +164,19 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             connections.put(lc.key, lc);
             metrics.connections++;
             return lc;
-        }, random);
+        }, random, peering == null ? org.qdsr.quic.endpoint.ConnectionIdGenerator.random(config.connectionIdLength())
+                : org.qdsr.quic.endpoint.PlaintextConnectionIds.of(peering.lbId(), config.connectionIdLength()));
+        this.peerForwarder = peering == null || peering.peers().isEmpty() ? null
+                : new PeerForwarder(peering, settings.endpointSecret(), epochMillis, endpoint, metrics);
+        endpoint.setForeignHandler(peerForwarder);
+    }
+
+    /**
+     * The endpoint of the socket on which peers' forwarded datagrams arrive and from which this LB
+     * forwards to them; null without peers. Drive it on the core's thread.
+     */
+    public DatagramEndpoint peerEndpoint() {
+        return peerForwarder;
     }
 
     /** Adds a backend (down until {@link #backendUp}); returns it. */

@@ -35,12 +35,13 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  * @param secretFile at least 32 secret bytes shared by the LBs of the VIP, kept across restarts,
  *     from which the stateless-reset and address-token keys are derived; default
  *     {@value #SECRET_FILE_NAME} in the control TLS folder when it is there (written by {@code qdsr certs})
+ * @param peering this LB's id and its peers when several LBs serve the VIP ({@link Peers}); null: none
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
                        Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
-                       Path secretFile) {
+                       Path secretFile, Peers peering) {
     /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
@@ -65,7 +66,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -103,9 +104,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Integer retry = parseRetry(root.string("retry"), root, "retry");
         Integer maxConnections = root.integer("max-connections");
         Path secret = root.file("secret-file");
+        Peers peering = Peers.read(root);
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret);
+                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret, peering);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -202,7 +204,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
                 or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart),
                 or(flags.drainTimeoutSeconds, drainTimeoutSeconds), or(flags.retryThreshold, retryThreshold),
-                or(flags.maxConnections, maxConnections), or(flags.secretFile, secretFile));
+                or(flags.maxConnections, maxConnections), or(flags.secretFile, secretFile),
+                Peers.overlay(peering, flags.peering));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -245,11 +248,14 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         if (secret == null && c.tlsDir() != null && Files.isRegularFile(c.tlsDir().resolve(SECRET_FILE_NAME))) {
             secret = c.tlsDir().resolve(SECRET_FILE_NAME);
         }
+        if (peering != null) {
+            peering.check(source, secret != null);
+        }
         return new LbConfig(source, or(name, "lb"), listen, or(mode, LoadBalancerCore.Mode.AUTO),
                 or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
                 or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS),
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
-                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret);
+                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret, peering);
     }
 
     private ConfigException fail(String field, String problem) {
@@ -272,6 +278,16 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         p.readableFile(p.where(flags.cert != null, "--cert", "tls.cert"), cert);
         p.readableFile(p.where(flags.key != null, "--key", "tls.key"), key);
         p.readableFile(p.where(flags.secretFile != null, "--secret-file", "secret-file"), secretFile);
+        if (peering != null) {
+            boolean flagPeers = flags.peering != null && flags.peering.peers() != null;
+            for (int i = 0; peering.peers() != null && i < peering.peers().size(); i++) {
+                Peers.Peer peer = peering.peers().get(i);
+                p.resolves(p.where(flagPeers, "--peer " + peer.id() + "=" + peer.address(), "peers[" + i
+                        + "].address"), peer.address());
+            }
+            p.resolves(p.where(flags.peering != null && flags.peering.forwardListen() != null, "--forward-listen",
+                    "forward-listen"), peering.forwardListen());
+        }
         String tlsWhere = p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls",
                 "control.tls");
         p.directory(tlsWhere, control.tlsDir());
@@ -318,6 +334,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                     + " (e.g. head -c 32 /dev/urandom > FILE)");
         }
         return secret;
+    }
+
+    /** The LB-to-LB settings of a resolved configuration; null when no lb id is set. */
+    public org.qdsr.lb.Peering peeringSettings() throws java.net.UnknownHostException {
+        return peering == null ? null : peering.toPeering();
     }
 
     /** The router of a resolved configuration: one fresh policy per route (policies keep state). */

@@ -45,6 +45,19 @@ public final class LbCollector implements MultiCollector {
         }
     }
 
+    /** LB-to-LB forwarding (several LBs for one VIP); only when this LB has peers. */
+    private static void peers(Families f, LbMetrics m) {
+        if (m.peerForwarded.isEmpty()) {
+            return;
+        }
+        f.counter("qdsr_lb_peer_forwarded", "client datagrams passed to the peer LB that holds their connection",
+                "peer", m.peerForwarded);
+        f.counter("qdsr_lb_peer_received", "datagrams peer LBs passed here, authenticated and processed",
+                m.peerReceived);
+        f.counter("qdsr_lb_peer_rejected", "envelopes from peer LBs dropped unprocessed, by reason", "reason",
+                m.peerRejected);
+    }
+
     private static void core(Families f, LbMetrics m) {
         f.counter("qdsr_lb_connections", "client connections accepted", m.connections);
         f.gauge("qdsr_lb_active_connections", "client connections open now", m.activeConnections);
@@ -82,6 +95,7 @@ public final class LbCollector implements MultiCollector {
         f.counter("qdsr_lb_bad_path_responses", "400 responses: a path no real server could map", m.badPaths);
         f.counter("qdsr_lb_control_send_failures", "control messages that could not be sent",
                 m.controlSendFailures);
+        peers(f, m);
         Map<String, Integer> up = new java.util.LinkedHashMap<>();
         Map<String, Integer> draining = new java.util.LinkedHashMap<>();
         Map<String, Integer> mismatch = new java.util.LinkedHashMap<>();

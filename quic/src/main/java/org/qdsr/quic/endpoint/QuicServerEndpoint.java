@@ -136,6 +136,13 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private final Settings settings;
     private final Function<QuicConnection, ConnectionHandler> handlers;
     private final RandomGenerator random;
+    private final ConnectionIdGenerator ids;
+    /** The server ID this endpoint's own connection IDs carry (empty for random IDs). */
+    private final java.util.OptionalInt ownServerId;
+    /** What connections draw their new connection IDs from ({@link RoutableRandom} for routable IDs). */
+    private final RandomGenerator connectionRandom;
+    private ForeignDatagramHandler foreign;
+    private long datagramsForeign;
     private final StatelessResetTokens resetTokens;
     private final AddressTokens addressTokens;
     private final Map<ConnectionId, Entry> byCid = new HashMap<>();
@@ -169,9 +176,27 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     public QuicServerEndpoint(Settings settings, Function<QuicConnection, ConnectionHandler> handlers,
                               RandomGenerator random) {
+        this(settings, handlers, random, ConnectionIdGenerator.random(settings.config().connectionIdLength()));
+    }
+
+    /**
+     * An endpoint whose connection IDs (handshake, Retry, NEW_CONNECTION_ID) come from {@code ids},
+     * e.g. QUIC-LB IDs naming this server ({@link PlaintextConnectionIds}); its length must be the
+     * configuration's {@code connectionIdLength}.
+     */
+    public QuicServerEndpoint(Settings settings, Function<QuicConnection, ConnectionHandler> handlers,
+                              RandomGenerator random, ConnectionIdGenerator ids) {
+        if (ids.length() != settings.config().connectionIdLength()) {
+            throw new IllegalArgumentException("connection ID generator makes " + ids.length()
+                    + "-octet IDs, the configuration says " + settings.config().connectionIdLength());
+        }
         this.settings = settings;
         this.handlers = handlers;
         this.random = random;
+        this.ids = ids;
+        // decoded from a sample drawn from its own source, so that the endpoint's random is untouched
+        this.ownServerId = ids.serverId(ids.next(new java.util.SplittableRandom(0)).toBytes(), 0, ids.length());
+        this.connectionRandom = ownServerId.isPresent() ? new RoutableRandom(random, ids) : random;
         this.resetTokens = new StatelessResetTokens(key(settings.secret(), "stateless reset", random));
         this.addressTokens = new AddressTokens(key(settings.secret(), "address token", random), random);
     }
@@ -189,6 +214,55 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
 
     @Override
     public void onDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) {
+        receive(data, off, len, from, now, false);
+    }
+
+    /**
+     * A datagram another load balancer of the VIP passed on (it arrived there from {@code from}):
+     * handled exactly like {@link #onDatagram}, except that it is never handed to the
+     * {@link ForeignDatagramHandler} again (no forwarding loops): a connection this endpoint does
+     * not know gets today's answer (a stateless reset).
+     */
+    public void onForwardedDatagram(byte[] data, int off, int len, InetSocketAddress from, long now) {
+        receive(data, off, len, from, now, true);
+    }
+
+    /**
+     * Where datagrams go whose destination connection ID is unknown here but names another server
+     * ({@link ConnectionIdGenerator#serverId}): short-header packets and long-header packets other
+     * than Initials (a new connection's Initial is always accepted here). Null: none (the default).
+     */
+    public void setForeignHandler(ForeignDatagramHandler handler) {
+        this.foreign = handler;
+    }
+
+    /** The server ID in this endpoint's connection IDs, or empty for random IDs. */
+    public java.util.OptionalInt serverId() {
+        return ownServerId;
+    }
+
+    /** Datagrams the {@link ForeignDatagramHandler} took. */
+    public long datagramsForeign() {
+        return datagramsForeign;
+    }
+
+    /** True when {@link #foreign} took the datagram: its DCID names another server and that server is known. */
+    private boolean handOver(ConnectionId dcid, byte[] data, int off, int len, InetSocketAddress from, long now) {
+        if (foreign == null || ownServerId.isEmpty()) {
+            return false;
+        }
+        java.util.OptionalInt id = ids.serverId(dcid.toBytes(), 0, dcid.length());
+        if (id.isEmpty() || id.getAsInt() == ownServerId.getAsInt()) {
+            return false;
+        }
+        boolean taken = foreign.forward(id.getAsInt(), data, off, len, from, now);
+        if (taken) {
+            datagramsForeign++;
+        }
+        return taken;
+    }
+
+    private void receive(byte[] data, int off, int len, InetSocketAddress from, long now, boolean forwarded) {
         int cidLength = settings.config().connectionIdLength();
         ConnectionId dcid = PacketHeaders.peekDestinationConnectionId(data, off, len, cidLength);
         if (dcid == null) {
@@ -205,12 +279,19 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             return;
         }
         if (!PacketHeaders.isLongHeader(data[off])) {
+            if (!forwarded && handOver(dcid, data, off, len, from, now)) {
+                return;
+            }
             maybeStatelessReset(dcid, len, from);
             return;
         }
         long version = PacketHeaders.version(data, off, len);
         if (version != PacketHeaders.VERSION_1) {
             maybeVersionNegotiation(data, off, len, from);
+            return;
+        }
+        boolean initial = (data[off] & 0x30) == 0; // RFC 9000 §17.2: long packet type 0 = Initial
+        if (!initial && !forwarded && handOver(dcid, data, off, len, from, now)) {
             return;
         }
         ParsedHeader h = PacketHeaders.parse(data, off, len, cidLength);
@@ -242,8 +323,8 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             return;
         }
         Entry e = new Entry();
-        ConnectionId localId = ConnectionId.random(random, settings.config().connectionIdLength());
-        ServerOptions options = new ServerOptions(settings.config(), settings.tls(), from, random, resetTokens, e,
+        ConnectionId localId = ids.next(random);
+        ServerOptions options = new ServerOptions(settings.config(), settings.tls(), from, connectionRandom, resetTokens, e,
                 h.dcid(), odcid, retryScid, localId, validated, null);
         try {
             e.connection = QuicConnection.accept(options, now);
@@ -284,7 +365,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     }
 
     private void sendRetry(ParsedHeader h, InetSocketAddress from, long now) {
-        ConnectionId retryScid = ConnectionId.random(random, settings.config().connectionIdLength());
+        ConnectionId retryScid = ids.next(random);
         byte[] token = addressTokens.retryToken(from, h.dcid(), retryScid, now);
         byte[] withoutTag = PacketHeaders.retryWithoutTag(PacketHeaders.VERSION_1, h.scid(), retryScid, token);
         byte[] tag = RetryIntegrity.tag(PacketHeaders.retryPseudoPacket(h.dcid(), withoutTag));
