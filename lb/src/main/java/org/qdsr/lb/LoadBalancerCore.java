@@ -2,11 +2,11 @@ package org.qdsr.lb;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import org.qdsr.http3.Http3Error;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+
 import org.qdsr.control.message.AckForward;
 import org.qdsr.control.message.ControlError;
 import org.qdsr.control.message.ControlMessage;
@@ -17,12 +17,14 @@ import org.qdsr.control.message.ProxyData;
 import org.qdsr.control.message.ProxyHead;
 import org.qdsr.control.message.SendAddress;
 import org.qdsr.control.message.StreamReport;
+import org.qdsr.http3.Http3Error;
 import org.qdsr.lb.routing.Router;
 import org.qdsr.quic.DatagramEndpoint;
 import org.qdsr.quic.DatagramSink;
 import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.endpoint.QuicServerEndpoint;
 import org.qdsr.quic.tls.ServerTlsContext;
+import org.qdsr.quic.wire.ConnectionIdGenerator;
 
 /**
  * The load balancer, sans-I/O: a QUIC server endpoint on the VIP whose connections are
@@ -164,7 +166,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             connections.put(lc.key, lc);
             metrics.connections++;
             return lc;
-        }, random, peering == null ? org.qdsr.quic.endpoint.ConnectionIdGenerator.random(config.connectionIdLength())
+        }, random, peering == null ? ConnectionIdGenerator.random(config.connectionIdLength())
                 : org.qdsr.quic.endpoint.PlaintextConnectionIds.of(peering.lbId(), config.connectionIdLength()));
         this.peerForwarder = peering == null || peering.peers().isEmpty() ? null
                 : new PeerForwarder(peering, settings.endpointSecret(), epochMillis, endpoint, metrics);

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.random.RandomGenerator;
 import org.qdsr.quic.crypto.StatelessResetTokens;
 import org.qdsr.quic.wire.ConnectionId;
+import org.qdsr.quic.wire.ConnectionIdGenerator;
 
 /** Collects the construction inputs shared by both roles. */
 final class ConnectionBuilder {
@@ -13,6 +14,8 @@ final class ConnectionBuilder {
     InetSocketAddress peer;
     StatelessResetTokens resetTokens;
     ConnectionIdListener cidListener = ConnectionIdListener.NONE;
+    /** How this endpoint makes the connection IDs it issues after the handshake's. */
+    ConnectionIdGenerator connectionIds;
     ConnectionId localId;
     ConnectionId originalDestinationId;
     ConnectionId initialDestinationId;
@@ -40,6 +43,7 @@ final class ConnectionBuilder {
         localId = ConnectionId.random(random, config.connectionIdLength());
         originalDestinationId = ConnectionId.random(random, Math.max(8, config.connectionIdLength()));
         initialDestinationId = originalDestinationId;
+        connectionIds = ConnectionIdGenerator.random(config.connectionIdLength());
         byte[] key = new byte[32];
         random.nextBytes(key);
         resetTokens = new StatelessResetTokens(key);
@@ -56,5 +60,7 @@ final class ConnectionBuilder {
         localId = o.localId();
         originalDestinationId = o.originalDestinationId();
         initialDestinationId = o.initialDestinationId();
+        connectionIds = o.connectionIds() != null ? o.connectionIds()
+                : ConnectionIdGenerator.random(config.connectionIdLength());
     }
 }

@@ -10,6 +10,7 @@ import org.qdsr.quic.QuicException;
 import org.qdsr.quic.TransportError;
 import org.qdsr.quic.crypto.StatelessResetTokens;
 import org.qdsr.quic.wire.ConnectionId;
+import org.qdsr.quic.wire.ConnectionIdGenerator;
 import org.qdsr.quic.wire.NewConnectionIdFrame;
 import org.qdsr.quic.wire.RetireConnectionIdFrame;
 
@@ -27,17 +28,18 @@ final class ConnectionIds {
     private final Map<Long, Issued> peer = new LinkedHashMap<>();
     private final RandomGenerator random;
     private final StatelessResetTokens resetTokens;
-    private final int length;
+    private final ConnectionIdGenerator generator;
     private final ConnectionIdListener listener;
     private long nextLocalSequence;
     private long peerRetirePriorTo;
     private long activePeerSequence;
     private int peerActiveLimit = 2;
 
-    ConnectionIds(RandomGenerator random, StatelessResetTokens resetTokens, int length, ConnectionIdListener listener) {
+    ConnectionIds(RandomGenerator random, StatelessResetTokens resetTokens, ConnectionIdGenerator generator,
+                  ConnectionIdListener listener) {
         this.random = random;
         this.resetTokens = resetTokens;
-        this.length = length;
+        this.generator = generator;
         this.listener = listener;
     }
 
@@ -74,7 +76,7 @@ final class ConnectionIds {
     List<NewConnectionIdFrame> issueUpToLimit() {
         List<NewConnectionIdFrame> frames = new ArrayList<>();
         while (local.size() < peerActiveLimit) {
-            ConnectionId id = ConnectionId.random(random, length);
+            ConnectionId id = generator.next(random);
             Issued i = new Issued(nextLocalSequence++, id, resetTokens.tokenFor(id));
             local.put(i.sequence(), i);
             listener.onIssued(id);

@@ -87,7 +87,7 @@ public final class QuicConnection {
         this.recovery = RecoveryParts.create(config);
         this.streams = new StreamManager(isClient, config, events::add);
         streams.onRemoteAcked(remoteSending::onAckedPrefixAdvanced);
-        this.cids = new ConnectionIds(random, b.resetTokens, config.connectionIdLength(), b.cidListener);
+        this.cids = new ConnectionIds(random, b.resetTokens, b.connectionIds, b.cidListener);
         this.path = new PathValidator(random, b.peer);
         this.multipath = new Multipath(isClient, config);
         this.ackFrequencySender = new AckFrequencyPolicy(config.requestAckFrequency());

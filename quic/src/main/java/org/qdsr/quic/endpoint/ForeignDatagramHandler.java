@@ -2,6 +2,8 @@ package org.qdsr.quic.endpoint;
 
 import java.net.InetSocketAddress;
 
+import org.qdsr.quic.wire.ConnectionIdGenerator;
+
 /**
  * Takes datagrams for connections this endpoint does not hold but whose destination connection
  * ID names another server (QUIC-LB, see {@link ConnectionIdGenerator#serverId}): several load

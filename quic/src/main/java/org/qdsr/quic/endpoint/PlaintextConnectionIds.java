@@ -2,7 +2,9 @@ package org.qdsr.quic.endpoint;
 
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
+
 import org.qdsr.quic.wire.ConnectionId;
+import org.qdsr.quic.wire.ConnectionIdGenerator;
 
 /**
  * QUIC-LB plaintext connection IDs (draft-ietf-quic-load-balancers-19 §3 and §5.2): the first

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+
 import org.qdsr.quic.DatagramEndpoint;
 import org.qdsr.quic.DatagramSink;
 import org.qdsr.quic.QuicException;
@@ -22,6 +23,7 @@ import org.qdsr.quic.crypto.RetryIntegrity;
 import org.qdsr.quic.crypto.StatelessResetTokens;
 import org.qdsr.quic.tls.ServerTlsContext;
 import org.qdsr.quic.wire.ConnectionId;
+import org.qdsr.quic.wire.ConnectionIdGenerator;
 import org.qdsr.quic.wire.PacketHeaders;
 import org.qdsr.quic.wire.PacketType;
 import org.qdsr.quic.wire.ParsedHeader;
@@ -139,8 +141,6 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private final ConnectionIdGenerator ids;
     /** The server ID this endpoint's own connection IDs carry (empty for random IDs). */
     private final java.util.OptionalInt ownServerId;
-    /** What connections draw their new connection IDs from ({@link RoutableRandom} for routable IDs). */
-    private final RandomGenerator connectionRandom;
     private ForeignDatagramHandler foreign;
     private long datagramsForeign;
     private final StatelessResetTokens resetTokens;
@@ -196,7 +196,6 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         this.ids = ids;
         // decoded from a sample drawn from its own source, so that the endpoint's random is untouched
         this.ownServerId = ids.serverId(ids.next(new java.util.SplittableRandom(0)).toBytes(), 0, ids.length());
-        this.connectionRandom = ownServerId.isPresent() ? new RoutableRandom(random, ids) : random;
         this.resetTokens = new StatelessResetTokens(key(settings.secret(), "stateless reset", random));
         this.addressTokens = new AddressTokens(key(settings.secret(), "address token", random), random);
     }
@@ -324,8 +323,8 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
         Entry e = new Entry();
         ConnectionId localId = ids.next(random);
-        ServerOptions options = new ServerOptions(settings.config(), settings.tls(), from, connectionRandom, resetTokens, e,
-                h.dcid(), odcid, retryScid, localId, validated, null);
+        ServerOptions options = new ServerOptions(settings.config(), settings.tls(), from, random, resetTokens, e,
+                h.dcid(), odcid, retryScid, localId, validated, null, ids);
         try {
             e.connection = QuicConnection.accept(options, now);
         } catch (QuicException ex) {

@@ -13,6 +13,7 @@ import org.qdsr.quic.connection.QuicConnection;
 import org.qdsr.quic.sim.SimNetwork;
 import org.qdsr.quic.tls.ClientTlsConfig;
 import org.qdsr.quic.tls.ServerTlsContext;
+import org.qdsr.quic.wire.ConnectionIdGenerator;
 import org.qdsr.quic.wire.ConnectionId;
 
 /**
@@ -107,7 +108,7 @@ class ForeignDatagramTest {
         net.attach(CLIENT, client);
         // the client's random happens to draw an Initial DCID of QUIC-LB shape naming server 5
         ClientOptions o = ClientOptions.of(ClientTlsConfig.of("localhost", List.of("test")).withInsecure(true), SERVER)
-                .withRandom(new RoutableRandom(new SplittableRandom(9), PEER));
+                .withRandom(shaped(new SplittableRandom(9), PEER));
         QuicConnection c = QuicConnection.connect(o, net.now());
         client.add(c, (conn, now) -> {
             while (conn.pollEvent() != null) {
@@ -135,5 +136,24 @@ class ForeignDatagramTest {
         e.onDatagram(d, 0, d.length, CLIENT, 0);
         assertThat(taken).isEmpty();
         assertThat(e.statelessResetsSent()).isEqualTo(1);
+    }
+
+    /** A client random whose draws of the ID length come out in {@code ids}' layout, the rest plain. */
+    private static java.util.random.RandomGenerator shaped(SplittableRandom plain, ConnectionIdGenerator ids) {
+        return new java.util.random.RandomGenerator() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                if (bytes.length == ids.length()) {
+                    ids.next(plain).copyTo(bytes, 0);
+                } else {
+                    plain.nextBytes(bytes);
+                }
+            }
+
+            @Override
+            public long nextLong() {
+                return plain.nextLong();
+            }
+        };
     }
 }

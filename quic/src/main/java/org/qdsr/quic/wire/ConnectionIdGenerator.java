@@ -1,13 +1,12 @@
-package org.qdsr.quic.endpoint;
+package org.qdsr.quic.wire;
 
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
-import org.qdsr.quic.wire.ConnectionId;
 
 /**
  * How a server endpoint makes the connection IDs it issues (its handshake ID, the Retry source ID,
  * every NEW_CONNECTION_ID), and how it reads back which server an ID names. The default is
- * {@link #random}; {@link PlaintextConnectionIds} encodes a server ID the way QUIC-LB does
+ * {@link #random}; {@code org.qdsr.quic.endpoint.PlaintextConnectionIds} encodes a server ID the way QUIC-LB does
  * (draft-ietf-quic-load-balancers, "plaintext"), so that several load balancers of one VIP can
  * route a connection's packets to the one that holds it.
  */
