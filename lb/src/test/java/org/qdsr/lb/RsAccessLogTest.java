@@ -17,7 +17,7 @@ import org.qdsr.rs.RealServerCore;
 /**
  * The real servers' access log in each delivery mode (in memory): one entry per response with
  * the request's method and path, the status, the bytes, the mode and how it ended; the client's
- * address where the RS sends to it itself.
+ * address (in proxy mode from the forwarded field the LB wrote).
  */
 class RsAccessLogTest {
     private static final long SECOND = 1_000_000_000L;
@@ -48,7 +48,7 @@ class RsAccessLogTest {
             assertThat(e.outcome()).isIn("finished", "sent");
             if (delivery.equals("proxy")) { // its part ends once the body is on the control channel
                 assertThat(e.durationNanos()).isNotNegative();
-                assertThat(e.client()).isNull();
+                assertThat(e.client()).as("from the LB's forwarded field").isEqualTo(Topology.CLIENT);
             } else {
                 assertThat(e.durationNanos()).as("until the client's ACK").isPositive();
                 assertThat(e.client()).isEqualTo(Topology.CLIENT);

@@ -104,7 +104,7 @@ final class StreamPump {
         s.request = r;
         s.startNanos = now;
         s.mode = proxy ? "proxy" : instructed ? "instructed" : "isolated";
-        s.client = proxy ? null : snapshot.peerAddress();
+        s.client = proxy ? ForwardedClient.of(r.headers()) : snapshot.peerAddress();
         if (proxy) {
             s.output = new ProxyOutput(sink, c.linkId, c.connectionKey, id, config.proxyWindow());
         } else if (instructed) {
