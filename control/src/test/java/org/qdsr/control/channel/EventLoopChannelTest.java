@@ -272,8 +272,10 @@ class EventLoopChannelTest {
     @Test
     void closingTheLoopClosesItsChannels() throws Exception {
         Recorder rs = new Recorder();
-        try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", FAST, ch -> rs);
-             ControlClient client = connect(server)) {
+        // heartbeats far apart: under load 300 ms without a message would close the channel first
+        ControlOptions slow = ControlOptions.defaults().withHeartbeat(Duration.ofSeconds(5), 3);
+        try (ControlServer server = ControlServer.start(LOOPBACK, RS_TLS, "rs-a", slow, ch -> rs);
+             ControlClient client = connect(server, slow)) {
             lb.awaitOpen();
             loop.close();
             assertThat(lb.awaitClose()).asString().contains("control loop closed");
