@@ -86,6 +86,7 @@ final class LbReload {
         differs(keys, "retry", a.retryThreshold(), b.retryThreshold());
         differs(keys, "max-connections", a.maxConnections(), b.maxConnections());
         differs(keys, "secret-file", a.secretFile(), b.secretFile());
+        differs(keys, "access-log", a.accessLog(), b.accessLog());
         return keys;
     }
 

@@ -53,6 +53,8 @@ final class LbConnection implements ConnectionHandler {
     /** Isolated streams whose backend asked for more credit than we could give yet. */
     private final java.util.LinkedHashSet<Long> creditWaiters = new java.util.LinkedHashSet<>();
     private final InstructedDelivery instructed;
+    /** The access log's view of this connection's request streams (a no-op without a log). */
+    private final StreamLog access;
     private QuicConnection conn;
     private long now;
     /** ACK_FREQUENCY frames of this connection already added to the metrics. */
@@ -89,6 +91,7 @@ final class LbConnection implements ConnectionHandler {
         this.session = new Http3ServerSession(this::dispatch);
         this.session.setEventTap(this::onEvent);
         this.instructed = new InstructedDelivery(key, this::send, core.metrics());
+        this.access = core.accessBook().forConnection(key);
         // a graceful shutdown waits for the responses the backends still deliver
         this.session.setDetachedInFlight(() -> !handed.isEmpty() || instructed.active());
     }
@@ -183,18 +186,19 @@ final class LbConnection implements ConnectionHandler {
 
     private void dispatch(RequestContext ctx) {
         Request req = ctx.request();
+        access.request(ctx.streamId(), req, conn.peerAddress(), now);
         // the target the route is chosen on, and the one the real server gets: one spelling only
         String target = req.path() != null && req.path().startsWith("/") ? RequestPaths.canonicalTarget(req.path())
                 : req.path();
         if (target == null && req.path() != null) {
             core.metrics().badPaths++; // another spelling could otherwise slip past a prefix rule
-            ctx.respond(Http3Response.of(400, "text/plain", "bad request path\n".getBytes()));
+            answer(ctx, 400, "bad request path\n", "bad-path");
             return;
         }
         Backend b = core.router().route(req, core.backends());
         if (b == null) {
             core.metrics().noBackend++;
-            ctx.respond(Http3Response.of(503, "text/plain", "no healthy backend\n".getBytes()));
+            answer(ctx, 503, "no healthy backend\n", "no-backend");
             return;
         }
         long path = wantsIsolated() ? pathFor(b) : -1;
@@ -204,6 +208,7 @@ final class LbConnection implements ConnectionHandler {
             ctx.detach();
             core.instructing(this);
             instructed.handOff(conn, b, id, req, head, core.nextHandoffId());
+            access.handedOff(id, "instructed", b);
         } else if (path >= 0) {
             ctx.detach();
             ConnectionSnapshot snapshot = conn.exportPath(path, List.of(id), core.settings().creditShare());
@@ -215,12 +220,21 @@ final class LbConnection implements ConnectionHandler {
             handed.put(id, h);
             send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), head, Handoff.Mode.ISOLATED));
             core.metrics().handoffsIsolated++;
+            access.handedOff(id, "isolated", b);
         } else {
             handed.put(id, new Handed(id, b, -1, ctx));
             send(b, new Handoff(core.nextHandoffId(), key, id, new byte[0], head, Handoff.Mode.PROXY));
             core.metrics().handoffsProxy++;
+            access.handedOff(id, "proxy", b);
         }
         b.onHandoff();
+    }
+
+    /** The LB answers the request itself (the access log says why). */
+    private void answer(RequestContext ctx, int status, String text, String reason) {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ctx.respond(Http3Response.of(status, "text/plain", body));
+        access.answered(ctx.streamId(), status, reason, body.length, now);
     }
 
     private boolean wantsIsolated() {
@@ -282,14 +296,17 @@ final class LbConnection implements ConnectionHandler {
             if (h != null) {
                 send(h.backend, new StreamControl(key, s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode()));
                 h.backend.onStreamDone(0);
+                access.proxyEnded(s.streamId(), "reset", now);
             }
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a && instructed.owns(a.streamId())) {
             instructed.onAcknowledged(a.streamId());
+            access.acknowledged(a.streamId(), instructed.finalSize(a.streamId()), now);
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a) {
             Handed h = handed.get(a.streamId());
             if (h != null && !h.isolated()) {
                 handed.remove(a.streamId());
                 h.backend.onStreamDone(h.body == null ? 0 : h.body.forwarded());
+                access.proxyEnded(a.streamId(), "finished", now);
             }
         } else if (e instanceof ConnectionEvent.WriteKeysUpdated) {
             WriteKeys k = c.writeKeys();
@@ -299,6 +316,7 @@ final class LbConnection implements ConnectionHandler {
         } else if (e instanceof ConnectionEvent.PeerAddressValidated v) {
             onPeerAddressValidated(v);
         } else if (e instanceof ConnectionEvent.Closed cl) {
+            access.closing(cl.reason());
             onClosed(cl.reason().errorCode());
         }
     }
@@ -332,6 +350,7 @@ final class LbConnection implements ConnectionHandler {
             return;
         }
         closed = true;
+        access.closed(now);
         if (conn != null) {
             core.metrics().packetsLost += conn.packetsLost();
             core.metrics().spuriousLosses += conn.spuriousLosses();
@@ -376,7 +395,9 @@ final class LbConnection implements ConnectionHandler {
         } else if (m instanceof org.qdsr.control.message.SendReport r) {
             instructed.onSendReport(conn, from, r, now);
         } else if (m instanceof StreamReport r && instructed.expectsReport(r.streamId())) {
-            retryElsewhere(r.streamId(), instructed.onStreamReport(conn, from, r));
+            InstructedDelivery.Retry retry = instructed.onStreamReport(conn, from, r);
+            access.report(from, r, retry != null, now);
+            retryElsewhere(r.streamId(), retry);
         } else if (m instanceof StreamReport r) {
             onReport(from, r);
         } else if (m instanceof CreditRequest cr) {
@@ -384,7 +405,8 @@ final class LbConnection implements ConnectionHandler {
         } else if (m instanceof ProxyHead ph) {
             Handed h = handed.get(ph.streamId());
             if (h != null && !h.isolated() && h.backend == from && h.body == null) {
-                h.body = new ProxyBody(ph.contentLength());
+                h.body = new ProxyBody(ph.contentLength(), () -> this.now);
+                access.proxyHead(ph.streamId(), ph.status(), h.body);
                 List<Field> fields = new ArrayList<>(ph.headers().size());
                 for (Header x : ph.headers()) {
                     fields.add(new Field(x.name(), x.value()));
@@ -416,9 +438,11 @@ final class LbConnection implements ConnectionHandler {
         Backend next = core.router().route(retry.request(), others);
         if (next == null) {
             instructed.giveUp(conn, streamId);
+            access.failed(streamId, "rejected", now);
             return;
         }
         instructed.handOff(conn, next, streamId, retry.request(), retry.head(), core.nextHandoffId());
+        access.handedOff(streamId, "instructed", next);
         next.onHandoff();
     }
 
@@ -438,6 +462,7 @@ final class LbConnection implements ConnectionHandler {
         if (h == null || h.backend != from) {
             return;
         }
+        access.report(from, r, false, now);
         if (h.isolated()) {
             handed.remove(r.streamId());
             if (r.outcome() == StreamReport.Outcome.FINISHED) {
@@ -462,6 +487,7 @@ final class LbConnection implements ConnectionHandler {
         if (conn == null || closed) {
             return;
         }
+        access.backendLost(b, now);
         instructed.onBackendDown(conn, b);
         List<Long> isolated = new ArrayList<>();
         List<Handed> isolatedHanded = new ArrayList<>();
@@ -508,6 +534,7 @@ final class LbConnection implements ConnectionHandler {
     private void failProxy(Handed h, long streamId) {
         handed.remove(streamId);
         h.backend.onStreamDone(0);
+        access.proxyFailed(streamId, h.body == null, "backend unavailable\n".length(), "backend-failed", now);
         if (h.body == null) {
             h.ctx.respond(Http3Response.of(503, "text/plain", "backend unavailable\n".getBytes()));
         } else {

@@ -35,12 +35,14 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  * @param secretFile at least 32 secret bytes shared by the LBs of the VIP, kept across restarts,
  *     from which the stateless-reset and address-token keys are derived; default
  *     {@value #SECRET_FILE_NAME} in the control TLS folder when it is there (written by {@code qdsr certs})
+ * @param accessLog where each request stream the LB handled is logged, one JSON line each: a file
+ *     (appended) or {@code -} for standard output; null: none
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
                        Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
-                       Path secretFile) {
+                       Path secretFile, String accessLog) {
     /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
@@ -65,7 +67,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -103,9 +105,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Integer retry = parseRetry(root.string("retry"), root, "retry");
         Integer maxConnections = root.integer("max-connections");
         Path secret = root.file("secret-file");
+        String accessLog = root.string("access-log");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret);
+                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret, accessLog);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -202,7 +205,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
                 or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart),
                 or(flags.drainTimeoutSeconds, drainTimeoutSeconds), or(flags.retryThreshold, retryThreshold),
-                or(flags.maxConnections, maxConnections), or(flags.secretFile, secretFile));
+                or(flags.maxConnections, maxConnections), or(flags.secretFile, secretFile),
+                or(flags.accessLog, accessLog));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -249,7 +253,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
                 or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS),
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
-                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret);
+                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret, accessLog);
     }
 
     private ConfigException fail(String field, String problem) {
@@ -276,6 +280,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 "control.tls");
         p.directory(tlsWhere, control.tlsDir());
         p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--lb-name");
+        if (accessLog != null && !"-".equals(accessLog)) {
+            Path parent = Path.of(accessLog).toAbsolutePath().getParent();
+            p.directory(p.where(flags.accessLog != null, "--access-log", "access-log"), parent);
+        }
     }
 
     /** How long a stopping LB waits for in-flight requests (of a resolved configuration). */
