@@ -134,19 +134,28 @@ class LbAccessLogTest {
         assertThat(logs.rs).isEmpty();
     }
 
+    /** One real server, and a 50 MB download from it past its first 100 kB. */
+    private record Download(Topology topology, Logs logs, CompletableFuture<Http3Result> result) {
+        static Download midway(long seed, LoadBalancerCore.Mode mode, boolean serverPaths) throws Exception {
+            Topology t = new Topology(seed, 1, LoadBalancerCore.Settings.defaults().withMode(mode),
+                    i -> RealServerCore.Config.defaults());
+            t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+            Logs logs = Logs.of(t);
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            CompletableFuture<Http3Result> result = Topology.get(t.connect(serverPaths), "/bytes/50000000", body);
+            t.net.runUntil(() -> body.size() > 100_000, 30 * SECOND);
+            return new Download(t, logs, result);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"AUTO, true, isolated", "AUTO, false, instructed", "PROXY, false, proxy"})
     void aLostBackendsStreamsSaySo(LoadBalancerCore.Mode mode, boolean serverPaths, String delivery) throws Exception {
-        Topology t = new Topology(109, 1, LoadBalancerCore.Settings.defaults().withMode(mode),
-                i -> RealServerCore.Config.defaults());
-        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
-        Logs logs = Logs.of(t);
-        Http3ClientSession session = t.connect(serverPaths);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        CompletableFuture<Http3Result> big = Topology.get(session, "/bytes/50000000", body);
-        t.net.runUntil(() -> body.size() > 100_000, 30 * SECOND);
+        Download d = Download.midway(109, mode, serverPaths);
+        Topology t = d.topology;
+        Logs logs = d.logs;
         t.disconnect(0);
-        t.net.runUntil(big::isDone, 30 * SECOND);
+        t.net.runUntil(d.result::isDone, 30 * SECOND);
 
         assertThat(logs.lb).hasSize(1);
         LbAccessLog.Entry e = logs.lb.get(0);
@@ -164,14 +173,9 @@ class LbAccessLogTest {
     @CsvSource({"AUTO, true, isolated", "AUTO, false, instructed", "PROXY, false, proxy"})
     void aClosedConnectionsStreamsWaitForTheReport(LoadBalancerCore.Mode mode, boolean serverPaths, String delivery)
             throws Exception {
-        Topology t = new Topology(113, 1, LoadBalancerCore.Settings.defaults().withMode(mode),
-                i -> RealServerCore.Config.defaults());
-        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
-        Logs logs = Logs.of(t);
-        Http3ClientSession session = t.connect(serverPaths);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        Topology.get(session, "/bytes/50000000", body);
-        t.net.runUntil(() -> body.size() > 100_000, 30 * SECOND);
+        Download d = Download.midway(113, mode, serverPaths);
+        Topology t = d.topology;
+        Logs logs = d.logs;
         t.lastClient.close(0, "bye", t.net.now());
         t.net.runUntil(() -> logs.lb.size() == 1, 10 * SECOND);
 
