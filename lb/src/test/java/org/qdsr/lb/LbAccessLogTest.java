@@ -134,6 +134,27 @@ class LbAccessLogTest {
         assertThat(logs.rs).isEmpty();
     }
 
+    @Test
+    void aLogThatThrowsCostsItsLinesNotTheRequests() throws Exception {
+        Topology t = new Topology(131, 2, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        int[] calls = {0};
+        t.lb.setAccessLog(e -> {
+            calls[0]++;
+            throw new IllegalStateException("disk full");
+        });
+        Http3ClientSession session = t.connect(true);
+        List<CompletableFuture<Http3Result>> results = new ArrayList<>();
+        for (String path : List.of("/bytes/5000", "/../x", "/bytes/7000")) {
+            results.add(Topology.get(session, path, new ByteArrayOutputStream()));
+        }
+        t.net.runUntil(() -> results.stream().allMatch(CompletableFuture::isDone) && calls[0] == 3, 30 * SECOND);
+        assertThat(results.get(0).get().bodyBytes()).isEqualTo(5000);
+        assertThat(results.get(1).get().response().status()).isEqualTo(400);
+        assertThat(results.get(2).get().bodyBytes()).isEqualTo(7000);
+        assertThat(t.lb.accessBook().failures()).isEqualTo(3);
+    }
+
     /** One real server, and a 50 MB download from it past its first 100 kB. */
     private record Download(Topology topology, Logs logs, CompletableFuture<Http3Result> result) {
         static Download midway(long seed, LoadBalancerCore.Mode mode, boolean serverPaths) throws Exception {
@@ -167,6 +188,25 @@ class LbAccessLogTest {
             assertThat(e.status()).isEqualTo(200);
             assertThat(e.bytes()).as("relayed before the loss").isGreaterThanOrEqualTo(100_000);
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"AUTO, true, isolated", "AUTO, false, instructed", "PROXY, false, proxy"})
+    void aResponseTheClientStoppedIsReset(LoadBalancerCore.Mode mode, boolean serverPaths, String delivery)
+            throws Exception {
+        Download d = Download.midway(127, mode, serverPaths);
+        Topology t = d.topology;
+        t.lastClient.stopSending(0, org.qdsr.http3.Http3Error.H3_REQUEST_CANCELLED.code());
+        t.client.poke(t.net.now());
+        t.net.runUntil(() -> d.logs.lb.size() == 1, 10 * SECOND);
+
+        LbAccessLog.Entry e = d.logs.lb.get(0);
+        assertThat(e.mode()).isEqualTo(delivery);
+        assertThat(e.backend()).isEqualTo("rs0");
+        assertThat(e.outcome()).isEqualTo("reset");
+        assertThat(e.status()).isEqualTo(200);
+        assertThat(e.bytes()).isGreaterThanOrEqualTo(100_000).isLessThan(50_000_000);
+        assertThat(t.lb.connectionCount()).as("the connection goes on").isEqualTo(1);
     }
 
     @ParameterizedTest
