@@ -300,7 +300,7 @@ final class LbConnection implements ConnectionHandler {
             }
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a && instructed.owns(a.streamId())) {
             instructed.onAcknowledged(a.streamId());
-            access.acknowledged(a.streamId(), instructed.finalSize(a.streamId()), now);
+            access.acknowledged(a.streamId(), instructed, now);
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a) {
             Handed h = handed.get(a.streamId());
             if (h != null && !h.isolated()) {

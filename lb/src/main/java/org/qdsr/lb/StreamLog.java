@@ -102,11 +102,11 @@ final class StreamLog {
         }
     }
 
-    /** Instructed mode: the client acknowledged the whole response of {@code finalSize} stream bytes. */
-    void acknowledged(long streamId, long finalSize, long now) {
+    /** Instructed mode: the client acknowledged the whole response (its size: what the backend announced). */
+    void acknowledged(long streamId, InstructedDelivery delivery, long now) {
         AccessBook.Pending p = book == null ? null : open.remove(streamId);
         if (p != null) {
-            p.bytes = finalSize;
+            p.bytes = delivery.finalSize(streamId);
             book.write(p, "finished", now);
         }
     }
