@@ -167,21 +167,26 @@ class LbAccessLogTest {
             t.net.runUntil(() -> body.size() > 100_000, 30 * SECOND);
             return new Download(t, logs, result);
         }
+
+        /** The LB's one line, for the download, in {@code delivery} mode from rs0. */
+        LbAccessLog.Entry onlyLine(String delivery) {
+            assertThat(logs.lb).hasSize(1);
+            LbAccessLog.Entry e = logs.lb.get(0);
+            assertThat(e.mode()).isEqualTo(delivery);
+            assertThat(e.backend()).isEqualTo("rs0");
+            assertThat(e.path()).isEqualTo("/bytes/50000000");
+            return e;
+        }
     }
 
     @ParameterizedTest
     @CsvSource({"AUTO, true, isolated", "AUTO, false, instructed", "PROXY, false, proxy"})
     void aLostBackendsStreamsSaySo(LoadBalancerCore.Mode mode, boolean serverPaths, String delivery) throws Exception {
         Download d = Download.midway(109, mode, serverPaths);
-        Topology t = d.topology;
-        Logs logs = d.logs;
-        t.disconnect(0);
-        t.net.runUntil(d.result::isDone, 30 * SECOND);
+        d.topology.disconnect(0);
+        d.topology.net.runUntil(d.result::isDone, 30 * SECOND);
 
-        assertThat(logs.lb).hasSize(1);
-        LbAccessLog.Entry e = logs.lb.get(0);
-        assertThat(e.mode()).isEqualTo(delivery);
-        assertThat(e.backend()).isEqualTo("rs0");
+        LbAccessLog.Entry e = d.onlyLine(delivery);
         assertThat(e.outcome()).isEqualTo("backend-lost");
         assertThat(e.reason()).isEqualTo("backend-lost");
         if (delivery.equals("proxy")) {
@@ -200,9 +205,7 @@ class LbAccessLogTest {
         t.client.poke(t.net.now());
         t.net.runUntil(() -> d.logs.lb.size() == 1, 10 * SECOND);
 
-        LbAccessLog.Entry e = d.logs.lb.get(0);
-        assertThat(e.mode()).isEqualTo(delivery);
-        assertThat(e.backend()).isEqualTo("rs0");
+        LbAccessLog.Entry e = d.onlyLine(delivery);
         assertThat(e.outcome()).isEqualTo("reset");
         assertThat(e.status()).isEqualTo(200);
         assertThat(e.bytes()).isGreaterThanOrEqualTo(100_000).isLessThan(50_000_000);
@@ -215,13 +218,10 @@ class LbAccessLogTest {
             throws Exception {
         Download d = Download.midway(113, mode, serverPaths);
         Topology t = d.topology;
-        Logs logs = d.logs;
         t.lastClient.close(0, "bye", t.net.now());
-        t.net.runUntil(() -> logs.lb.size() == 1, 10 * SECOND);
+        t.net.runUntil(() -> d.logs.lb.size() == 1, 10 * SECOND);
 
-        LbAccessLog.Entry e = logs.lb.get(0);
-        assertThat(e.mode()).isEqualTo(delivery);
-        assertThat(e.backend()).isEqualTo("rs0");
+        LbAccessLog.Entry e = d.onlyLine(delivery);
         assertThat(e.outcome()).isEqualTo("closed");
         assertThat(e.reason()).isEqualTo("client-closed");
         assertThat(e.status()).as("from the real server's report (proxy: its head)").isEqualTo(200);
