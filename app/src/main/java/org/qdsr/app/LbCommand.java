@@ -114,6 +114,10 @@ public final class LbCommand implements Callable<Integer> {
             description = "where this LB receives datagrams its peers pass to it (UDP, authenticated)")
     private String forwardListen;
 
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "log each request stream this LB handles, one JSON line each, appended to FILE (- = stdout)")
+    private String accessLog;
+
     private final ServiceLifecycle life = new ServiceLifecycle();
     private volatile InetSocketAddress vipAddress;
     private volatile InetSocketAddress metricsAddress;
@@ -146,7 +150,7 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.control(null, controlTls, insecureControl), cert, key,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
                     hyStart, drainTimeout, Flags.retry(retry), maxConnections,
-                    secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen));
+                    secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen), accessLog);
             flagValues = flags;
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
@@ -172,10 +176,14 @@ public final class LbCommand implements Callable<Integer> {
             if (c.cert() == null) {
                 out.println("self-signed certificate, SPKI SHA-256: " + serverTls.spkiSha256Base64());
             }
-            try (LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, c.name(),
+            try (AccessLogFile accessLogFile = c.accessLog() == null ? null : AccessLogFile.open(c.accessLog());
+                 LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, c.name(),
                     c.settings(), c.router(), c.peeringSettings());
                  MetricsEndpoint endpoint = c.metrics() == null ? null
                          : MetricsEndpoint.start(c.metrics(), new LbCollector(lb))) {
+                if (accessLogFile != null) {
+                    lb.setAccessLog(accessLogFile);
+                }
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
                         + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size()
                         + (specs.size() == 1 ? " backend)" : " backends)"));

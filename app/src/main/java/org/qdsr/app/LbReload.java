@@ -87,6 +87,7 @@ final class LbReload {
         differs(keys, "max-connections", a.maxConnections(), b.maxConnections());
         differs(keys, "secret-file", a.secretFile(), b.secretFile());
         differs(keys, "lb-id/peers/forward-listen", a.peering(), b.peering());
+        differs(keys, "access-log", a.accessLog(), b.accessLog());
         return keys;
     }
 

@@ -150,6 +150,11 @@ final class InstructedDelivery {
         }
     }
 
+    /** The response's stream bytes, as its backend announced with the FIN (0 if not announced). */
+    long finalSize(long streamId) {
+        return finalSizes.getOrDefault(streamId, 0L);
+    }
+
     /** Every byte and the FIN were acknowledged; the final release goes out with the next flush. */
     void onAcknowledged(long streamId) {
         Backend b = streams.get(streamId);

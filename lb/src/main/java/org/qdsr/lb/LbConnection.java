@@ -53,6 +53,8 @@ final class LbConnection implements ConnectionHandler {
     /** Isolated streams whose backend asked for more credit than we could give yet. */
     private final java.util.LinkedHashSet<Long> creditWaiters = new java.util.LinkedHashSet<>();
     private final InstructedDelivery instructed;
+    /** The access log's view of this connection's request streams (a no-op without a log). */
+    private final StreamLog access;
     private QuicConnection conn;
     private long now;
     /** ACK_FREQUENCY frames of this connection already added to the metrics. */
@@ -91,6 +93,7 @@ final class LbConnection implements ConnectionHandler {
         this.session = new Http3ServerSession(this::dispatch);
         this.session.setEventTap(this::onEvent);
         this.instructed = new InstructedDelivery(key, this::send, core.metrics());
+        this.access = core.accessBook().forConnection(key);
         // a graceful shutdown waits for the responses the backends still deliver
         this.session.setDetachedInFlight(() -> !handed.isEmpty() || instructed.active());
     }
@@ -185,18 +188,19 @@ final class LbConnection implements ConnectionHandler {
 
     private void dispatch(RequestContext ctx) {
         Request req = ctx.request();
+        access.request(ctx.streamId(), req, conn.peerAddress(), now);
         // the target the route is chosen on, and the one the real server gets: one spelling only
         String target = req.path() != null && req.path().startsWith("/") ? RequestPaths.canonicalTarget(req.path())
                 : req.path();
         if (target == null && req.path() != null) {
             core.metrics().badPaths++; // another spelling could otherwise slip past a prefix rule
-            ctx.respond(Http3Response.of(400, "text/plain", "bad request path\n".getBytes()));
+            answer(ctx, 400, "bad request path\n", "bad-path");
             return;
         }
         Backend b = core.router().route(req, core.backends());
         if (b == null) {
             core.metrics().noBackend++;
-            ctx.respond(Http3Response.of(503, "text/plain", "no healthy backend\n".getBytes()));
+            answer(ctx, 503, "no healthy backend\n", "no-backend");
             return;
         }
         long path = wantsIsolated() ? pathFor(b) : -1;
@@ -206,6 +210,7 @@ final class LbConnection implements ConnectionHandler {
             ctx.detach();
             core.instructing(this);
             instructed.handOff(conn, b, id, req, head, core.nextHandoffId());
+            access.handedOff(id, "instructed", b);
         } else if (path >= 0) {
             ctx.detach();
             handOffIsolated(b, path, id, new InstructedDelivery.Retry(req, head, new java.util.HashSet<>()));
@@ -222,6 +227,7 @@ final class LbConnection implements ConnectionHandler {
         handed.put(ctx.streamId(), h);
         send(b, new Handoff(core.nextHandoffId(), key, ctx.streamId(), new byte[0], retry.head(), Handoff.Mode.PROXY));
         core.metrics().handoffsProxy++;
+        access.handedOff(ctx.streamId(), "proxy", b);
     }
 
     /** Another backend not tried yet for {@code h}'s request, or null (at most {@link InstructedDelivery#MAX_ATTEMPTS} in all). */
@@ -254,6 +260,7 @@ final class LbConnection implements ConnectionHandler {
         handed.put(id, h);
         send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), retry.head(), Handoff.Mode.ISOLATED));
         core.metrics().handoffsIsolated++;
+        access.handedOff(id, "isolated", b);
     }
 
     /**
@@ -280,6 +287,13 @@ final class LbConnection implements ConnectionHandler {
         handOffIsolated(next, path, id, h.retry);
         next.onHandoff();
         return true;
+    }
+
+    /** The LB answers the request itself (the access log says why). */
+    private void answer(RequestContext ctx, int status, String text, String reason) {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ctx.respond(Http3Response.of(status, "text/plain", body));
+        access.answered(ctx.streamId(), status, reason, body.length, now);
     }
 
     private boolean wantsIsolated() {
@@ -341,14 +355,17 @@ final class LbConnection implements ConnectionHandler {
             if (h != null) {
                 send(h.backend, new StreamControl(key, s.streamId(), StreamControl.Kind.STOP_SENDING, s.errorCode()));
                 h.backend.onStreamDone(0);
+                access.proxyEnded(s.streamId(), "reset", now);
             }
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a && instructed.owns(a.streamId())) {
             instructed.onAcknowledged(a.streamId());
+            access.acknowledged(a.streamId(), instructed, now);
         } else if (e instanceof ConnectionEvent.StreamAcknowledged a) {
             Handed h = handed.get(a.streamId());
             if (h != null && !h.isolated()) {
                 handed.remove(a.streamId());
                 h.backend.onStreamDone(h.body == null ? 0 : h.body.forwarded());
+                access.proxyEnded(a.streamId(), "finished", now);
             }
         } else if (e instanceof ConnectionEvent.WriteKeysUpdated) {
             WriteKeys k = c.writeKeys();
@@ -362,6 +379,7 @@ final class LbConnection implements ConnectionHandler {
             LOG.log(System.Logger.Level.INFO, "connection {0}: client address {1} never answered its PATH_CHALLENGE,"
                     + " back to {2}", Long.toHexString(key), a.abandoned(), a.revertedTo());
         } else if (e instanceof ConnectionEvent.Closed cl) {
+            access.closing(cl.reason());
             onClosed(cl.reason().errorCode());
         }
     }
@@ -395,6 +413,7 @@ final class LbConnection implements ConnectionHandler {
             return;
         }
         closed = true;
+        access.closed(now);
         if (conn != null) {
             core.metrics().packetsLost += conn.packetsLost();
             core.metrics().spuriousLosses += conn.spuriousLosses();
@@ -439,7 +458,9 @@ final class LbConnection implements ConnectionHandler {
         } else if (m instanceof org.qdsr.control.message.SendReport r) {
             instructed.onSendReport(conn, from, r, now);
         } else if (m instanceof StreamReport r && instructed.expectsReport(r.streamId())) {
-            retryElsewhere(r.streamId(), instructed.onStreamReport(conn, from, r));
+            InstructedDelivery.Retry retry = instructed.onStreamReport(conn, from, r);
+            access.report(from, r, retry != null, now);
+            retryElsewhere(r.streamId(), retry);
         } else if (m instanceof StreamReport r) {
             onReport(from, r);
         } else if (m instanceof CreditRequest cr) {
@@ -447,7 +468,8 @@ final class LbConnection implements ConnectionHandler {
         } else if (m instanceof ProxyHead ph) {
             Handed h = handed.get(ph.streamId());
             if (h != null && !h.isolated() && h.backend == from && h.body == null) {
-                h.body = new ProxyBody(ph.contentLength());
+                h.body = new ProxyBody(ph.contentLength(), () -> this.now);
+                access.proxyHead(ph.streamId(), ph.status(), h.body);
                 List<Field> fields = new ArrayList<>(ph.headers().size());
                 for (Header x : ph.headers()) {
                     fields.add(new Field(x.name(), x.value()));
@@ -479,9 +501,11 @@ final class LbConnection implements ConnectionHandler {
         Backend next = core.router().route(retry.request(), others);
         if (next == null) {
             instructed.giveUp(conn, streamId);
+            access.failed(streamId, "rejected", now);
             return;
         }
         instructed.handOff(conn, next, streamId, retry.request(), retry.head(), core.nextHandoffId());
+        access.handedOff(streamId, "instructed", next);
         next.onHandoff();
     }
 
@@ -504,9 +528,10 @@ final class LbConnection implements ConnectionHandler {
         if (h.isolated()) {
             handed.remove(r.streamId());
             if (r.outcome() == StreamReport.Outcome.REJECTED && r.bytesSent() == 0 && h.retry != null) {
-                retryIsolated(h, r);
+                access.report(from, r, retryIsolated(h, r), now); // a retried request's line waits for its end
                 return;
             }
+            access.report(from, r, false, now);
             if (r.outcome() == StreamReport.Outcome.FINISHED) {
                 conn.onHandedOffStreamDone(r.streamId());
                 long unused = Math.max(0, h.givenLimit - r.bytesSent());
@@ -519,8 +544,12 @@ final class LbConnection implements ConnectionHandler {
                 core.metrics().streamsFailed++;
             }
             from.onStreamDone(r.bytesSent());
-        } else if (r.outcome() != StreamReport.Outcome.FINISHED && !retryProxied(h, r)) {
-            failProxy(h, r.streamId());
+        } else {
+            boolean retried = r.outcome() != StreamReport.Outcome.FINISHED && retryProxied(h, r);
+            access.report(from, r, retried, now);
+            if (r.outcome() != StreamReport.Outcome.FINISHED && !retried) {
+                failProxy(h, r.streamId());
+            }
         }
     }
 
@@ -543,6 +572,7 @@ final class LbConnection implements ConnectionHandler {
         if (conn == null || closed) {
             return;
         }
+        access.backendLost(b, now);
         instructed.onBackendDown(conn, b);
         List<Long> isolated = new ArrayList<>();
         List<Handed> isolatedHanded = new ArrayList<>();
@@ -589,6 +619,7 @@ final class LbConnection implements ConnectionHandler {
     private void failProxy(Handed h, long streamId) {
         handed.remove(streamId);
         h.backend.onStreamDone(0);
+        access.proxyFailed(streamId, h.body == null, "backend unavailable\n".length(), "backend-failed", now);
         if (h.body == null) {
             h.ctx.respond(Http3Response.of(503, "text/plain", "backend unavailable\n".getBytes()));
         } else {

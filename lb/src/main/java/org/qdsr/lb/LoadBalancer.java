@@ -55,6 +55,7 @@ public final class LoadBalancer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LoadBalancer.class.getName());
     private static final long DRAIN_POLL_MILLIS = 20;
+    private static final long LATE_REPORT_WAIT_NANOS = 500_000_000L;
 
     private final UdpEventLoop loop;
     private final LoadBalancerCore core;
@@ -299,6 +300,17 @@ public final class LoadBalancer implements AutoCloseable {
         };
     }
 
+    /**
+     * Logs one entry per request stream of the connections accepted from now on ({@link LbAccessLog});
+     * call before clients connect. {@link #close} writes the entries still waiting for a report.
+     */
+    public void setAccessLog(LbAccessLog log) throws IOException {
+        loop.call(() -> {
+            core.setAccessLog(log);
+            return null;
+        });
+    }
+
     public InetSocketAddress address() {
         return vipSocket.localAddress();
     }
@@ -403,6 +415,20 @@ public final class LoadBalancer implements AutoCloseable {
         return drained;
     }
 
+    /** Gives the real servers' reports on streams of the last closed connections a moment to arrive (access log). */
+    private void awaitLateReports() {
+        long deadline = System.nanoTime() + LATE_REPORT_WAIT_NANOS;
+        try {
+            while (loop.call(core::accessLogWaiting) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(DRAIN_POLL_MILLIS / 2);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "waiting for the last reports", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -414,8 +440,17 @@ public final class LoadBalancer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing connections before stopping the loop", e);
         }
+        awaitLateReports();
         for (ControlClient c : clients) {
             c.close();
+        }
+        try {
+            loop.call(() -> {
+                core.flushAccessLog(); // reports that did not come before the channels closed never will
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "writing the last access log entries", e);
         }
         loop.close();
     }

@@ -127,6 +127,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private final QuicServerEndpoint endpoint;
     private final LbMetrics metrics = new LbMetrics();
     private final AckCoalescer acks;
+    private final AccessBook accessBook = new AccessBook();
     private long nextConnectionKey;
     private long nextHandoffId;
 
@@ -244,6 +245,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         for (LbConnection c : new ArrayList<>(connections.values())) {
             c.onBackendDown(b);
         }
+        accessBook.backendDown(b, now);
         endpoint.poke(now);
     }
 
@@ -267,6 +269,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
                 // byte, before its final ACK reaches the backend): the stream no longer counts as
                 // outstanding, but what the backend sent still does.
                 b.onLateReport(r.bytesSent());
+                accessBook.lateReport(b, r, now);
             }
         } else if (m instanceof ControlError e) {
             metrics.backendErrors++;
@@ -301,6 +304,33 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             return r.connectionKey();
         }
         return -1;
+    }
+
+    // ---- access log --------------------------------------------------------------------------
+
+    /**
+     * Logs one entry per request stream of the connections accepted from now on, once its outcome
+     * is known ({@link LbAccessLog}); null or {@link LbAccessLog#NONE} stops it (nothing is tracked then).
+     */
+    public void setAccessLog(LbAccessLog log) {
+        accessBook.setSink(log);
+    }
+
+    /**
+     * Writes the entries that still wait for a report of a real server (their connection closed
+     * first) as {@code closed}: call when the LB stops, after the last reports could arrive.
+     */
+    public void flushAccessLog() {
+        accessBook.flush();
+    }
+
+    /** Access log entries of closed connections still waiting for a real server's report. */
+    public int accessLogWaiting() {
+        return accessBook.waiting();
+    }
+
+    AccessBook accessBook() {
+        return accessBook;
     }
 
     void forget(LbConnection c) {

@@ -11,6 +11,8 @@ import org.qdsr.http3.session.BodySource;
  */
 final class ProxyBody implements BodySource {
     static final long WINDOW = 1 << 20;
+    /** {@link #endedAt()} before the last byte went. */
+    static final long NOT_ENDED = Long.MIN_VALUE;
 
     private final long length;
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
@@ -19,9 +21,17 @@ final class ProxyBody implements BodySource {
     private long forwarded;
     private long granted = WINDOW;
     private boolean failed;
+    private final java.util.function.LongSupplier clock;
+    private long endedAt = NOT_ENDED;
 
     ProxyBody(long length) {
+        this(length, () -> NOT_ENDED);
+    }
+
+    /** {@code clock}: the connection's time, read when the session takes the end of the body (access log). */
+    ProxyBody(long length, java.util.function.LongSupplier clock) {
         this.length = length;
+        this.clock = clock;
     }
 
     void append(byte[] data, boolean last) {
@@ -59,6 +69,9 @@ final class ProxyBody implements BodySource {
         }
         forwarded += n;
         if (n == 0 && fin) {
+            if (endedAt == NOT_ENDED) {
+                endedAt = clock.getAsLong();
+            }
             return -1;
         }
         return n;
@@ -71,6 +84,11 @@ final class ProxyBody implements BodySource {
             return granted;
         }
         return -1;
+    }
+
+    /** When the session took the end of the body (its FIN follows at once), or {@link #NOT_ENDED}. */
+    long endedAt() {
+        return endedAt;
     }
 
     long forwarded() {

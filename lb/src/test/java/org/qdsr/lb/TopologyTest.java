@@ -309,6 +309,8 @@ class TopologyTest {
         Topology t = new Topology(86, 2, mode, org.qdsr.quic.connection.ConnectionConfig.defaults(),
                 i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000).withLoss(0.02));
+        List<LbAccessLog.Entry> lines = new ArrayList<>();
+        t.lb.setAccessLog(lines::add);
         Http3ClientSession session = t.connect(true);
         List<Fetch> fetches = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -328,6 +330,12 @@ class TopologyTest {
         assertThat(t.lb.stats().streamsFailed).isZero();
         assertThat(t.servers.get(0).counters().rejected).isEqualTo(3);
         assertThat(t.servers.get(1).counters().finished).isEqualTo(6);
+        assertThat(lines).as("one access-log line per request, naming the server that served it").hasSize(6)
+                .allSatisfy(e -> {
+                    assertThat(e.backend()).isEqualTo("rs1");
+                    assertThat(e.outcome()).isEqualTo("finished");
+                    assertThat(e.status()).isEqualTo(200);
+                });
         assertThat(t.lb.backends()).allSatisfy(b -> assertThat(b.outstanding()).isZero());
     }
 
@@ -338,6 +346,8 @@ class TopologyTest {
         Topology t = new Topology(87, 2, LoadBalancerCore.Mode.ISOLATED, org.qdsr.quic.connection.ConnectionConfig.defaults(),
                 i -> full);
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
+        List<LbAccessLog.Entry> lines = new ArrayList<>();
+        t.lb.setAccessLog(lines::add);
         Http3ClientSession session = t.connect(true);
         var r = Topology.get(session, "/bytes/1000", new ByteArrayOutputStream());
         t.net.runUntil(r::isDone, 30 * SECOND);
@@ -350,6 +360,10 @@ class TopologyTest {
         assertThat(again).as("the connection lives on: refused again, not closed").failsWithin(java.time.Duration.ZERO)
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class).withMessageContaining("H3_REQUEST_REJECTED");
         assertThat(t.lastClient.isClosed()).isFalse();
+        assertThat(lines).hasSize(2).allSatisfy(e -> {
+            assertThat(e.outcome()).isEqualTo("failed");
+            assertThat(e.reason()).isEqualTo("rejected");
+        });
     }
 
     /** A real server near its key's confidentiality limit asks the LB, which owns the key phase. */

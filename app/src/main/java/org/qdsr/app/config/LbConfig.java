@@ -36,12 +36,14 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  *     from which the stateless-reset and address-token keys are derived; default
  *     {@value #SECRET_FILE_NAME} in the control TLS folder when it is there (written by {@code qdsr certs})
  * @param peering this LB's id and its peers when several LBs serve the VIP ({@link Peers}); null: none
+ * @param accessLog where each request stream the LB handled is logged, one JSON line each: a file
+ *     (appended) or {@code -} for standard output; null: none
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
                        Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
-                       Path secretFile, Peers peering) {
+                       Path secretFile, Peers peering, String accessLog) {
     /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
@@ -66,7 +68,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -105,9 +107,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Integer maxConnections = root.integer("max-connections");
         Path secret = root.file("secret-file");
         Peers peering = Peers.read(root);
+        String accessLog = root.string("access-log");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret, peering);
+                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret, peering, accessLog);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -205,7 +208,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart),
                 or(flags.drainTimeoutSeconds, drainTimeoutSeconds), or(flags.retryThreshold, retryThreshold),
                 or(flags.maxConnections, maxConnections), or(flags.secretFile, secretFile),
-                Peers.overlay(peering, flags.peering));
+                Peers.overlay(peering, flags.peering),
+                or(flags.accessLog, accessLog));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -255,7 +259,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
                 or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS),
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
-                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret, peering);
+                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret, peering, accessLog);
     }
 
     private ConfigException fail(String field, String problem) {
@@ -292,6 +296,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 "control.tls");
         p.directory(tlsWhere, control.tlsDir());
         p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--lb-name");
+        if (accessLog != null && !"-".equals(accessLog)) {
+            Path parent = Path.of(accessLog).toAbsolutePath().getParent();
+            p.directory(p.where(flags.accessLog != null, "--access-log", "access-log"), parent);
+        }
     }
 
     /** How long a stopping LB waits for in-flight requests (of a resolved configuration). */

@@ -82,7 +82,11 @@ public final class LineFormatter extends Formatter {
         return sb.append("}\n").toString();
     }
 
-    /** Appends a JSON string literal (RFC 8259 §7). */
+    /**
+     * Appends a JSON string literal (RFC 8259 §7). Beyond what JSON requires, DEL, the C1 controls,
+     * U+2028/U+2029 and unpaired surrogates are escaped too: the line stays one valid line for
+     * stricter readers (YAML, JavaScript, terminals).
+     */
     public static void quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -94,7 +98,7 @@ public final class LineFormatter extends Formatter {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029 || unpaired(s, i)) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
@@ -103,5 +107,13 @@ public final class LineFormatter extends Formatter {
             }
         }
         sb.append('"');
+    }
+
+    private static boolean unpaired(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
     }
 }

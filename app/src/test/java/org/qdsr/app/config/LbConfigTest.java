@@ -155,12 +155,32 @@ class LbConfigTest {
     }
 
     @Test
+    void accessLogFromTheFileOrTheFlag() throws Exception {
+        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
+                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        assertThat(LbConfig.load(write(base)).resolve().accessLog()).as("off by default").isNull();
+        Path file = dir.resolve("lb.access.log");
+        LbConfig fromFile = LbConfig.load(write(base + "access-log: " + file + "\n")).resolve();
+        assertThat(fromFile.accessLog()).isEqualTo(file.toString());
+        LbConfig flags = new LbConfig("command line", null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, "-");
+        assertThat(LbConfig.load(write(base + "access-log: " + file + "\n")).overriddenBy(flags).resolve().accessLog())
+                .as("the flag wins").isEqualTo("-");
+        fromFile.checkReferences(LbConfig.empty(""));
+        LbConfig nowhere = LbConfig.load(write(base + "access-log: " + dir.resolve("no/such/dir/x.log") + "\n"))
+                .resolve();
+        assertThatThrownBy(() -> nowhere.checkReferences(LbConfig.empty(""))).hasMessageContaining("access-log");
+        assertThatThrownBy(() -> nowhere.checkReferences(flags)).as("named as the flag when the flag set it")
+                .hasMessageContaining("--access-log");
+    }
+
+    @Test
     void flagsOverrideFileValues() throws Exception {
         LbConfig file = LbConfig.load(EXAMPLES.resolve("lb.yaml"));
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null, null, null);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null, null, null, null);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);
