@@ -32,7 +32,7 @@ import org.qdsr.rs.content.SyntheticSource;
  * forwarding. Without {@code --peer} the same move ends the connection with a stateless reset
  * (the control case).
  *
- * <p>A case takes 35-60 s on a loaded 2-core machine, half of it starting the JVMs. Needs root
+ * <p>A case takes 20-50 s on a loaded 2-core machine, 10-22 s of it starting the JVMs. Needs root
  * and iproute2 (fails, never skips, without them) and curl (scrapes the LBs' metrics inside their
  * namespaces). Timings and counters: {@code target/surefire-reports/*-output.txt}.
  */
@@ -110,6 +110,8 @@ class EcmpPeeringTest {
             String why = "client log:\n" + get.output() + rig.logs();
             assertThat(exit).as("qdsr get exit code after %s left the ECMP set; %s", holder, why).isZero();
             assertSyntheticBody(out, body);
+            assertThat(atSwitch).as("bytes before the switch").isLessThan(body);
+            assertDataPath(mode, holder, other, body - atSwitch, InteropRig.deltas(before, after));
 
             Map<String, Double> h = rig.metrics(holder);
             Map<String, Double> o = rig.metrics(other);
@@ -133,6 +135,24 @@ class EcmpPeeringTest {
 
             newConnectionIsServedWhereItLands(rig, holder, other, forwarded, received);
         }
+    }
+
+    /**
+     * After the switch the responses still leave from where they did before (the RSs in isolated
+     * mode, the holding LB in proxy mode) and nothing of them passes the other LB.
+     */
+    private static void assertDataPath(String mode, String holder, String other, long rest,
+                                       Map<String, LinkCounters> d) {
+        long rsTx = d.get("rs1").txBytes() + d.get("rs2").txBytes();
+        assertThat(d.get(other).txBytes()).as("%s tx bytes after the switch (forwards only)", other)
+                .isLessThan(rest / 20);
+        if (mode.equals("proxy")) {
+            assertThat(d.get(holder).txBytes()).as("%s tx bytes (proxy)", holder).isGreaterThanOrEqualTo(rest);
+        } else {
+            assertThat(rsTx).as("RS tx bytes after the switch (DSR)").isGreaterThanOrEqualTo(rest);
+            assertThat(d.get(holder).txBytes()).as("%s tx bytes (DSR)", holder).isLessThan(rest / 20);
+        }
+        assertThat(d.get("client").rxBytes()).isGreaterThanOrEqualTo(rest);
     }
 
     /** A second client connection, with the route through {@code other} only, is {@code other}'s own. */
