@@ -58,6 +58,59 @@ public final class Topology implements AutoCloseable {
         return build(workDir, specs);
     }
 
+    /**
+     * Several load balancers for one VIP behind an ECMP router: client 198.18.0.2, load balancers
+     * lba, lbb, ... at 198.18.0.11.., real servers rs1.. at 198.18.0.21..; the VIP is on the
+     * loopback of every LB and RS with ARP for it suppressed, and the client reaches it through one
+     * multipath route whose next hops are the LBs (the client namespace plays the router), hashed
+     * on the UDP 4-tuple ({@code fib_multipath_hash_policy=1}). See {@link #routeVip}.
+     */
+    public static Topology ecmp(Path workDir, int loadBalancers, int realServers) {
+        if (loadBalancers < 1 || loadBalancers > 9) {
+            throw new IllegalArgumentException("1..9 load balancers: " + loadBalancers);
+        }
+        List<HostSpec> specs = new ArrayList<>();
+        specs.add(HostSpec.plain("client", "198.18.0.2"));
+        List<String> lbs = new ArrayList<>();
+        for (int i = 0; i < loadBalancers; i++) {
+            HostSpec lb = HostSpec.dsrServer("lb" + (char) ('a' + i), "198.18.0." + (11 + i), VIP);
+            specs.add(lb);
+            lbs.add(lb.name());
+        }
+        for (int i = 1; i <= realServers; i++) {
+            specs.add(HostSpec.dsrServer("rs" + i, "198.18.0." + (20 + i), VIP));
+        }
+        Topology t = build(workDir, specs);
+        try {
+            t.exec("client", "sysctl", "-q", "-w", "net.ipv4.fib_multipath_hash_policy=1").orThrow();
+            t.routeVip("client", lbs);
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Points the host's route to the VIP at these hosts ({@code ip route replace VIP/32 nexthop via
+     * A nexthop via B ...}, one next hop is a plain {@code via}), as a router does when it adds an
+     * LB to its ECMP set or takes one out. Connected sockets follow at their next packet.
+     */
+    public void routeVip(String host, List<String> nextHops) {
+        if (nextHops.isEmpty()) {
+            throw new IllegalArgumentException("no next hop");
+        }
+        List<String> cmd = new ArrayList<>(List.of("ip", "route", "replace", VIP + "/32"));
+        for (String hop : nextHops) {
+            if (nextHops.size() > 1) {
+                cmd.add("nexthop");
+            }
+            cmd.add("via");
+            cmd.add(host(hop).address());
+        }
+        exec(host, cmd.toArray(String[]::new)).orThrow();
+    }
+
     /** Checks prerequisites, then builds the hosts; on any failure tears down what exists. */
     public static Topology build(Path workDir, List<HostSpec> specs) {
         Commands.checkPrerequisites();
