@@ -41,8 +41,9 @@ public final class CertsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write (created if missing)")
     private Path out;
 
-    @Option(names = "--lb-name", defaultValue = "lb", paramLabel = "NAME", description = "LB node name (default: lb)")
-    private String lbName;
+    @Option(names = {"--lb-names", "--lb-name"}, defaultValue = "lb", split = ",", paramLabel = "NAME,...",
+            description = "LB node names (default: lb); one per LB when several serve a VIP (see lb --peer)")
+    private List<String> lbNames;
 
     @Option(names = "--rs-names", defaultValue = "rs", split = ",", paramLabel = "NAME,...",
             description = "RS node names (default: rs)")
@@ -77,10 +78,9 @@ public final class CertsCommand implements Callable<Integer> {
 
     private List<String> nodes() {
         Set<String> nodes = new LinkedHashSet<>();
-        nodes.add(lbName);
-        for (String rs : rsNames) {
-            if (!nodes.add(rs.trim())) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "duplicate node name: " + rs);
+        for (String n : concat(lbNames, rsNames)) {
+            if (!nodes.add(n.trim())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "duplicate node name: " + n);
             }
         }
         for (String n : nodes) {
@@ -90,6 +90,12 @@ public final class CertsCommand implements Callable<Integer> {
             }
         }
         return new ArrayList<>(nodes);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static void writeCertificate(Path file, List<java.security.cert.X509Certificate> chain, PrintWriter w)

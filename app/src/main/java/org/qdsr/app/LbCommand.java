@@ -188,7 +188,7 @@ public final class LbCommand implements Callable<Integer> {
                         + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size()
                         + (specs.size() == 1 ? " backend)" : " backends)"));
                 if (c.peering() != null) {
-                    out.println("lb id " + c.peering().lbId() + ": " + c.peeringSettings());
+                    out.println(c.peeringSettings());
                 }
                 if (c.secretFile() != null) {
                     out.println("stateless-reset and address-token keys derived from " + c.secretFile());

@@ -98,6 +98,20 @@ class CertsCommandTest {
     }
 
     @Test
+    void severalLoadBalancersGetOneCertificateEachUnderTheOneCa() throws Exception {
+        CliHarness.Run run = CliHarness.run("certs", "--out", dir.toString(), "--lb-names", "lb-a,lb-b",
+                "--rs-names", "rs1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        X509Certificate ca = Certificates.readCertificates(dir.resolve("ca.pem")).get(0);
+        for (String name : List.of("lb-a", "lb-b", "rs1")) {
+            validate(Certificates.readCertificates(dir.resolve(name + ".pem")), ca);
+        }
+        assertThat(dir.resolve("lb.pem")).doesNotExist();
+        assertThat(CliHarness.run("certs", "--out", dir.resolve("again").toString(), "--lb-names", "x,x").err())
+                .contains("duplicate node name: x");
+    }
+
+    @Test
     void rejectsBadNodeNames() {
         CliHarness.Run run = CliHarness.run("certs", "--out", dir.toString(), "--rs-names", "../evil");
         assertThat(run.exitCode()).isEqualTo(Main.USAGE);

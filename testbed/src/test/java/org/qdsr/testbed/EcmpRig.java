@@ -53,7 +53,8 @@ final class EcmpRig implements AutoCloseable {
 
     private void startAll(String mode, boolean peered, String rsRate) {
         Path certs = topo.workDir().resolve("certs");
-        Commands.run(qdsr.command("certs", "--out", certs.toString(), "--rs-names", "rs1,rs2")).orThrow();
+        Commands.run(qdsr.command("certs", "--out", certs.toString(), "--lb-names", String.join(",", LBS),
+                "--rs-names", "rs1,rs2")).orThrow();
         List<NsProcess> rss = new ArrayList<>();
         for (String rs : List.of("rs1", "rs2")) {
             if (rsRate != null) {
@@ -81,8 +82,8 @@ final class EcmpRig implements AutoCloseable {
 
     private String[] lbArgs(int index, String mode, boolean peered, Path certs) {
         String self = LBS.get(index);
-        // one LB certificate for both (qdsr certs writes one; the RSs accept any LB of the cluster CA)
-        List<String> args = new ArrayList<>(List.of("lb", "--name", "lb", "--listen", Topology.VIP + ":" + PORT,
+        // each LB its own certificate under the one cluster CA (the RSs accept any LB of it)
+        List<String> args = new ArrayList<>(List.of("lb", "--name", LBS.get(index), "--listen", Topology.VIP + ":" + PORT,
                 "--control-tls", certs.toString(), "--mode", mode, "--metrics", METRICS,
                 "--lb-id", String.valueOf(index + 1)));
         for (String rs : List.of("rs1", "rs2")) {

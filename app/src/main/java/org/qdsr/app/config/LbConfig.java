@@ -295,7 +295,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         String tlsWhere = p.where(flags.control != null && flags.control.tlsDir() != null, "--control-tls",
                 "control.tls");
         p.directory(tlsWhere, control.tlsDir());
-        p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--lb-name");
+        p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--lb-names");
         if (accessLog != null && !"-".equals(accessLog)) {
             Path parent = Path.of(accessLog).toAbsolutePath().getParent();
             p.directory(p.where(flags.accessLog != null, "--access-log", "access-log"), parent);

@@ -68,7 +68,7 @@ final class Preflight {
      * only at start-up (exit 1, "cannot read DIR/NAME.pem"); now the message says which node,
      * which files, the nodes the folder does hold, and how to write the missing ones.
      *
-     * @param certsFlag the {@code qdsr certs} option that names such a node, e.g. {@code --lb-name}
+     * @param certsFlag the {@code qdsr certs} option that names such a node, e.g. {@code --lb-names}
      */
     void controlTlsFiles(String where, Path dir, String name, String certsFlag) throws ConfigException {
         if (dir == null || !Files.isDirectory(dir)) {

@@ -95,7 +95,7 @@ class ConfigCliTest {
                 tls.toString(), "--name", "lb1");
         assertThat(lb.code()).isEqualTo(Main.USAGE);
         assertThat(lb.err()).startsWith("--control-tls: no certificate for node 'lb1' in " + tls
-                + " (missing lb1.pem, lb1.key; it holds: lb, rs1, rs2)").contains("qdsr certs --lb-name lb1");
+                + " (missing lb1.pem, lb1.key; it holds: lb, rs1, rs2)").contains("qdsr certs --lb-names lb1");
         Path yaml = dir.resolve("rs.yaml");
         Files.writeString(yaml, "name: rs3\nvip: \"127.0.0.1:4433\"\ncontrol: {listen: \"127.0.0.1:0\", tls: " + tls
                 + "}\ncontent: {synthetic: true}\n");

@@ -37,7 +37,10 @@ import org.qdsr.quic.wire.ParsedHeader;
  */
 public final class QuicServerEndpoint implements DatagramEndpoint {
     private static final System.Logger LOG = System.getLogger(QuicServerEndpoint.class.getName());
-    private static final int MIN_STATELESS_RESET_TRIGGER = 43;
+    /** RFC 9000 §10.3: the shortest stateless reset, 5 unpredictable bytes (38 bits) and the 16-byte token. */
+    static final int MIN_STATELESS_RESET = 21;
+    /** The largest stateless reset sent (it is always shorter than its trigger, §10.3). */
+    static final int MAX_STATELESS_RESET = 64;
     private static final byte[] SECRET_SALT = "qdsr endpoint secret v1".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -386,13 +389,20 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         outgoing.add(new Outgoing(vn, from));
     }
 
-    /** RFC 9000 §10.3: smaller than the trigger, unpredictable, ending in the token for that CID. */
+    /**
+     * RFC 9000 §10.3: one byte shorter than the trigger (at most {@value #MAX_STATELESS_RESET}),
+     * unpredictable, ending in the token for that CID. Every datagram that can be a protected
+     * short-header packet gets one, down to the 37-byte ACK-only packets that are all a client
+     * sends during a download: those must learn that the connection is gone, not wait for their
+     * idle timeout. Shorter datagrams cannot be packets of ours (RFC 9001 §5.4.2: 4 bytes from
+     * the packet number plus a 16-byte sample), nor could a reset shorter than them be valid.
+     */
     private void maybeStatelessReset(ConnectionId dcid, int len, InetSocketAddress from) {
-        if (len < MIN_STATELESS_RESET_TRIGGER || dcid.length() != settings.config().connectionIdLength()) {
+        if (len < minStatelessResetTrigger(dcid.length()) || dcid.length() != settings.config().connectionIdLength()) {
             datagramsDropped++;
             return;
         }
-        int size = Math.min(len - 1, 64);
+        int size = Math.min(len - 1, MAX_STATELESS_RESET);
         byte[] reset = new byte[size];
         random.nextBytes(reset);
         reset[0] = (byte) (0x40 | (reset[0] & 0x3f));
@@ -400,6 +410,11 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         System.arraycopy(token, 0, reset, size - 16, 16);
         outgoing.add(new Outgoing(reset, from));
         statelessResetsSent++;
+    }
+
+    /** The shortest datagram answered with a stateless reset, for connection IDs of {@code cidLength}. */
+    static int minStatelessResetTrigger(int cidLength) {
+        return Math.max(MIN_STATELESS_RESET + 1, 1 + cidLength + 4 + 16);
     }
 
     private void notifyHandler(Entry e, long now) {

@@ -89,6 +89,43 @@ class ForeignDatagramTest {
         assertThat(sent).hasSize(2);
     }
 
+    /**
+     * RFC 9000 §10.3, table-driven: trigger size in, stateless reset size out (one byte shorter, at
+     * most 64, never below 21), the token for the trigger's connection ID last. The 37-byte case is
+     * a client's ACK-only packet with an 8-byte connection ID: it must get a reset, or a client that
+     * only downloads never learns its connection is gone.
+     */
+    @Test
+    void statelessResetsAreShorterThanTheirTriggerDownToTheShortestPacket() {
+        int[][] cases = {{60, 59}, {200, 64}, {43, 42}, {37, 36}, {29, 28}, {28, -1}, {22, -1}};
+        assertThat(QuicServerEndpoint.minStatelessResetTrigger(8)).isEqualTo(29);
+        assertThat(QuicServerEndpoint.minStatelessResetTrigger(0)).isEqualTo(22);
+        QuicServerEndpoint e = endpoint(false);
+        ConnectionId dcid = OURS.next(random);
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        for (int[] c : cases) {
+            sent.clear();
+            byte[] d = java.util.Arrays.copyOf(shortHeader(dcid), c[0]);
+            e.onDatagram(d, 0, d.length, CLIENT, 0);
+            drain(e);
+            if (c[1] < 0) {
+                assertThat(sent).as("%d bytes: too short to be a packet", c[0]).isEmpty();
+                continue;
+            }
+            assertThat(sent).as("trigger of %d bytes", c[0]).hasSize(1);
+            byte[] reset = sent.get(0);
+            assertThat(reset.length).as("reset for %d bytes", c[0]).isEqualTo(c[1]);
+            assertThat(reset[0] & 0xc0).as("fixed bit set, short header form").isEqualTo(0x40);
+            tokens.add(java.util.HexFormat.of().formatHex(reset, reset.length - 16, reset.length));
+        }
+        assertThat(tokens).as("the same connection ID's token ends every reset").hasSize(1);
+        sent.clear();
+        byte[] other = java.util.Arrays.copyOf(shortHeader(OURS.next(random)), 37);
+        e.onDatagram(other, 0, other.length, CLIENT, 0);
+        drain(e);
+        assertThat(java.util.HexFormat.of().formatHex(sent.get(0), 20, 36)).isNotIn(tokens);
+    }
+
     @Test
     void aForwardedDatagramIsNeverHandedOverAgain() {
         QuicServerEndpoint e = endpoint(true);
