@@ -139,20 +139,23 @@ class EcmpPeeringTest {
 
     /**
      * After the switch the responses still leave from where they did before (the RSs in isolated
-     * mode, the holding LB in proxy mode) and nothing of them passes the other LB.
+     * mode, the holding LB in proxy mode) and nothing of them passes the other LB. {@code rest}
+     * counts from what was on the client's disk just before the counters were read, so what was in
+     * flight or buffered then (sent before the counters, counted after) is allowed for: 90 %.
      */
     private static void assertDataPath(String mode, String holder, String other, long rest,
                                        Map<String, LinkCounters> d) {
+        long most = rest * 9 / 10;
         long rsTx = d.get("rs1").txBytes() + d.get("rs2").txBytes();
         assertThat(d.get(other).txBytes()).as("%s tx bytes after the switch (forwards only)", other)
                 .isLessThan(rest / 20);
         if (mode.equals("proxy")) {
-            assertThat(d.get(holder).txBytes()).as("%s tx bytes (proxy)", holder).isGreaterThanOrEqualTo(rest);
+            assertThat(d.get(holder).txBytes()).as("%s tx bytes (proxy)", holder).isGreaterThanOrEqualTo(most);
         } else {
-            assertThat(rsTx).as("RS tx bytes after the switch (DSR)").isGreaterThanOrEqualTo(rest);
+            assertThat(rsTx).as("RS tx bytes after the switch (DSR)").isGreaterThanOrEqualTo(most);
             assertThat(d.get(holder).txBytes()).as("%s tx bytes (DSR)", holder).isLessThan(rest / 20);
         }
-        assertThat(d.get("client").rxBytes()).isGreaterThanOrEqualTo(rest);
+        assertThat(d.get("client").rxBytes()).isGreaterThanOrEqualTo(most);
     }
 
     /** A second client connection, with the route through {@code other} only, is {@code other}'s own. */

@@ -73,8 +73,9 @@ final class EcmpRig implements AutoCloseable {
         for (int i = 0; i < rss.size(); i++) {
             rss.get(i).awaitOutput("rs rs" + (i + 1) + ": control on", START_WAIT);
         }
-        for (NsProcess lb : lbs) {
-            lb.awaitOutput("lb lb: listening on", START_WAIT);
+        for (int i = 0; i < lbs.size(); i++) {
+            NsProcess lb = lbs.get(i);
+            lb.awaitOutput("lb " + LBS.get(i) + ": listening on", START_WAIT);
             lb.awaitOutput("backend rs1 up", START_WAIT);
             lb.awaitOutput("backend rs2 up", START_WAIT);
         }
