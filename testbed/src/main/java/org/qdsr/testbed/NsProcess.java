@@ -112,7 +112,8 @@ public final class NsProcess implements AutoCloseable {
         children.forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps; an interrupt ends the wait with a {@link TestbedException} (the flag stays set). */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -121,7 +121,7 @@ final class EcmpRig implements AutoCloseable {
                 throw new TestbedException("the client wrote " + size(out) + " bytes, not " + bytes
                         + " (exited: " + !get.isAlive() + "); log:\n" + get.output() + logs());
             }
-            sleep(20);
+            NsProcess.sleep(20);
         }
         List<String> holders = new ArrayList<>();
         for (String lb : LBS) {
@@ -176,15 +176,6 @@ final class EcmpRig implements AutoCloseable {
             return Files.exists(p) ? Files.size(p) : 0;
         } catch (java.io.IOException e) {
             return 0;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TestbedException("interrupted", e);
         }
     }
 
