@@ -35,7 +35,8 @@ class BadInputTest {
     private static final int FUZZ_DATAGRAMS = 100_000;
     private static final int MAX_IN_FLIGHT = 1000;
     private static final int RESET_PROBES = 500;
-    private static final int MIN_RESET_TRIGGER = 43;
+    /** The shortest datagram that can be a protected short-header packet with 8-byte CIDs (1 + 8 + 4 + 16). */
+    private static final int MIN_RESET_TRIGGER = 29;
     private static final ConnectionConfig CONFIG = ConnectionConfig.defaults().withMaxIdleTimeout(Duration.ofSeconds(2));
 
     /** Responses the fuzzing socket got back. */
@@ -233,7 +234,7 @@ class BadInputTest {
         }
     }
 
-    /** Sends short headers with unknown CIDs one at a time; returns {triggers >= 43 bytes, answered}. */
+    /** Sends short headers with unknown CIDs one at a time; returns {triggers of a packet's size, answered}. */
     private static int[] probeStatelessResets(DatagramChannel ch, InetSocketAddress to, FuzzCorpus corpus)
             throws Exception {
         drainResponses(ch, new Responses());
