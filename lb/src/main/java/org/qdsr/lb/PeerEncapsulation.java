@@ -3,12 +3,12 @@ package org.qdsr.lb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.qdsr.quic.crypto.Hkdf;
+import org.qdsr.quic.endpoint.QuicServerEndpoint;
+import org.qdsr.quic.wire.ByteReader;
+import org.qdsr.quic.wire.ByteWriter;
 
 /**
  * The envelope in which one load balancer of a VIP passes a client's datagram to the one that
@@ -19,8 +19,8 @@ import org.qdsr.quic.crypto.Hkdf;
  *   | the client's datagram | HMAC-SHA256 tag over everything before it, first 16 octets
  * </pre>
  *
- * The key is derived with HKDF (RFC 5869) from the VIP's shared secret, like the endpoint's
- * stateless-reset and token keys, under its own label; the timestamp bounds replays to
+ * The key is derived from the VIP's shared secret as the endpoint's stateless-reset and token keys
+ * are ({@link QuicServerEndpoint#deriveKey}), for its own purpose; the timestamp bounds replays to
  * {@code maxAgeMillis} either way (the LBs' clocks must agree that well: NTP does). Not thread-safe
  * (one cached {@link Mac}): one instance per event loop.
  */
@@ -51,15 +51,13 @@ final class PeerEncapsulation {
     private static final byte MAGIC = 'Q';
     private static final byte VERSION = 1;
     private static final int FIXED = 2 + 4 + 8 + 1;
-    private static final byte[] SALT = "qdsr lb peer forwarding v1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] INFO = "qdsr peer envelope".getBytes(StandardCharsets.US_ASCII);
 
     private final Mac mac;
     private final long maxAgeMillis;
     private final byte[] tag = new byte[32];
 
     PeerEncapsulation(byte[] secret, long maxAgeMillis) {
-        byte[] key = Hkdf.expand("HmacSHA256", Hkdf.extract("HmacSHA256", SALT, secret), INFO, 32);
+        byte[] key = QuicServerEndpoint.deriveKey(secret, "peer envelope");
         try {
             mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -74,17 +72,11 @@ final class PeerEncapsulation {
         byte[] addr = client.getAddress().getAddress();
         int header = FIXED + addr.length + 2;
         byte[] out = new byte[header + len + TAG_LENGTH];
-        out[0] = MAGIC;
-        out[1] = VERSION;
-        putInt(out, 2, senderId);
-        putLong(out, 6, epochMillis);
-        out[14] = (byte) addr.length;
-        System.arraycopy(addr, 0, out, 15, addr.length);
-        out[15 + addr.length] = (byte) (client.getPort() >>> 8);
-        out[16 + addr.length] = (byte) client.getPort();
-        System.arraycopy(data, off, out, header, len);
-        mac.update(out, 0, header + len);
-        macInto(out, header + len);
+        new ByteWriter(out).writeUint8(MAGIC).writeUint8(VERSION).writeUint32(senderId & 0xffffffffL)
+                .writeUint64(epochMillis).writeUint8(addr.length).writeBytes(addr).writeUint16(client.getPort())
+                .writeBytes(data, off, len);
+        computeTag(out, 0, header + len);
+        System.arraycopy(tag, 0, out, header + len, TAG_LENGTH);
         return out;
     }
 
@@ -96,71 +88,45 @@ final class PeerEncapsulation {
         if (len < FIXED + 4 + 2 + TAG_LENGTH) {
             return Opened.rejected(Reject.MALFORMED);
         }
-        mac.update(d, off, len - TAG_LENGTH);
-        try {
-            mac.doFinal(tag, 0);
-        } catch (javax.crypto.ShortBufferException e) {
-            throw new IllegalStateException(e);
+        int signed = len - TAG_LENGTH;
+        computeTag(d, off, signed);
+        int diff = 0; // constant time, as MessageDigest.isEqual
+        for (int i = 0; i < TAG_LENGTH; i++) {
+            diff |= tag[i] ^ d[off + signed + i];
         }
-        if (!MessageDigest.isEqual(java.util.Arrays.copyOf(tag, TAG_LENGTH),
-                java.util.Arrays.copyOfRange(d, off + len - TAG_LENGTH, off + len))) {
+        if (diff != 0) {
             return Opened.rejected(Reject.AUTHENTICATION);
         }
-        int addrLength = d[off + 14];
-        int header = FIXED + addrLength + 2;
-        if (d[off] != MAGIC || d[off + 1] != VERSION || addrLength != 4 && addrLength != 16
-                || len < header + TAG_LENGTH) {
+        ByteReader r = new ByteReader(d, off, signed);
+        int magic = r.readUint8();
+        int version = r.readUint8();
+        int sender = (int) r.readUint32();
+        long sent = r.readUint64();
+        int addrLength = r.readUint8();
+        if (magic != MAGIC || version != VERSION || addrLength != 4 && addrLength != 16
+                || r.remaining() < addrLength + 2) {
             return Opened.rejected(Reject.MALFORMED);
         }
-        long sent = getLong(d, off + 6);
         if (Math.abs(nowMillis - sent) > maxAgeMillis) {
             return Opened.rejected(Reject.STALE);
         }
         InetAddress address;
         try {
-            address = InetAddress.getByAddress(java.util.Arrays.copyOfRange(d, off + 15, off + 15 + addrLength));
+            address = InetAddress.getByAddress(r.readBytes(addrLength));
         } catch (UnknownHostException e) {
             return Opened.rejected(Reject.MALFORMED);
         }
-        int port = (d[off + 15 + addrLength] & 0xff) << 8 | d[off + 16 + addrLength] & 0xff;
-        return new Opened(getInt(d, off + 2), new InetSocketAddress(address, port), off + header,
-                len - header - TAG_LENGTH, null);
+        int port = r.readUint16();
+        return new Opened(sender, new InetSocketAddress(address, port), r.position(), r.remaining(), null);
     }
 
-    private void macInto(byte[] out, int at) {
+    /** HMAC-SHA256 of {@code len} bytes at {@code off} into {@link #tag}. */
+    private void computeTag(byte[] d, int off, int len) {
+        mac.update(d, off, len);
         try {
             mac.doFinal(tag, 0);
         } catch (javax.crypto.ShortBufferException e) {
             throw new IllegalStateException(e);
         }
-        System.arraycopy(tag, 0, out, at, TAG_LENGTH);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        for (int i = 0; i < 4; i++) {
-            b[at + i] = (byte) (v >>> 8 * (3 - i));
-        }
-    }
-
-    private static void putLong(byte[] b, int at, long v) {
-        for (int i = 0; i < 8; i++) {
-            b[at + i] = (byte) (v >>> 8 * (7 - i));
-        }
-    }
-
-    private static int getInt(byte[] b, int at) {
-        return (int) getBits(b, at, 4);
-    }
-
-    private static long getLong(byte[] b, int at) {
-        return getBits(b, at, 8);
-    }
-
-    private static long getBits(byte[] b, int at, int n) {
-        long v = 0;
-        for (int i = 0; i < n; i++) {
-            v = v << 8 | b[at + i] & 0xff;
-        }
-        return v;
     }
 }

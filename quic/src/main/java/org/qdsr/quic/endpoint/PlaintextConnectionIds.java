@@ -56,17 +56,17 @@ public record PlaintextConnectionIds(int configRotation, int serverIdLength, int
     @Override
     public ConnectionId next(RandomGenerator random) {
         byte[] b = new byte[length];
-        fill(b, random);
-        return ConnectionId.of(b);
-    }
-
-    /** Writes a fresh ID into {@code b} (exactly {@link #length} octets). */
-    void fill(byte[] b, RandomGenerator random) {
         random.nextBytes(b); // random low 5 bits of the first octet and the nonce
         b[0] = (byte) (configRotation << 5 | b[0] & 0x1f);
         for (int i = 0; i < serverIdLength; i++) {
             b[1 + i] = (byte) (serverId >>> 8 * (serverIdLength - 1 - i));
         }
+        return ConnectionId.of(b);
+    }
+
+    @Override
+    public OptionalInt ownServerId() {
+        return OptionalInt.of(serverId);
     }
 
     @Override

@@ -197,8 +197,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         this.handlers = handlers;
         this.random = random;
         this.ids = ids;
-        // decoded from a sample drawn from its own source, so that the endpoint's random is untouched
-        this.ownServerId = ids.serverId(ids.next(new java.util.SplittableRandom(0)).toBytes(), 0, ids.length());
+        this.ownServerId = ids.ownServerId();
         this.resetTokens = new StatelessResetTokens(key(settings.secret(), "stateless reset", random));
         this.addressTokens = new AddressTokens(key(settings.secret(), "address token", random), random);
     }
@@ -210,6 +209,15 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             random.nextBytes(key);
             return key;
         }
+        return deriveKey(secret, purpose);
+    }
+
+    /**
+     * A 32-byte key for {@code purpose} from the VIP's shared secret: HKDF-SHA256 (RFC 5869) with
+     * this project's salt and {@code "qdsr " + purpose} as info. Every LB of the VIP derives the
+     * same keys (stateless resets, address tokens, the envelopes LBs pass to each other).
+     */
+    public static byte[] deriveKey(byte[] secret, String purpose) {
         byte[] prk = Hkdf.extract("HmacSHA256", SECRET_SALT, secret);
         return Hkdf.expand("HmacSHA256", prk, ("qdsr " + purpose).getBytes(StandardCharsets.US_ASCII), 32);
     }

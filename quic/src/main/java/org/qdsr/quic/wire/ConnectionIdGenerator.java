@@ -24,6 +24,9 @@ public interface ConnectionIdGenerator {
      */
     OptionalInt serverId(byte[] cid, int off, int len);
 
+    /** The server ID every ID of this generator carries; empty for IDs that name no server. */
+    OptionalInt ownServerId();
+
     /** Random IDs of {@code length} bytes that name no server (the endpoint's behaviour before QUIC-LB). */
     static ConnectionIdGenerator random(int length) {
         if (length < 0 || length > ConnectionId.MAX_LENGTH) {
@@ -42,6 +45,11 @@ public interface ConnectionIdGenerator {
 
             @Override
             public OptionalInt serverId(byte[] cid, int off, int len) {
+                return OptionalInt.empty();
+            }
+
+            @Override
+            public OptionalInt ownServerId() {
                 return OptionalInt.empty();
             }
 

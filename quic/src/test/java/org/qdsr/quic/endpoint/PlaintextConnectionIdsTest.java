@@ -70,6 +70,8 @@ class PlaintextConnectionIdsTest {
     @Test
     void theRandomGeneratorNamesNoServer() {
         ConnectionIdGenerator g = ConnectionIdGenerator.random(8);
+        assertThat(g.ownServerId()).isEmpty();
+        assertThat(PlaintextConnectionIds.of(9, 8).ownServerId()).hasValue(9);
         for (int i = 0; i < 100; i++) {
             ConnectionId id = g.next(random);
             assertThat(id.length()).isEqualTo(8);
