@@ -187,9 +187,6 @@ public final class LbCommand implements Callable<Integer> {
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
                         + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size()
                         + (specs.size() == 1 ? " backend)" : " backends)"));
-                if (c.peering() != null) {
-                    out.println(c.peeringSettings());
-                }
                 if (c.secretFile() != null) {
                     out.println("stateless-reset and address-token keys derived from " + c.secretFile());
                 }

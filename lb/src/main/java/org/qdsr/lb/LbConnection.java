@@ -39,6 +39,8 @@ import org.qdsr.quic.path.WriteKeys;
  */
 final class LbConnection implements ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(LbConnection.class.getName());
+    /** The body of the 503 a proxied request gets when its backend fails before the head. */
+    private static final byte[] BACKEND_UNAVAILABLE = "backend unavailable\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final LoadBalancerCore core;
     final long key;
     private final Http3ServerSession session;
@@ -230,18 +232,21 @@ final class LbConnection implements ConnectionHandler {
         access.handedOff(ctx.streamId(), "proxy", b);
     }
 
-    /** Another backend not tried yet for {@code h}'s request, or null (at most {@link InstructedDelivery#MAX_ATTEMPTS} in all). */
-    private Backend nextUntried(Handed h) {
-        if (h.retry == null || h.retry.tried().size() >= InstructedDelivery.MAX_ATTEMPTS) {
+    /**
+     * The backend the router picks for a refused request among those not tried yet, or null (none
+     * left, or {@link InstructedDelivery#MAX_ATTEMPTS} tried): every delivery mode retries this way.
+     */
+    private Backend nextUntried(InstructedDelivery.Retry retry) {
+        if (retry == null || retry.tried().size() >= InstructedDelivery.MAX_ATTEMPTS) {
             return null;
         }
         List<Backend> others = new ArrayList<>();
         for (Backend b : core.backends()) {
-            if (!h.retry.tried().contains(b)) {
+            if (!retry.tried().contains(b)) {
                 others.add(b);
             }
         }
-        return core.router().route(h.retry.request(), others);
+        return core.router().route(retry.request(), others);
     }
 
     /**
@@ -276,7 +281,7 @@ final class LbConnection implements ConnectionHandler {
         creditGiven.merge(h.backend.id(), -h.givenLimit, Long::sum);
         creditWaiters.remove(id);
         h.backend.onStreamDone(0);
-        Backend next = nextUntried(h);
+        Backend next = nextUntried(h.retry);
         long path = next == null ? -1 : pathFor(next);
         if (next == null || path < 0) {
             conn.resetHandedOffStream(id, Http3Error.H3_REQUEST_REJECTED.code(), 0); // final size 0: nothing sent
@@ -492,13 +497,7 @@ final class LbConnection implements ConnectionHandler {
         if (retry == null) {
             return;
         }
-        List<Backend> others = new ArrayList<>();
-        for (Backend b : core.backends()) {
-            if (!retry.tried().contains(b)) {
-                others.add(b);
-            }
-        }
-        Backend next = core.router().route(retry.request(), others);
+        Backend next = nextUntried(retry);
         if (next == null) {
             instructed.giveUp(conn, streamId);
             access.failed(streamId, "rejected", now);
@@ -555,7 +554,7 @@ final class LbConnection implements ConnectionHandler {
 
     /** A proxied request refused before its head goes to another backend not tried yet; false if none. */
     private boolean retryProxied(Handed h, StreamReport r) {
-        Backend next = r.outcome() == StreamReport.Outcome.REJECTED && h.body == null ? nextUntried(h) : null;
+        Backend next = r.outcome() == StreamReport.Outcome.REJECTED && h.body == null ? nextUntried(h.retry) : null;
         if (next == null) {
             return false;
         }
@@ -619,9 +618,9 @@ final class LbConnection implements ConnectionHandler {
     private void failProxy(Handed h, long streamId) {
         handed.remove(streamId);
         h.backend.onStreamDone(0);
-        access.proxyFailed(streamId, h.body == null, "backend unavailable\n".length(), "backend-failed", now);
+        access.proxyFailed(streamId, h.body == null, BACKEND_UNAVAILABLE.length, "backend-failed", now);
         if (h.body == null) {
-            h.ctx.respond(Http3Response.of(503, "text/plain", "backend unavailable\n".getBytes()));
+            h.ctx.respond(Http3Response.of(503, "text/plain", BACKEND_UNAVAILABLE));
         } else {
             h.body.fail();
         }

@@ -29,6 +29,16 @@ final class StreamLog {
         this.open = book == null ? Map.of() : new HashMap<>();
     }
 
+    /** The stream's pending line, now out of the open ones; null if none (or no log). */
+    private AccessBook.Pending take(long streamId) {
+        return book == null ? null : open.remove(streamId);
+    }
+
+    /** The stream's pending line, still open; null if none (or no log). */
+    private AccessBook.Pending peek(long streamId) {
+        return book == null ? null : open.get(streamId);
+    }
+
     /** A complete request was dispatched: its line is written when it ends. */
     void request(long streamId, Request r, InetSocketAddress client, long now) {
         if (book != null) {
@@ -38,7 +48,7 @@ final class StreamLog {
 
     /** The LB answered the request itself ({@code reason}: why). */
     void answered(long streamId, int status, String reason, long bodyBytes, long now) {
-        AccessBook.Pending p = book == null ? null : open.remove(streamId);
+        AccessBook.Pending p = take(streamId);
         if (p != null) {
             p.status = status;
             p.reason = reason;
@@ -49,7 +59,7 @@ final class StreamLog {
 
     /** The request went to {@code b} in {@code mode} (again after a retry). */
     void handedOff(long streamId, String mode, Backend b) {
-        AccessBook.Pending p = book == null ? null : open.get(streamId);
+        AccessBook.Pending p = peek(streamId);
         if (p != null) {
             p.mode = mode;
             p.backend = b;
@@ -58,7 +68,7 @@ final class StreamLog {
 
     /** Proxy mode: the backend's response head is relayed with {@code body}. */
     void proxyHead(long streamId, int status, ProxyBody body) {
-        AccessBook.Pending p = book == null ? null : open.get(streamId);
+        AccessBook.Pending p = peek(streamId);
         if (p != null) {
             p.status = status;
             p.body = body;
@@ -70,7 +80,7 @@ final class StreamLog {
      * bytes are the body bytes relayed, the duration runs to the last one when it went.
      */
     void proxyEnded(long streamId, String outcome, long now) {
-        AccessBook.Pending p = book == null ? null : open.remove(streamId);
+        AccessBook.Pending p = take(streamId);
         if (p != null) {
             endProxy(p, outcome, now);
         }
@@ -89,7 +99,7 @@ final class StreamLog {
 
     /** Proxy mode: the backend failed; {@code answered503}: the LB answered 503 in its place. */
     void proxyFailed(long streamId, boolean answered503, long bodyBytes, String reason, long now) {
-        AccessBook.Pending p = book == null ? null : open.remove(streamId);
+        AccessBook.Pending p = take(streamId);
         if (p != null) {
             p.reason = reason;
             if (answered503) {
@@ -104,7 +114,7 @@ final class StreamLog {
 
     /** Instructed mode: the client acknowledged the whole response (its size: what the backend announced). */
     void acknowledged(long streamId, InstructedDelivery delivery, long now) {
-        AccessBook.Pending p = book == null ? null : open.remove(streamId);
+        AccessBook.Pending p = take(streamId);
         if (p != null) {
             p.bytes = delivery.finalSize(streamId);
             book.write(p, "finished", now);
@@ -117,7 +127,7 @@ final class StreamLog {
      * rejection the LB retries elsewhere ({@code retried}).
      */
     void report(Backend from, StreamReport r, boolean retried, long now) {
-        AccessBook.Pending p = book == null ? null : open.get(r.streamId());
+        AccessBook.Pending p = peek(r.streamId());
         if (p == null || p.backend != from || !p.handedOff() || retried
                 || p.mode.equals("instructed") && r.outcome() == StreamReport.Outcome.FINISHED) {
             return;
@@ -144,7 +154,7 @@ final class StreamLog {
 
     /** The LB gave up on a stream itself ({@code failed}, with its reason). */
     void failed(long streamId, String reason, long now) {
-        AccessBook.Pending p = book == null ? null : open.remove(streamId);
+        AccessBook.Pending p = take(streamId);
         if (p != null) {
             p.reason = reason;
             book.write(p, "failed", now);

@@ -55,9 +55,7 @@ final class PathValidator {
      */
     PathChallengeFrame onPeerMoved(InetSocketAddress from, int datagramLength, long now, long timeoutNanos) {
         if (from.equals(validated)) {
-            pending = null;
-            outstanding = null;
-            abandonAt = Long.MAX_VALUE;
+            endValidation();
             return null;
         }
         abandonAt = now + timeoutNanos;
@@ -152,12 +150,17 @@ final class PathValidator {
         if (outstanding == null || !Arrays.equals(outstanding, data)) {
             return null;
         }
-        outstanding = null;
         validated = pending;
-        pending = null;
-        abandonAt = Long.MAX_VALUE;
+        endValidation();
         validatedCount++;
         return validated;
+    }
+
+    /** No address is under validation any more (answered, abandoned, or the peer came back). */
+    private void endValidation() {
+        pending = null;
+        outstanding = null;
+        abandonAt = Long.MAX_VALUE;
     }
 
     /** When the pending validation will be abandoned; {@link Long#MAX_VALUE} if none is pending. */
@@ -174,9 +177,7 @@ final class PathValidator {
         if (pending == null || now < abandonAt) {
             return null;
         }
-        pending = null;
-        outstanding = null;
-        abandonAt = Long.MAX_VALUE;
+        endValidation();
         abandonedCount++;
         return validated;
     }
