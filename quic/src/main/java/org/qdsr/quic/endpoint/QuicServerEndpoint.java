@@ -300,7 +300,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             maybeVersionNegotiation(data, off, len, from);
             return;
         }
-        boolean initial = (data[off] & 0x30) == 0; // RFC 9000 §17.2: long packet type 0 = Initial
+        boolean initial = PacketHeaders.longPacketType(data[off]) == PacketType.INITIAL;
         if (!initial && !forwarded && handOver(dcid, data, off, len, from, now)) {
             return;
         }

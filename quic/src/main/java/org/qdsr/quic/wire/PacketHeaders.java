@@ -26,6 +26,11 @@ public final class PacketHeaders {
         return (first & FORM_BIT) != 0;
     }
 
+    /** The type of a version 1 long-header packet from its first byte (RFC 9000 §17.2: bits 0x30). */
+    public static PacketType longPacketType(int first) {
+        return PacketType.values()[(first >>> 4) & 0x3]; // INITIAL, ZERO_RTT, HANDSHAKE, RETRY
+    }
+
     /** The version of a long header packet, or -1 for short headers and runts. */
     public static long version(byte[] buf, int off, int len) {
         if (len < 5 || !isLongHeader(buf[off])) {
@@ -77,8 +82,7 @@ public final class PacketHeaders {
         if (version != VERSION_1 || (first & FIXED_BIT) == 0) {
             return null;
         }
-        int typeBits = (first >>> 4) & 0x3;
-        PacketType type = PacketType.values()[typeBits]; // INITIAL, ZERO_RTT, HANDSHAKE, RETRY
+        PacketType type = longPacketType(first);
         if (type == PacketType.RETRY) {
             return parseRetry(r, off, dcid, scid);
         }
