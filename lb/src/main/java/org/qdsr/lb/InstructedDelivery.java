@@ -110,9 +110,12 @@ final class InstructedDelivery {
         return involved;
     }
 
-    /** Delegates the stream's response to {@code b}: the snapshot carries keys, client CID and address. */
+    /**
+     * Delegates the stream's response to {@code b}: the snapshot carries keys, client CID and
+     * address. {@code canRetry} says whether a refusal could still go elsewhere ({@link Handoff#mayRefuse}).
+     */
     void handOff(QuicConnection conn, Backend b, long streamId, org.qdsr.http3.Request request, RequestHead head,
-                 long handoffId) {
+                 long handoffId, java.util.function.Predicate<Retry> canRetry) {
         Retry r = retryable.computeIfAbsent(streamId, id -> new Retry(request, head, new HashSet<>()));
         r.tried().add(b);
         conn.delegateStream(streamId, senderOf(b)); // again on a retry: the stream's packets leave from b now
@@ -126,7 +129,7 @@ final class InstructedDelivery {
         keyGeneration.putIfAbsent(b.id(), snapshotGeneration); // later snapshots do not replace the RS's keys
         streams.put(streamId, b);
         involved.add(b);
-        out.send(b, new Handoff(handoffId, key, streamId, snapshot, head, Handoff.Mode.INSTRUCTED));
+        out.send(b, new Handoff(handoffId, key, streamId, snapshot, head, Handoff.Mode.INSTRUCTED, canRetry.test(r)));
         metrics.handoffsInstructed++;
     }
 

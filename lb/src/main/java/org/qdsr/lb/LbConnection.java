@@ -211,7 +211,7 @@ final class LbConnection implements ConnectionHandler {
         if (path < 0 && core.settings().mode() != LoadBalancerCore.Mode.PROXY && conn.isEstablished()) {
             ctx.detach();
             core.instructing(this);
-            instructed.handOff(conn, b, id, req, head, core.nextHandoffId());
+            instructed.handOff(conn, b, id, req, head, core.nextHandoffId(), this::canRetry);
             access.handedOff(id, "instructed", b);
         } else if (path >= 0) {
             ctx.detach();
@@ -227,7 +227,8 @@ final class LbConnection implements ConnectionHandler {
         h.retry = retry;
         retry.tried().add(b);
         handed.put(ctx.streamId(), h);
-        send(b, new Handoff(core.nextHandoffId(), key, ctx.streamId(), new byte[0], retry.head(), Handoff.Mode.PROXY));
+        send(b, new Handoff(core.nextHandoffId(), key, ctx.streamId(), new byte[0], retry.head(), Handoff.Mode.PROXY,
+                canRetry(retry)));
         core.metrics().handoffsProxy++;
         access.handedOff(ctx.streamId(), "proxy", b);
     }
@@ -240,13 +241,27 @@ final class LbConnection implements ConnectionHandler {
         if (retry == null || retry.tried().size() >= InstructedDelivery.MAX_ATTEMPTS) {
             return null;
         }
+        return core.router().route(retry.request(), untried(retry));
+    }
+
+    /**
+     * Whether a refusal of the handoff just made ({@code retry} names its backend as tried) could
+     * still go elsewhere: {@link Handoff#mayRefuse}, so that the last backend answers an
+     * unreachable origin with 502 itself instead of refusing.
+     */
+    private boolean canRetry(InstructedDelivery.Retry retry) {
+        return retry.tried().size() < InstructedDelivery.MAX_ATTEMPTS
+                && core.router().canRoute(retry.request(), untried(retry));
+    }
+
+    private List<Backend> untried(InstructedDelivery.Retry retry) {
         List<Backend> others = new ArrayList<>();
         for (Backend b : core.backends()) {
             if (!retry.tried().contains(b)) {
                 others.add(b);
             }
         }
-        return core.router().route(retry.request(), others);
+        return others;
     }
 
     /**
@@ -263,7 +278,8 @@ final class LbConnection implements ConnectionHandler {
         h.retry = retry;
         retry.tried().add(b);
         handed.put(id, h);
-        send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), retry.head(), Handoff.Mode.ISOLATED));
+        send(b, new Handoff(core.nextHandoffId(), key, id, snapshot.encode(), retry.head(), Handoff.Mode.ISOLATED,
+                canRetry(retry)));
         core.metrics().handoffsIsolated++;
         access.handedOff(id, "isolated", b);
     }
@@ -460,6 +476,7 @@ final class LbConnection implements ConnectionHandler {
             }
         } else if (m instanceof org.qdsr.control.message.StreamReady r) {
             instructed.onStreamReady(conn, from, r);
+            access.instructedStatus(r.streamId(), from, r.status());
         } else if (m instanceof org.qdsr.control.message.SendReport r) {
             instructed.onSendReport(conn, from, r, now);
         } else if (m instanceof StreamReport r && instructed.expectsReport(r.streamId())) {
@@ -503,7 +520,7 @@ final class LbConnection implements ConnectionHandler {
             access.failed(streamId, "rejected", now);
             return;
         }
-        instructed.handOff(conn, next, streamId, retry.request(), retry.head(), core.nextHandoffId());
+        instructed.handOff(conn, next, streamId, retry.request(), retry.head(), core.nextHandoffId(), this::canRetry);
         access.handedOff(streamId, "instructed", next);
         next.onHandoff();
     }

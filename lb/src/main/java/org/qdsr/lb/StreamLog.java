@@ -112,6 +112,14 @@ final class StreamLog {
         }
     }
 
+    /** Instructed mode: {@code from}, the stream's backend, named the response's status. */
+    void instructedStatus(long streamId, Backend from, int status) {
+        AccessBook.Pending p = peek(streamId);
+        if (p != null && p.backend == from && status > 0) {
+            p.status = status;
+        }
+    }
+
     /** Instructed mode: the client acknowledged the whole response (its size: what the backend announced). */
     void acknowledged(long streamId, InstructedDelivery delivery, long now) {
         AccessBook.Pending p = take(streamId);

@@ -92,10 +92,9 @@ class LbAccessLogTest {
             } else {
                 assertThat(e.bytes()).as("stream bytes: body and framing").isBetween((long) size, size + 100L);
             }
-            // instructed: the RS reports nothing on success and the LB never sees the head
-            assertThat(e.status()).isEqualTo(delivery.equals("instructed") ? 0 : 200);
+            assertThat(e.status()).as("the RS names it (instructed: in StreamReady)").isEqualTo(200);
         }
-        assertThat(logs.path("/nope").status()).isEqualTo(delivery.equals("instructed") ? 0 : 404);
+        assertThat(logs.path("/nope").status()).isEqualTo(404);
     }
 
     @Test

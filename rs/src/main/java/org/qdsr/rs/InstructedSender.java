@@ -48,12 +48,16 @@ final class InstructedSender {
         }
     }
 
-    /** Sends a StreamReady for every instructed stream with newly buffered bytes or FIN. */
+    /**
+     * Sends a StreamReady for every instructed stream with newly buffered bytes or FIN, naming the
+     * response's status once known (for the LB's access log).
+     */
     void announce(RsConnection c) {
         for (ResponseStream s : c.streams.values()) {
             InstructedOutput o = s.instructed;
             if (o != null && o.takeAnnouncement()) {
-                sink.send(c.linkId, new StreamReady(c.connectionKey, s.streamId, o.readyOffset(), o.finAnnounced()));
+                sink.send(c.linkId, new StreamReady(c.connectionKey, s.streamId, o.readyOffset(), o.finAnnounced(),
+                        s.status()));
             }
         }
     }

@@ -69,9 +69,7 @@ class LbAccessLogProcessTest {
                     long bytes = ((Number) e.get("bytes")).longValue();
                     assertThat(bytes).as("%s %s: stream bytes (body and framing)", mode, e).isBetween((long) size,
                             size + 200L);
-                    if (mode.equals("isolated") || e.get("outcome").equals("closed")) {
-                        assertThat(e.get("status")).as("from the RS's report: %s", e).isEqualTo(200);
-                    }
+                    assertThat(e.get("status")).as("from the RS (report or StreamReady): %s", e).isEqualTo(200);
                 }
             }
             Map<String, Object> nope = entries.stream().filter(x -> x.get("path").equals("/nope")).findFirst()

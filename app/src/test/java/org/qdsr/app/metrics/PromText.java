@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Fetches /metrics and parses the Prometheus text format strictly: every line is a comment or a sample. */
-final class PromText {
+public final class PromText {
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*\\})? "
                     + "([-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|NaN|Inf))");
@@ -25,7 +25,7 @@ final class PromText {
     }
 
     /** {@code name{labels}} (as printed) to value. */
-    static Map<String, Double> scrape(InetSocketAddress at) throws IOException, InterruptedException {
+    public static Map<String, Double> scrape(InetSocketAddress at) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.getPort()
                 + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);

@@ -173,8 +173,9 @@ final class BodyDecoder {
         String path = string(r);
         List<Header> headers = headers(r);
         byte[] body = r.readBytes(r.readVarIntAsLength());
+        boolean mayRefuse = r.hasRemaining() && flag(r);
         return new Handoff(id, key, stream, snapshot, new RequestHead(method, scheme, authority, path, headers, body),
-                mode);
+                mode, mayRefuse);
     }
 
     private static List<Header> headers(ByteReader r) throws ControlProtocolException {

@@ -189,6 +189,9 @@ public final class ControlEncoder {
         out.string(r.path());
         headers(r.headers());
         out.lengthPrefixed(r.bodyUnsafe());
+        if (h.mayRefuse()) {
+            out.u8(1);
+        }
     }
 
     private void headers(List<Header> headers) {

@@ -12,9 +12,13 @@ import java.util.Objects;
  *
  * @param handoffId     LB-chosen ID, unique per channel, echoed in logs
  * @param connectionKey LB-local ID of the client connection (0..2^62-1), used by every later message
+ * @param mayRefuse     the LB has another backend to try: an RS whose origin cannot be reached
+ *                      (nothing was sent to it, so any method is safe to repeat) answers {@link
+ *                      StreamReport.Outcome#REJECTED} instead of 502, and the LB retries elsewhere.
+ *                      Appended to the body as a flag, absent (false) from an older LB.
  */
 public record Handoff(long handoffId, long connectionKey, long streamId, byte[] snapshot, RequestHead request,
-                      Mode mode) implements ControlMessage {
+                      Mode mode, boolean mayRefuse) implements ControlMessage {
 
     /** How the RS delivers the response. */
     public enum Mode {
@@ -59,6 +63,11 @@ public record Handoff(long handoffId, long connectionKey, long streamId, byte[] 
         Objects.requireNonNull(mode, "mode");
     }
 
+    /** A handoff the RS answers itself whatever happens (the last backend the LB could try). */
+    public Handoff(long handoffId, long connectionKey, long streamId, byte[] snapshot, RequestHead request, Mode mode) {
+        this(handoffId, connectionKey, streamId, snapshot, request, mode, false);
+    }
+
     /** A copy of the encoded snapshot (contains key material). */
     @Override
     public byte[] snapshot() {
@@ -78,7 +87,7 @@ public record Handoff(long handoffId, long connectionKey, long streamId, byte[] 
     public boolean equals(Object o) {
         return o instanceof Handoff h && handoffId == h.handoffId && connectionKey == h.connectionKey
                 && streamId == h.streamId && Arrays.equals(snapshot, h.snapshot) && request.equals(h.request)
-                && mode == h.mode;
+                && mode == h.mode && mayRefuse == h.mayRefuse;
     }
 
     @Override
@@ -89,6 +98,7 @@ public record Handoff(long handoffId, long connectionKey, long streamId, byte[] 
     @Override
     public String toString() {
         return "Handoff[id=" + handoffId + ", connection=" + connectionKey + ", stream=" + streamId + ", mode=" + mode
-                + ", snapshot=<redacted " + snapshot.length + " bytes>, request=" + request + "]";
+                + ", snapshot=<redacted " + snapshot.length + " bytes>, request=" + request
+                + (mayRefuse ? ", mayRefuse" : "") + "]";
     }
 }

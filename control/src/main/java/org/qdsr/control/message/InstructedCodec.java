@@ -25,6 +25,9 @@ final class InstructedCodec {
         out.varint(s.streamId());
         out.varint(s.readyOffset());
         out.u8(s.fin() ? 1 : 0);
+        if (s.status() != 0) {
+            out.varint(s.status());
+        }
     }
 
     static void write(FrameBuffer out, SendInstructions s) {
@@ -70,7 +73,15 @@ final class InstructedCodec {
         long key = r.readVarInt();
         long stream = r.readVarInt();
         long offset = r.readVarInt();
-        return new StreamReady(key, stream, offset, BodyDecoder.flag(r));
+        boolean fin = BodyDecoder.flag(r);
+        if (!r.hasRemaining()) {
+            return new StreamReady(key, stream, offset, fin);
+        }
+        long status = r.readVarInt();
+        if (status != 0 && (status < 100 || status > 999)) {
+            throw new ControlProtocolException("StreamReady status out of range: " + status);
+        }
+        return new StreamReady(key, stream, offset, fin, (int) status);
     }
 
     static SendInstructions sendInstructions(ByteReader r) throws ControlProtocolException {

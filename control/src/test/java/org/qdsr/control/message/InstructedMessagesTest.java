@@ -50,6 +50,19 @@ class InstructedMessagesTest {
         assertThat(HexFormat.of().formatHex(ControlCodec.encode(failed))).isEqualTo("1d08" + "09010100020708" + "03");
         assertThat(HexFormat.of().formatHex(ControlCodec.encode(new StreamReady(9, 4, 1234, true))))
                 .isEqualTo("1b05" + "0904" + "44d2" + "01");
+        assertThat(HexFormat.of().formatHex(ControlCodec.encode(new StreamReady(9, 4, 1234, false, 200))))
+                .as("the status is appended").isEqualTo("1b07" + "0904" + "44d2" + "00" + "40c8");
+    }
+
+    @Test
+    void streamReadyStatusIsOptionalAndChecked() throws Exception {
+        assertThat(ControlCodec.decode(HexFormat.of().parseHex("1b05" + "0904" + "44d2" + "01")))
+                .as("a body without the status (an older RS)").isEqualTo(new StreamReady(9, 4, 1234, true, 0));
+        assertThat(ControlCodec.decode(ControlCodec.encode(new StreamReady(9, 4, 1234, true, 404))))
+                .isEqualTo(new StreamReady(9, 4, 1234, true, 404));
+        assertThatThrownBy(() -> ControlCodec.decode(HexFormat.of().parseHex("1b06" + "0904" + "44d2" + "01" + "32")))
+                .isInstanceOf(ControlProtocolException.class).hasMessageContaining("status");
+        assertThatThrownBy(() -> new StreamReady(9, 4, 1234, true, 42)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -133,7 +146,16 @@ class InstructedMessagesTest {
             }
             FrameBuffer body = new FrameBuffer(64);
             writeBody(m, body);
+            int optionalFrom = -1; // a body cut where an appended field begins is the older layout
+            if (m instanceof StreamReady r && r.status() != 0) {
+                FrameBuffer older = new FrameBuffer(64);
+                writeBody(new StreamReady(r.connectionKey(), r.streamId(), r.readyOffset(), r.fin()), older);
+                optionalFrom = older.size();
+            }
             for (int cut = 0; cut < body.size(); cut++) {
+                if (cut == optionalFrom) {
+                    continue;
+                }
                 byte[] truncated = Arrays.copyOf(body.array(), cut);
                 assertRejected(frame(m.typeCode(), b -> b.bytes(truncated, 0, truncated.length)), "");
             }

@@ -20,23 +20,37 @@ public final class Router {
     }
 
     public Backend route(Request request, List<Backend> backends) {
+        Rule rule = ruleFor(request);
+        List<Backend> candidates = candidates(backends, rule);
+        Policy policy = rule != null && rule.policy() != null ? rule.policy() : defaultPolicy;
+        return candidates.isEmpty() ? null : policy.choose(candidates, request);
+    }
+
+    /** Whether {@link #route} would find a backend among {@code backends}; no policy state changes. */
+    public boolean canRoute(Request request, List<Backend> backends) {
+        return !candidates(backends, ruleFor(request)).isEmpty();
+    }
+
+    /** The first rule matching the request's host and path, or null (every backend is a candidate). */
+    private Rule ruleFor(Request request) {
         String host = Rule.hostOf(request.authority());
         String path = RequestPaths.canonical(request.path() == null ? "/" : request.path());
         for (Rule rule : rules) {
             if (rule.matches(host, path)) {
-                return pick(request, backends, rule.backends(), rule.policy() != null ? rule.policy() : defaultPolicy);
+                return rule;
             }
         }
-        return pick(request, backends, null, defaultPolicy);
+        return null;
     }
 
-    private static Backend pick(Request request, List<Backend> backends, List<String> names, Policy policy) {
+    private static List<Backend> candidates(List<Backend> backends, Rule rule) {
+        List<String> names = rule == null ? null : rule.backends();
         List<Backend> candidates = new ArrayList<>();
         for (Backend b : backends) {
             if (b.routable() && (names == null || names.contains(b.name()))) {
                 candidates.add(b);
             }
         }
-        return candidates.isEmpty() ? null : policy.choose(candidates, request);
+        return candidates;
     }
 }

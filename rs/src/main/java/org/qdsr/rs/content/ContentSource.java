@@ -15,6 +15,17 @@ public interface ContentSource extends AutoCloseable {
      */
     Content open(Request request, long now, Runnable wakeup);
 
+    /**
+     * As {@link #open(Request, long, Runnable)}; with {@code mayRefuse} (the LB has another
+     * backend to try, {@code Handoff.mayRefuse}) a source that cannot produce the response at all
+     * and has sent nothing anywhere (its origin unreachable) may fail the head ({@link
+     * Content#head} throws) instead of answering an error: the RS refuses the stream and the LB
+     * retries it elsewhere. Sources without such failures ignore the flag.
+     */
+    default Content open(Request request, long now, Runnable wakeup, boolean mayRefuse) {
+        return open(request, now, wakeup);
+    }
+
     @Override
     default void close() {
     }

@@ -20,14 +20,17 @@ import org.qdsr.http3.qpack.Field;
  * One request to the origin. HttpClient callbacks (any thread) only post to the core executor;
  * every field below is read and written on the core's thread. An origin that fails before its
  * head (refused, reset, not HTTP, no head within the timeout) becomes a 502 or 504 response, as a
- * reverse proxy answers (RFC 9110 §15.6.3, §15.6.5), and one log line; a failure mid-body still
- * throws (the stream is reset: its head and part of its body are already out).
+ * reverse proxy answers (RFC 9110 §15.6.3, §15.6.5), and one log line, except that an origin
+ * never connected to fails the head when the LB may retry elsewhere ({@code mayRefuse}); a
+ * failure mid-body still throws (the stream is reset: its head and part of its body are already out).
  */
 final class OriginExchange implements Content {
     private final Executor core;
     private final Runnable wakeup;
     private final boolean headRequest;
     private final OriginFailureLog failureLog;
+    /** An unreachable origin fails the head (the LB retries elsewhere) instead of becoming a 502. */
+    private final boolean mayRefuse;
     private final ArrayDeque<ByteBuffer> buffered = new ArrayDeque<>();
     private CompletableFuture<?> future;
     private Flow.Subscription subscription;
@@ -40,11 +43,13 @@ final class OriginExchange implements Content {
     private boolean complete;
     private boolean closed;
 
-    OriginExchange(Executor core, Runnable wakeup, boolean headRequest, OriginFailureLog failureLog) {
+    OriginExchange(Executor core, Runnable wakeup, boolean headRequest, OriginFailureLog failureLog,
+                   boolean mayRefuse) {
         this.core = core;
         this.wakeup = wakeup;
         this.headRequest = headRequest;
         this.failureLog = failureLog;
+        this.mayRefuse = mayRefuse;
     }
 
     void start(HttpClient client, HttpRequest request) {
@@ -108,8 +113,12 @@ final class OriginExchange implements Content {
     }
 
     @Override
-    public ResponseHead head(long now) {
+    public ResponseHead head(long now) throws IOException {
         if (gatewayError == null && head == null && failure != null) {
+            if (mayRefuse && OriginFailureLog.notConnected(failure)) {
+                failureLog.refused(failure, now);
+                throw failure;
+            }
             gatewayError = failureLog.gatewayError(failure, now);
         }
         return gatewayError != null ? gatewayError.head(now) : head;

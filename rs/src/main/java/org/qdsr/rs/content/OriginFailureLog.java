@@ -33,17 +33,41 @@ final class OriginFailureLog {
                         List.of());
     }
 
+    /** Logs (rate-limited) a failure the RS answers by refusing the stream, for the LB to retry elsewhere. */
+    void refused(Throwable failure, long now) {
+        log(failure, now, "; refused for another real server");
+    }
+
     private void log(Throwable failure, long now) {
+        log(failure, now, "");
+    }
+
+    private void log(Throwable failure, long now, String answer) {
         if (logged && now - lastLogged < QUIET_NANOS) {
             suppressed++;
             return;
         }
         String more = suppressed == 0 ? "" : " (" + suppressed + " more failed since the last report)";
         LOG.log(System.Logger.Level.WARNING, "rs: origin " + origin + " failed before answering: "
-                + describe(failure) + more);
+                + describe(failure) + answer + more);
         logged = true;
         lastLogged = now;
         suppressed = 0;
+    }
+
+    /**
+     * True if the request never reached the origin: the connection was refused or could not be
+     * made in time ({@link java.net.ConnectException}, {@link java.net.http.HttpConnectTimeoutException}),
+     * so it is safe to send it elsewhere whatever its method.
+     */
+    static boolean notConnected(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof java.net.http.HttpConnectTimeoutException
+                    || c instanceof java.net.NoRouteToHostException || c instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean causedByTimeout(Throwable t) {

@@ -55,6 +55,16 @@ public final class OriginSource implements ContentSource {
 
     @Override
     public Content open(Request request, long now, Runnable wakeup) {
+        return open(request, now, wakeup, false);
+    }
+
+    /**
+     * With {@code mayRefuse}, an origin that cannot be connected to (refused, unreachable, connect
+     * timeout: the request never left) fails the head instead of becoming a 502, so the LB tries
+     * another real server; every other failure still becomes 502/504.
+     */
+    @Override
+    public Content open(Request request, long now, Runnable wakeup, boolean mayRefuse) {
         boolean head = "HEAD".equals(request.method());
         if (!head && !"GET".equals(request.method())) {
             return FixedContent.text(405, "method not allowed\n", List.of(new Field("allow", "GET, HEAD")));
@@ -80,7 +90,7 @@ public final class OriginSource implements ContentSource {
                 }
             }
         }
-        OriginExchange exchange = new OriginExchange(coreExecutor, wakeup, head, failureLog);
+        OriginExchange exchange = new OriginExchange(coreExecutor, wakeup, head, failureLog, mayRefuse);
         exchange.start(client, b.build());
         return exchange;
     }

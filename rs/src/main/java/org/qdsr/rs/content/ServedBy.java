@@ -23,7 +23,12 @@ public final class ServedBy implements ContentSource {
 
     @Override
     public Content open(Request request, long now, Runnable wakeup) {
-        Content inner = source.open(request, now, wakeup);
+        return open(request, now, wakeup, false);
+    }
+
+    @Override
+    public Content open(Request request, long now, Runnable wakeup, boolean mayRefuse) {
+        Content inner = source.open(request, now, wakeup, mayRefuse);
         return new Content() {
             @Override
             public ResponseHead head(long now) throws IOException {

@@ -1,6 +1,7 @@
 package org.qdsr.rs.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -47,19 +48,55 @@ class OriginSourceTest {
         return new Answer(head, body.toString(StandardCharsets.UTF_8));
     }
 
+    /** A loopback port nothing listens on (connections are refused). */
+    private static int closedPort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** Used to be a stream reset (H3_INTERNAL_ERROR) with nothing in the RS's log. */
     @Test
     void originThatRefusesConnectionsGives502() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
-        OriginSource source = new OriginSource(URI.create("http://127.0.0.1:" + closedPort), coreTasks::add);
+        OriginSource source = new OriginSource(URI.create("http://127.0.0.1:" + closedPort()), coreTasks::add);
         Answer a = fetch(source, "GET");
         assertThat(a.head().status()).isEqualTo(502);
         assertThat(a.body()).startsWith("bad gateway");
         assertThat(a.head().contentLength()).isEqualTo(a.body().length());
         assertThat(fetch(source, "HEAD").head().status()).isEqualTo(502);
+    }
+
+    /** With another backend to try (Handoff.mayRefuse), an origin never connected to fails the head instead. */
+    @Test
+    void unreachableOriginFailsTheHeadWhenTheLbMayRetry() throws Exception {
+        OriginSource source = new OriginSource(URI.create("http://127.0.0.1:" + closedPort()), coreTasks::add);
+        Content c = source.open(new Request("GET", "https", "localhost", "/x", List.of()), 0, () -> { }, true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        java.io.IOException failure = null;
+        while (failure == null) {
+            try {
+                assertThat(c.head(0)).as("no answer of its own").isNull();
+                Runnable t = coreTasks.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                assertThat(t).as("core task before the deadline").isNotNull();
+                t.run();
+            } catch (java.io.IOException e) {
+                failure = e;
+            }
+        }
+        assertThat(OriginFailureLog.notConnected(failure)).as("%s", failure).isTrue();
+        assertThatThrownBy(() -> c.head(0)).as("fails again: the stream is refused").isSameAs(failure);
+        c.close();
+    }
+
+    @Test
+    void onlyFailuresBeforeTheConnectionAreRefusable() {
+        assertThat(OriginFailureLog.notConnected(new java.io.IOException("x", new java.net.ConnectException("refused"))))
+                .isTrue();
+        assertThat(OriginFailureLog.notConnected(new java.net.http.HttpConnectTimeoutException("connect timed out")))
+                .isTrue();
+        assertThat(OriginFailureLog.notConnected(new java.net.http.HttpTimeoutException("request timed out")))
+                .as("the origin may have the request").isFalse();
+        assertThat(OriginFailureLog.notConnected(new java.io.IOException("connection reset"))).isFalse();
     }
 
     @Test
