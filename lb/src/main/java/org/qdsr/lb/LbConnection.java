@@ -393,6 +393,8 @@ final class LbConnection implements ConnectionHandler {
             for (Backend b : backendOfPath.values()) {
                 send(b, new KeyUpdate(key, k.secret(), k.keyPhase(), k.generation()));
             }
+        } else if (e instanceof ConnectionEvent.PeerAddressChanged ch && ch.newConnectionId()) {
+            core.metrics().clientConnectionIdRotations++;
         } else if (e instanceof ConnectionEvent.PeerAddressValidated v) {
             onPeerAddressValidated(v);
         } else if (e instanceof ConnectionEvent.PeerAddressAbandoned a) {

@@ -1,7 +1,7 @@
 package org.qdsr.lb;
 
 /** Counters of the load balancer core (read by the metrics endpoint; written on the loop thread). */
-public final class LbMetrics {
+public final class LbMetrics implements Cloneable {
     public long connections;
     public long handoffsIsolated;
     public long handoffsProxy;
@@ -37,6 +37,8 @@ public final class LbMetrics {
     public long peerAddressValidations;
     public long peerAddressAbandoned;
     public long peerAddressUpdates;
+    /** Active migrations (a client moved with a new connection ID) answered with a fresh ID of the client's (RFC 9000 §9.5). */
+    public long clientConnectionIdRotations;
     /** Messages received from backends, and how many of them were CreditRequests. */
     public long backendMessages;
     public long creditRequests;
@@ -74,6 +76,18 @@ public final class LbMetrics {
     /** One backend as the metrics endpoint reports it. */
     public record BackendState(String name, boolean healthy, boolean draining, int outstanding, long handoffs,
                                long bytesReported, boolean vipMismatch) {
+    }
+
+    /** A copy of every counter (the maps copied too), for readers off the loop thread. */
+    public LbMetrics copy() {
+        try {
+            LbMetrics c = (LbMetrics) super.clone();
+            c.peerForwarded = new java.util.TreeMap<>(peerForwarded);
+            c.peerRejected = new java.util.TreeMap<>(peerRejected);
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Override

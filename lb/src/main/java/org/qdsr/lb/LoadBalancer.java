@@ -323,41 +323,7 @@ public final class LoadBalancer implements AutoCloseable {
 
     public LbMetrics metrics() throws IOException {
         return loop.call(() -> {
-            LbMetrics copy = new LbMetrics();
-            LbMetrics m = core.stats();
-            copy.connections = m.connections;
-            copy.handoffsIsolated = m.handoffsIsolated;
-            copy.handoffsProxy = m.handoffsProxy;
-            copy.handoffsInstructed = m.handoffsInstructed;
-            copy.instructionsSent = m.instructionsSent;
-            copy.instructionsFailed = m.instructionsFailed;
-            copy.instructionBatches = m.instructionBatches;
-            copy.sendReports = m.sendReports;
-            copy.streamReadies = m.streamReadies;
-            copy.turns = m.turns;
-            copy.handoffRetries = m.handoffRetries;
-            copy.handoffsRejected = m.handoffsRejected;
-            copy.packetsLost = m.packetsLost;
-            copy.spuriousLosses = m.spuriousLosses;
-            copy.packetsLostByTime = m.packetsLostByTime;
-            copy.acksForwarded = m.acksForwarded;
-            copy.pathAcksReceived = m.pathAcksReceived;
-            copy.ackFrequencyFrames = m.ackFrequencyFrames;
-            copy.peerAddressValidations = m.peerAddressValidations;
-            copy.peerAddressAbandoned = m.peerAddressAbandoned;
-            copy.peerAddressUpdates = m.peerAddressUpdates;
-            copy.backendMessages = m.backendMessages;
-            copy.creditRequests = m.creditRequests;
-            copy.proxyBytes = m.proxyBytes;
-            copy.noBackend = m.noBackend;
-            copy.badPaths = m.badPaths;
-            copy.streamsFailed = m.streamsFailed;
-            copy.controlSendFailures = m.controlSendFailures;
-            copy.backendErrors = m.backendErrors;
-            copy.peerForwarded = new java.util.TreeMap<>(m.peerForwarded);
-            copy.peerReceived = m.peerReceived;
-            copy.peerRejected = new java.util.TreeMap<>(m.peerRejected);
-            copy.peerForwardDropped = m.peerForwardDropped;
+            LbMetrics copy = core.stats().copy();
             copy.activeConnections = core.connectionCount();
             copy.retriesSent = core.endpoint().retriesSent();
             copy.connectionsRefused = core.endpoint().connectionsRefused();

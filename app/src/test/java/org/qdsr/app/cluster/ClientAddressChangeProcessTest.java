@@ -36,6 +36,8 @@ class ClientAddressChangeProcessTest {
 
     @TempDir
     Path tmp;
+    /** The LB's metrics at the end of the last {@link #download}. */
+    private String lastMetrics;
 
     @BeforeEach
     void requireGtlsclient() {
@@ -52,6 +54,8 @@ class ClientAddressChangeProcessTest {
         assertThat(count(before, "Received packet:")).as("response packets before the move (mid-transfer)")
                 .isGreaterThan(20);
         assertThat(log).contains("Path validation against path");
+        assertThat(Cluster.sample(lastMetrics, "qdsr_lb_client_connection_id_rotations_total"))
+                .as("answered under a fresh connection ID of the client's (RFC 9000 §9.5)").isEqualTo(1);
     }
 
     /** NAT rebinding (RFC 9000 §9.3): a new port without path validation, revealed by the next packets. */
@@ -59,6 +63,8 @@ class ClientAddressChangeProcessTest {
     void natRebindingBeforeTheRequests() throws Exception {
         String log = download(List.of("--change-local-addr=100ms", "--nat-rebinding", "--delay-stream=500ms"));
         assertThat(log).doesNotContain("Path validation against path");
+        assertThat(Cluster.sample(lastMetrics, "qdsr_lb_client_connection_id_rotations_total"))
+                .as("a rebinding keeps the connection ID").isZero();
     }
 
     /** Runs gtlsclient against a fresh cluster, checks every body and the LB's and RSs' view; returns the client log. */
@@ -86,6 +92,7 @@ class ClientAddressChangeProcessTest {
                 assertThat(Files.readAllBytes(got)).as("/bytes/%d byte for byte; %s", size, evidence).isEqualTo(want);
             }
             String metrics = cluster.lbMetrics();
+            lastMetrics = metrics;
             assertThat(Cluster.sample(metrics, "qdsr_lb_peer_address_validations_total")).isGreaterThanOrEqualTo(1);
             assertThat(Cluster.sample(metrics, "qdsr_lb_peer_address_updates_total")).as("both real servers told")
                     .isGreaterThanOrEqualTo(2);

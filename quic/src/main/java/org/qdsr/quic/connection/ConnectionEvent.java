@@ -59,10 +59,12 @@ public sealed interface ConnectionEvent {
      * Server: the peer's newest packet came from another address (NAT rebinding or migration,
      * RFC 9000 §9.3); this connection now sends there, within the anti-amplification limit, and
      * validates it with a PATH_CHALLENGE. Not yet proof that the peer owns the address: act on
-     * {@link PeerAddressValidated}.
+     * {@link PeerAddressValidated}. {@code newConnectionId}: the peer moved with a new connection
+     * ID of ours (active migration), and this connection sends there with a fresh one of the
+     * peer's (RFC 9000 §9.5), having had one spare.
      */
-    record PeerAddressChanged(java.net.InetSocketAddress previous, java.net.InetSocketAddress current)
-            implements ConnectionEvent {
+    record PeerAddressChanged(java.net.InetSocketAddress previous, java.net.InetSocketAddress current,
+                              boolean newConnectionId) implements ConnectionEvent {
     }
 
     /**

@@ -30,6 +30,8 @@ final class PacketReceiver {
     private final FrameHandler frames;
     boolean anyPacketProcessed;
     private long largestAppPacketFromPeer = -1;
+    /** The connection ID of ours in the peer's newest non-probing packet (§9.5: a new one on a move is active migration). */
+    private ConnectionId dcidOfPeerAddress;
 
     PacketReceiver(QuicConnection c) {
         this.c = c;
@@ -164,7 +166,7 @@ final class PacketReceiver {
             c.zeroRttPacketsReceived++;
         }
         if (shortHeader && pathId == 0) {
-            onApplicationPacket(pn, from, probingOnly, datagramLength, now);
+            onApplicationPacket(pn, from, h.dcid(), probingOnly, datagramLength, now);
         }
         return 1;
     }
@@ -210,12 +212,22 @@ final class PacketReceiver {
     /**
      * Server-side migration and NAT rebinding (RFC 9000 §9.3): follow the peer's newest non-probing
      * packet, and validate the new address (§8.2) unless it is the last validated one (§9.3.3).
+     * A peer that moved with a new connection ID of ours (active migration, not a rebinding it
+     * cannot see) is answered with a new one of its own, as §9.5 asks: the IDs on the old and
+     * new path must not link them. Without a spare ID the current one stays (and a NAT rebinding,
+     * where the peer kept its ID, keeps ours, as §9.5 allows).
      */
-    private void onApplicationPacket(long pn, InetSocketAddress from, boolean probingOnly, int datagramLength,
-                                     long now) {
+    private void onApplicationPacket(long pn, InetSocketAddress from, ConnectionId dcid, boolean probingOnly,
+                                     int datagramLength, long now) {
         if (pn > largestAppPacketFromPeer) {
             largestAppPacketFromPeer = pn;
-            if (!c.isClient && !probingOnly && !from.equals(c.peerAddress) && c.handshakeConfirmed) {
+            if (probingOnly) {
+                return;
+            }
+            boolean newId = dcidOfPeerAddress != null && !dcidOfPeerAddress.equals(dcid);
+            dcidOfPeerAddress = dcid;
+            if (!c.isClient && !from.equals(c.peerAddress) && c.handshakeConfirmed) {
+                boolean rotated = newId && c.rotatePeerConnectionId();
                 InetSocketAddress previous = c.peerAddress;
                 var challenge = c.path.onPeerMoved(from, datagramLength, now,
                         PathValidator.abandonTimeout(c.recovery.rtt().pto(c.peerMaxAckDelayNanos, true)));
@@ -223,7 +235,7 @@ final class PacketReceiver {
                     c.spaces[QuicConnection.APPLICATION].pendingControl.add(challenge);
                 }
                 c.peerAddress = from;
-                c.events.add(new ConnectionEvent.PeerAddressChanged(previous, from));
+                c.events.add(new ConnectionEvent.PeerAddressChanged(previous, from, rotated));
             }
         }
     }

@@ -179,26 +179,16 @@ class PeerAddressChangeTest {
         QuicConnection[] server = new QuicConnection[1];
         ConnectionConfig config = ConnectionConfig.defaults();
         try (SimPair pair = new SimPair(34, config, c -> recording(events, server, new long[1]))) {
-            pair.net.setDefaultConditions(LinkConditions.delay(10_000_000));
-            EchoClient app = new EchoClient(new byte[2000]);
-            QuicConnection client = pair.connect(pair.clientOptions(config), app);
-            pair.net.runUntil(() -> app.done, 30 * SECOND);
-            pair.net.runFor(SECOND);
             InetSocketAddress moved = new InetSocketAddress("198.18.0.77", 41000);
             List<Integer> fromMoved = new ArrayList<>();
             List<Integer> toMoved = new ArrayList<>();
-            pair.net.addTap(e -> {
+            echoThenMove(pair, config, server, moved, client -> pair.net.addTap(e -> {
                 if (e.kind() == SimEvent.Kind.SENT && e.to().equals(moved)) {
                     toMoved.add(e.data().length);
                 } else if (e.kind() == SimEvent.Kind.SENT && e.from().equals(moved)) {
                     fromMoved.add(e.data().length);
                 }
-            });
-            pair.net.rebind(pair.net.nodeAt(SimPair.CLIENT), moved);
-            long stream = client.openStream(true);
-            client.write(stream, new byte[] {42}, 0, 1);
-            pair.client.poke(pair.net.now());
-            pair.net.runUntil(() -> server[0].validatedPeerAddress().equals(moved), 10 * SECOND);
+            }));
 
             assertThat(server[0].validatedPeerAddress()).isEqualTo(moved);
             int received = fromMoved.get(0);
@@ -206,6 +196,75 @@ class PeerAddressChangeTest {
                     .isGreaterThanOrEqualTo(Math.min(1200, 3 * received))
                     .isLessThanOrEqualTo(Math.max(1200, 3 * received));
         }
+    }
+
+    /**
+     * RFC 9000 §9.5: a client that moves with a new connection ID of the server's (active
+     * migration) gets every datagram at its new address under a connection ID of its own that the
+     * old path never carried, and the old one is retired; a client that only rebinds (same ID,
+     * a NAT it cannot see) keeps the server's ID, as §9.5 allows.
+     */
+    @Test
+    void activeMigrationIsAnsweredWithAFreshConnectionIdAndRebindingIsNot() throws Exception {
+        for (boolean active : new boolean[] {true, false}) {
+            List<ConnectionEvent> events = new ArrayList<>();
+            QuicConnection[] server = new QuicConnection[1];
+            ConnectionConfig config = ConnectionConfig.defaults();
+            try (SimPair pair = new SimPair(36, config, c -> recording(events, server, new long[1]))) {
+                InetSocketAddress moved = new InetSocketAddress("198.18.0.78", 41000);
+                List<byte[]> toMoved = new ArrayList<>();
+                org.qdsr.quic.wire.ConnectionId[] idBefore = new org.qdsr.quic.wire.ConnectionId[1];
+                QuicConnection client = echoThenMove(pair, config, server, moved, c -> {
+                    idBefore[0] = server[0].peerConnectionId();
+                    pair.net.addTap(e -> {
+                        if (e.kind() == SimEvent.Kind.SENT && e.to().equals(moved)) {
+                            toMoved.add(e.data());
+                        }
+                    });
+                    if (active) {
+                        assertThat(c.rotatePeerConnectionId()).as("the client has a spare ID of the server's").isTrue();
+                    }
+                });
+                org.qdsr.quic.wire.ConnectionId before = idBefore[0];
+                pair.net.runFor(SECOND);
+
+                assertThat(server[0].validatedPeerAddress()).isEqualTo(moved);
+                assertThat(toMoved).as("datagrams to the new address").isNotEmpty();
+                for (byte[] d : toMoved) {
+                    assertThat(d[0] & 0x80).as("short header").isZero();
+                    boolean oldId = before.matches(d, 1, before.length());
+                    assertThat(oldId).as("active=%s: the old path's ID toward the new address", active)
+                            .isEqualTo(!active);
+                }
+                assertThat(events).filteredOn(e -> e instanceof ConnectionEvent.PeerAddressChanged)
+                        .as("active=%s", active).singleElement()
+                        .matches(e -> ((ConnectionEvent.PeerAddressChanged) e).newConnectionId() == active);
+                assertThat(client.localConnectionIds()).as("active=%s: the old ID retired", active)
+                        .matches(ids -> ids.contains(before) != active);
+            }
+        }
+    }
+
+    /**
+     * Echoes 2000 bytes, lets the connection settle for a second, runs {@code beforeMove} (taps,
+     * a client-side change), moves the client to {@code moved} and writes one byte from there;
+     * returns once the server validated the new address (or after 10 s).
+     */
+    private static QuicConnection echoThenMove(SimPair pair, ConnectionConfig config, QuicConnection[] server,
+                                               InetSocketAddress moved,
+                                               java.util.function.Consumer<QuicConnection> beforeMove) throws Exception {
+        pair.net.setDefaultConditions(LinkConditions.delay(10_000_000));
+        EchoClient app = new EchoClient(new byte[2000]);
+        QuicConnection client = pair.connect(pair.clientOptions(config), app);
+        pair.net.runUntil(() -> app.done, 30 * SECOND);
+        pair.net.runFor(SECOND);
+        beforeMove.accept(client);
+        pair.net.rebind(pair.net.nodeAt(SimPair.CLIENT), moved);
+        long stream = client.openStream(true);
+        client.write(stream, new byte[] {42}, 0, 1);
+        pair.client.poke(pair.net.now());
+        pair.net.runUntil(() -> server[0].validatedPeerAddress().equals(moved), 10 * SECOND);
+        return client;
     }
 
     private record Run(List<ConnectionEvent> events, long[] cwndAtValidation) {
