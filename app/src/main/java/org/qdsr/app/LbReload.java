@@ -14,8 +14,9 @@ import org.qdsr.lb.LoadBalancer;
 /**
  * {@code qdsr lb}'s configuration reload (SIGHUP): reads the YAML file again, puts the same
  * command-line flags over it, checks the result as at start-up, and applies what can change
- * while connections stay open: backends (added, removed, weights) and routing (routes, policy).
- * Settings that need a restart (listen address, mode, TLS, admission, ...) are reported and kept.
+ * while connections stay open: backends (added, removed, weights), routing (routes, policy) and,
+ * on an LB started with peers, the VIP's other LBs ({@code peers}). Settings that need a restart
+ * (listen address, mode, TLS, admission, lb-id, forward-listen, ...) are reported and kept.
  * A file that does not load or check leaves everything as it was. One reload at a time.
  */
 final class LbReload {
@@ -24,12 +25,23 @@ final class LbReload {
     private final LoadBalancer lb;
     /** What the LB started with: the settings a reload cannot change stay these. */
     private final LbConfig started;
+    /** The peers in force (an LB started with peers can change them). */
+    private java.util.Map<Integer, InetSocketAddress> peers;
 
     LbReload(Path file, LbConfig flags, LbConfig started, LoadBalancer lb) {
         this.file = file;
         this.flags = flags;
         this.started = started;
         this.lb = lb;
+        this.peers = started.peering() == null ? java.util.Map.of() : resolvedPeers(started);
+    }
+
+    private static java.util.Map<Integer, InetSocketAddress> resolvedPeers(LbConfig c) {
+        try {
+            return c.peeringSettings() == null ? java.util.Map.of() : c.peeringSettings().peers();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("peer: unknown host " + e.getMessage());
+        }
     }
 
     /** Reloads; returns the line to print (what changed, or why nothing did). */
@@ -39,10 +51,12 @@ final class LbReload {
         }
         LbConfig next;
         List<LoadBalancer.BackendSpec> specs;
+        java.util.Map<Integer, InetSocketAddress> nextPeers;
         try {
             next = LbConfig.load(Flags.configFile(file)).overriddenBy(flags).resolve();
             next.checkReferences(flags);
             specs = specs(next);
+            nextPeers = peersReloadable(started) ? resolvedPeers(next) : peers;
         } catch (ConfigException | IllegalArgumentException e) {
             return "reload of " + file + " failed, configuration unchanged: " + e.getMessage();
         }
@@ -52,8 +66,19 @@ final class LbReload {
         } catch (IOException | RuntimeException e) {
             return "reload of " + file + " failed, configuration unchanged: " + e.getMessage();
         }
+        String peerChange = "";
+        if (!nextPeers.equals(peers)) {
+            try {
+                lb.setPeers(nextPeers);
+                peers = nextPeers;
+                peerChange = "; peers now " + (peers.isEmpty() ? "none" : peers.toString());
+            } catch (IOException | RuntimeException e) {
+                peerChange = "; peers unchanged: " + e.getMessage();
+            }
+        }
         List<String> kept = restartOnly(started, next);
-        return "reloaded " + file + ": " + r + (kept.isEmpty() ? "" : "; needs a restart, not applied: " + kept);
+        return "reloaded " + file + ": " + r + peerChange + (kept.isEmpty() ? "" : "; needs a restart, not applied: "
+                + kept);
     }
 
     static List<LoadBalancer.BackendSpec> specs(LbConfig c) throws ConfigException {
@@ -86,9 +111,21 @@ final class LbReload {
         differs(keys, "retry", a.retryThreshold(), b.retryThreshold());
         differs(keys, "max-connections", a.maxConnections(), b.maxConnections());
         differs(keys, "secret-file", a.secretFile(), b.secretFile());
-        differs(keys, "lb-id/peers/forward-listen", a.peering(), b.peering());
+        org.qdsr.app.config.Peers pa = a.peering();
+        org.qdsr.app.config.Peers pb = b.peering();
+        differs(keys, "lb-id", pa == null ? null : pa.lbId(), pb == null ? null : pb.lbId());
+        differs(keys, "forward-listen", pa == null ? null : pa.forwardListen(), pb == null ? null : pb.forwardListen());
+        if (!peersReloadable(a)) {
+            differs(keys, "peers", pa == null || pa.peers() == null ? List.of() : pa.peers(),
+                    pb == null || pb.peers() == null ? List.of() : pb.peers());
+        }
         differs(keys, "access-log", a.accessLog(), b.accessLog());
         return keys;
+    }
+
+    /** An LB started with peers has the forward socket and envelope key, so its peers can change. */
+    static boolean peersReloadable(LbConfig started) {
+        return started.peering() != null && started.peering().peers() != null && !started.peering().peers().isEmpty();
     }
 
     private static void differs(List<String> keys, String key, Object a, Object b) {

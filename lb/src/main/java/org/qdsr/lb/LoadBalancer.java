@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.qdsr.control.channel.ControlChannel;
 import org.qdsr.control.channel.ControlClient;
 import org.qdsr.control.channel.ControlListener;
@@ -177,6 +178,14 @@ public final class LoadBalancer implements AutoCloseable {
             throw new java.net.BindException("another process is already bound to " + ProcNetUdp.format(bound)
                     + " (a second LB, or a real server on this host bound to the exact VIP?)");
         }
+    }
+
+    /** Replaces the VIP's other LBs ({@link LoadBalancerCore#setPeers}); any thread but the loop's. */
+    public void setPeers(Map<Integer, InetSocketAddress> peers) throws IOException {
+        loop.call(() -> {
+            core.setPeers(peers);
+            return null;
+        });
     }
 
     /** Adds the backend to the core and starts its control channel (any thread but the loop's). */

@@ -182,6 +182,19 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         return peerForwarder;
     }
 
+    /**
+     * Replaces the VIP's other LBs (a reload, {@link PeerForwarder#setPeers}); only an LB started
+     * with peers has the forward socket and the envelope key this needs.
+     *
+     * @throws IllegalStateException when this LB was started without peers
+     */
+    public void setPeers(java.util.Map<Integer, java.net.InetSocketAddress> peers) {
+        if (peerForwarder == null) {
+            throw new IllegalStateException("this LB was started without peers: adding some needs a restart");
+        }
+        peerForwarder.setPeers(peers);
+    }
+
     /** Adds a backend (down until {@link #backendUp}); returns it. */
     public Backend addBackend(String name, int weight) {
         Backend b = new Backend(backends.size(), name, weight);

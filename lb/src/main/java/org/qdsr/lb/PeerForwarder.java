@@ -28,7 +28,7 @@ final class PeerForwarder implements DatagramEndpoint, ForeignDatagramHandler {
     private record Outgoing(byte[] data, InetSocketAddress to) {
     }
 
-    private final Peering peering;
+    private Peering peering;
     private final PeerEncapsulation envelope;
     private final LongSupplier epochMillis;
     private final QuicServerEndpoint endpoint;
@@ -50,6 +50,22 @@ final class PeerForwarder implements DatagramEndpoint, ForeignDatagramHandler {
         for (PeerEncapsulation.Reject r : PeerEncapsulation.Reject.values()) {
             metrics.peerRejected.put(r.label, 0L);
         }
+    }
+
+    /**
+     * The VIP's other LBs changed (a reload): datagrams of connections that name a new peer go
+     * there from now on, a removed peer's get a stateless reset, envelopes from it are refused.
+     * This LB's id, forward socket and envelope key stay. Loop thread.
+     */
+    void setPeers(Map<Integer, InetSocketAddress> peers) {
+        peering = new Peering(peering.lbId(), peers, peering.forwardListen(), peering.maxAgeMillis());
+        for (Integer id : peering.peers().keySet()) {
+            metrics.peerForwarded.putIfAbsent(String.valueOf(id), 0L);
+        }
+    }
+
+    Map<Integer, InetSocketAddress> peers() {
+        return peering.peers();
     }
 
     @Override

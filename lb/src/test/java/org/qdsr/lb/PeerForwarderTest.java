@@ -105,6 +105,30 @@ class PeerForwarderTest {
                 .isEqualTo(1);
     }
 
+    /** A reload replaces the peers: a new one gets its datagrams, a removed one a reset and no hearing. */
+    @Test
+    void peersChangeOnAReloadAndOnlyWhereThereWereSome() {
+        InetSocketAddress peer3 = new InetSocketAddress("198.18.0.13", 7000);
+        core.setPeers(Map.of(3, peer3));
+        byte[] for2 = shortHeader(PlaintextConnectionIds.of(2, 8).next(new SplittableRandom(1)));
+        byte[] for3 = shortHeader(PlaintextConnectionIds.of(3, 8).next(new SplittableRandom(2)));
+        core.onDatagram(for2, 0, for2.length, CLIENT, 0);
+        core.onDatagram(for3, 0, for3.length, CLIENT, 0);
+        drainPeers();
+        assertThat(peerAddresses).containsExactly(peer3);
+        assertThat(core.endpoint().statelessResetsSent()).as("peer 2 is gone").isEqualTo(1);
+        assertThat(core.stats().peerForwarded).containsEntry("3", 1L);
+
+        byte[] from2 = new PeerEncapsulation(SECRET, 2_000).seal(2, CLIENT, wall[0], for2, 0, for2.length);
+        core.peerEndpoint().onDatagram(from2, 0, from2.length, PEER_2, 0);
+        assertThat(core.stats().peerRejected).containsEntry("unknown_peer", 1L);
+
+        LoadBalancerCore alone = new LoadBalancerCore(LoadBalancerCore.Settings.defaults(), Topology.TLS,
+                new Router(List.of(), Policy.roundRobin()), new SplittableRandom(3), Peering.alone(1), () -> 0L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> alone.setPeers(Map.of(2, PEER_2)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("restart");
+    }
+
     @Test
     void peersNeedTheSharedSecret() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoadBalancerCore(
