@@ -96,8 +96,16 @@ final class LbConnection implements ConnectionHandler {
         this.session.setEventTap(this::onEvent);
         this.instructed = new InstructedDelivery(key, this::send, core.metrics());
         this.access = core.accessBook().forConnection(key);
+        this.session.setRefusalTap(this::onRefused);
         // a graceful shutdown waits for the responses the backends still deliver
         this.session.setDetachedInFlight(() -> !handed.isEmpty() || instructed.active());
+    }
+
+    /** The HTTP/3 layer reset a request stream before dispatching it: only the access log hears of it. */
+    private void onRefused(long streamId, long errorCode, String why) {
+        if (conn != null) {
+            access.refused(streamId, conn.peerAddress(), errorCode, why, now);
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ import org.qdsr.http3.Request;
  * (no log configured) ignores every call. Loop thread only; never throws into the caller.
  */
 final class StreamLog {
+    /** Longest reason written for a refused stream (its text may quote the client's fields). */
+    static final int MAX_REASON = 200;
     /** Tracks nothing. */
     static final StreamLog OFF = new StreamLog(null, -1);
 
@@ -44,6 +46,21 @@ final class StreamLog {
         if (book != null) {
             open.put(streamId, new AccessBook.Pending(key, streamId, client, r.method(), r.authority(), r.path(), now));
         }
+    }
+
+    /**
+     * The HTTP/3 layer reset a request stream before it was dispatched (malformed, after GOAWAY,
+     * cancelled by the client): a line with no method or path, the error and why.
+     */
+    void refused(long streamId, InetSocketAddress client, long errorCode, String why, long now) {
+        if (book == null) {
+            return;
+        }
+        AccessBook.Pending p = new AccessBook.Pending(key, streamId, client, "-", "-", "-", now);
+        org.qdsr.http3.Http3Error e = org.qdsr.http3.Http3Error.fromCode(errorCode);
+        String text = (e == null ? "0x" + Long.toHexString(errorCode) : e.name()) + (why == null ? "" : ": " + why);
+        p.reason = text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text;
+        book.write(p, "refused", now);
     }
 
     /** The LB answered the request itself ({@code reason}: why). */

@@ -99,8 +99,7 @@ class LbAccessLogTest {
 
     @Test
     void theLbsOwnAnswersCarryTheirReason() throws Exception {
-        Topology t = new Topology(107, 1, LoadBalancerCore.Mode.AUTO);
-        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        Topology t = autoMode(107, 1);
         Logs logs = Logs.of(t);
         Http3ClientSession session = t.connect(true);
         // a field is octets (ISO-8859-1 chars): the path's UTF-8 bytes travel as they are
@@ -133,10 +132,38 @@ class LbAccessLogTest {
         assertThat(logs.rs).isEmpty();
     }
 
+    /** A request the HTTP/3 layer resets before dispatch (malformed, RFC 9114 §4.2) still gets its line. */
+    @Test
+    void aMalformedRequestIsLoggedAsRefused() throws Exception {
+        Topology t = autoMode(109, 1);
+        Logs logs = Logs.of(t);
+        Http3ClientSession session = t.connect(true);
+        CompletableFuture<Http3Result> bad = session.request("GET", "https", "localhost", "/bytes/10",
+                List.of(new org.qdsr.http3.qpack.Field("connection", "close")), null,
+                Http3ClientSession.collector(new ByteArrayOutputStream()));
+        CompletableFuture<Http3Result> good = Topology.get(session, "/bytes/10", new ByteArrayOutputStream());
+        t.net.runUntil(() -> bad.isDone() && good.isDone() && logs.lb.size() == 2, 30 * SECOND);
+        assertThat(bad).isCompletedExceptionally();
+        assertThat(good.get().response().status()).isEqualTo(200);
+        LbAccessLog.Entry refused = logs.lb.stream().filter(e -> e.outcome().equals("refused")).findFirst()
+                .orElseThrow();
+        assertThat(refused.path()).isEqualTo("-");
+        assertThat(refused.status()).isZero();
+        assertThat(refused.reason()).startsWith("H3_MESSAGE_ERROR: ").contains("connection");
+        assertThat(refused.client()).isNotNull();
+        assertThat(logs.path("/bytes/10").outcome()).isIn("finished", "closed");
+    }
+
+    /** {@code servers} real servers behind an LB in auto mode, 5 ms each way. */
+    private static Topology autoMode(long seed, int servers) throws Exception {
+        Topology t = new Topology(seed, servers, LoadBalancerCore.Mode.AUTO);
+        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        return t;
+    }
+
     @Test
     void aLogThatThrowsCostsItsLinesNotTheRequests() throws Exception {
-        Topology t = new Topology(131, 2, LoadBalancerCore.Mode.AUTO);
-        t.net.setDefaultConditions(LinkConditions.delay(5_000_000));
+        Topology t = autoMode(131, 2);
         int[] calls = {0};
         t.lb.setAccessLog(e -> {
             calls[0]++;

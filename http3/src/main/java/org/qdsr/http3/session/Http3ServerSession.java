@@ -35,6 +35,8 @@ public final class Http3ServerSession implements ConnectionHandler {
     private final RequestDispatcher dispatcher;
     private java.util.function.BiConsumer<QuicConnection, ConnectionEvent> eventTap = (c, e) -> {
     };
+    private RefusalTap refusalTap = (id, code, reason) -> {
+    };
     private final SessionCore core = new SessionCore(true);
     private final Map<Long, ServerExchange> exchanges = new LinkedHashMap<>();
     private final byte[] readBuf = new byte[32 * 1024];
@@ -65,6 +67,22 @@ public final class Http3ServerSession implements ConnectionHandler {
      */
     public void setEventTap(java.util.function.BiConsumer<QuicConnection, ConnectionEvent> tap) {
         this.eventTap = tap;
+    }
+
+    /** Told of every request stream that ends before it reached the dispatcher. */
+    @FunctionalInterface
+    public interface RefusalTap {
+        /** Request stream {@code streamId} was reset with {@code errorCode} ({@link Http3Error}) because {@code reason}. */
+        void refused(long streamId, long errorCode, String reason);
+    }
+
+    /**
+     * Where refusals go (an access log): requests above the GOAWAY id (H3_REQUEST_REJECTED),
+     * malformed ones (H3_MESSAGE_ERROR and other stream errors), and those the client reset
+     * before they were complete (H3_REQUEST_CANCELLED).
+     */
+    public void setRefusalTap(RefusalTap tap) {
+        this.refusalTap = java.util.Objects.requireNonNull(tap);
     }
 
     @Override
@@ -138,6 +156,7 @@ public final class Http3ServerSession implements ConnectionHandler {
         if (goawayId >= 0 && id >= goawayId) {
             // §5.2: requests at or above the GOAWAY id are rejected without processing.
             SessionCore.abortStream(c, id, Http3Error.H3_REQUEST_REJECTED.code(), true, true);
+            refusalTap.refused(id, Http3Error.H3_REQUEST_REJECTED.code(), "after GOAWAY");
             return;
         }
         exchanges.put(id, new ServerExchange(id, core.decoder, MAX_REQUEST_BODY));
@@ -154,6 +173,7 @@ public final class Http3ServerSession implements ConnectionHandler {
             exchanges.remove(id);
             ex.release();
             SessionCore.abortStream(c, id, Http3Error.H3_REQUEST_CANCELLED.code(), true, false);
+            refusalTap.refused(id, Http3Error.H3_REQUEST_CANCELLED.code(), "client reset the request before its end");
         }
     }
 
@@ -188,6 +208,7 @@ public final class Http3ServerSession implements ConnectionHandler {
             }
             exchanges.remove(id);
             SessionCore.abortStream(c, id, e.error().code(), true, !ex.requestComplete());
+            refusalTap.refused(id, e.error().code(), e.getMessage());
         }
     }
 
