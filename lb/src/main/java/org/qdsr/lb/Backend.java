@@ -26,6 +26,11 @@ public final class Backend {
     private int outstanding;
     private long handoffs;
     private long bytesReported;
+    /** Passive health ({@link OutlierEjection}): refusals in a row, and ejections in a row. */
+    private int refusalsInARow;
+    private int ejectionsInARow;
+    private boolean ejected;
+    private long ejectedUntil;
 
     public Backend(int id, String name, int weight) {
         if (weight < 1) {
@@ -57,9 +62,43 @@ public final class Backend {
         return draining;
     }
 
-    /** Healthy, not draining and still configured: new requests may go here. */
+    /** Healthy, not draining, not ejected and still configured: new requests may go here. */
     public boolean routable() {
-        return healthy() && !draining && !retired;
+        return healthy() && !draining && !retired && !ejected;
+    }
+
+    /** Refused too many requests in a row: no new ones until {@link #ejectedUntil()} ({@link OutlierEjection}). */
+    public boolean ejected() {
+        return ejected;
+    }
+
+    long ejectedUntil() {
+        return ejectedUntil;
+    }
+
+    /** A refused request; returns the refusals in a row. */
+    int onRefused() {
+        return ++refusalsInARow;
+    }
+
+    /** A served request: the streaks end. */
+    void onServed() {
+        refusalsInARow = 0;
+        ejectionsInARow = 0;
+    }
+
+    /** Ejects it for {@code base} doubled per ejection in a row, at most {@code max}; returns until when. */
+    long eject(long now, long base, long max) {
+        long d = base << Math.min(ejectionsInARow, 20);
+        ejectionsInARow++;
+        ejected = true;
+        refusalsInARow = 0;
+        ejectedUntil = now + Math.min(max, d > 0 ? d : max);
+        return ejectedUntil;
+    }
+
+    void endEjection() {
+        ejected = false;
     }
 
     /** Removed from the configuration by a reload: it finishes its streams, gets no new ones. */
@@ -108,6 +147,8 @@ public final class Backend {
         link = l;
         healthy = true;
         draining = false; // a new channel: the server (re)started
+        ejected = false;
+        refusalsInARow = 0;
     }
 
     void startDraining() {
@@ -142,6 +183,7 @@ public final class Backend {
     @Override
     public String toString() {
         return name + (retired ? " (retired)" : "") + (healthy() ? draining ? " (draining)" : "" : " (down)")
+                + (ejected ? " (ejected)" : "")
                 + " outstanding=" + outstanding;
     }
 }

@@ -36,6 +36,8 @@ public final class LbMetrics implements Cloneable {
      */
     public long peerAddressValidations;
     public long peerAddressAbandoned;
+    /** Backends taken out of routing for refusing requests in a row ({@code OutlierEjection}). */
+    public long backendEjections;
     public long peerAddressUpdates;
     /** Active migrations (a client moved with a new connection ID) answered with a fresh ID of the client's (RFC 9000 §9.5). */
     public long clientConnectionIdRotations;
@@ -75,7 +77,7 @@ public final class LbMetrics implements Cloneable {
 
     /** One backend as the metrics endpoint reports it. */
     public record BackendState(String name, boolean healthy, boolean draining, int outstanding, long handoffs,
-                               long bytesReported, boolean vipMismatch) {
+                               long bytesReported, boolean vipMismatch, boolean ejected) {
     }
 
     /** A copy of every counter (the maps copied too), for readers off the loop thread. */

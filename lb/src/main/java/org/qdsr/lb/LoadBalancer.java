@@ -340,7 +340,8 @@ public final class LoadBalancer implements AutoCloseable {
             copy.statelessResets = core.endpoint().statelessResetsSent();
             copy.handshakesInProgress = core.endpoint().handshakesInProgress();
             copy.backends = core.backends().stream().filter(b -> !b.retired()).map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),
-                    b.draining(), b.outstanding(), b.handoffs(), b.bytesReported(), b.vipMismatch())).toList();
+                    b.draining(), b.outstanding(), b.handoffs(), b.bytesReported(), b.vipMismatch(), b.ejected()))
+                    .toList();
             return copy;
         });
     }

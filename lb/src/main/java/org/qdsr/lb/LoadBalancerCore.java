@@ -126,6 +126,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     private final java.util.Set<LbConnection> instructing = new java.util.LinkedHashSet<>();
     private final QuicServerEndpoint endpoint;
     private final LbMetrics metrics = new LbMetrics();
+    private final OutlierEjection outliers = new OutlierEjection(metrics);
     private final AckCoalescer acks;
     private final AccessBook accessBook = new AccessBook();
     private long nextConnectionKey;
@@ -244,6 +245,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
      */
     public void retireBackend(int backendId) {
         backends.get(backendId).retire();
+        outliers.forget(backends.get(backendId));
     }
 
     public void backendUp(int backendId, Backend.Link link) {
@@ -266,6 +268,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     public void onBackendMessage(int backendId, ControlMessage m, long now) {
         Backend b = backends.get(backendId);
         metrics.backendMessages++;
+        outliers.onMessage(b, m, backends, now);
         if (m instanceof CreditRequest) {
             metrics.creditRequests++;
         }
@@ -473,7 +476,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     @Override
     public long nextDeadline() {
-        return Math.min(endpoint.nextDeadline(), acks.nextDeadline());
+        return Math.min(Math.min(endpoint.nextDeadline(), acks.nextDeadline()), outliers.nextDeadline());
     }
 
     @Override
@@ -482,5 +485,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             endpoint.onDeadline(now);
         }
         acks.flushDue(now);
+        if (outliers.nextDeadline() <= now) {
+            outliers.onDeadline(now);
+        }
     }
 }

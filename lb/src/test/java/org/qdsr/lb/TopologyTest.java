@@ -339,6 +339,49 @@ class TopologyTest {
         assertThat(t.lb.backends()).allSatisfy(b -> assertThat(b.outstanding()).isZero());
     }
 
+    /**
+     * A real server that keeps refusing is taken out of routing ({@link OutlierEjection}): after
+     * its fifth refusal in a row the requests go straight to the other one, without a refusal and
+     * a retry each, until the ejection ends and it is probed again.
+     */
+    @Test
+    void aRealServerThatKeepsRefusingIsEjectedForAWhile() throws Exception {
+        var full = org.qdsr.rs.RealServerCore.Config.defaults().withMaxStreams(0);
+        Topology t = new Topology(88, 2, LoadBalancerCore.Mode.ISOLATED,
+                org.qdsr.quic.connection.ConnectionConfig.defaults(),
+                i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
+        Http3ClientSession session = t.connect(true);
+        fetchAll(t, session, 12);
+        assertThat(t.lb.stats().handoffRetries).as("round robin gave rs0 half").isEqualTo(6);
+        assertThat(t.lb.backends().get(0).ejected()).isTrue();
+        assertThat(t.lb.stats().backendEjections).isEqualTo(1);
+
+        fetchAll(t, session, 6);
+        assertThat(t.lb.stats().handoffRetries).as("ejected: nothing goes to rs0").isEqualTo(6);
+
+        t.net.runFor(OutlierEjection.BASE_NANOS + SECOND);
+        assertThat(t.lb.backends().get(0).routable()).as("the ejection is over").isTrue();
+        fetchAll(t, session, 2);
+        assertThat(t.lb.stats().handoffRetries).as("probed again").isGreaterThan(6);
+        assertThat(t.lb.stats().streamsFailed).isZero();
+    }
+
+    /** {@code n} concurrent requests of 20 kB and a bit; every one must be served byte-exact. */
+    private static void fetchAll(Topology t, Http3ClientSession session, int n) throws Exception {
+        List<Fetch> fetches = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int size = 20_000 + i;
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            fetches.add(new Fetch(size, body, Topology.get(session, "/bytes/" + size, body)));
+        }
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 30 * SECOND);
+        for (Fetch f : fetches) {
+            assertThat(f.result.get().response().status()).isEqualTo(200);
+            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
+        }
+    }
+
     /** Every real server refuses: the stream is reset with H3_REQUEST_REJECTED, which tells the client nothing was processed. */
     @Test
     void anIsolatedRequestEveryRealServerRefusesIsRejectedNotFailed() throws Exception {

@@ -102,6 +102,7 @@ public final class LbCollector implements MultiCollector {
         Map<String, Integer> up = new java.util.LinkedHashMap<>();
         Map<String, Integer> draining = new java.util.LinkedHashMap<>();
         Map<String, Integer> mismatch = new java.util.LinkedHashMap<>();
+        Map<String, Integer> ejected = new java.util.LinkedHashMap<>();
         Map<String, Integer> outstanding = new java.util.LinkedHashMap<>();
         Map<String, Long> handoffs = new java.util.LinkedHashMap<>();
         Map<String, Long> bytes = new java.util.LinkedHashMap<>();
@@ -109,6 +110,7 @@ public final class LbCollector implements MultiCollector {
             up.put(b.name(), b.healthy() ? 1 : 0);
             draining.put(b.name(), b.draining() ? 1 : 0);
             mismatch.put(b.name(), b.vipMismatch() ? 1 : 0);
+            ejected.put(b.name(), b.ejected() ? 1 : 0);
             outstanding.put(b.name(), b.outstanding());
             handoffs.put(b.name(), b.handoffs());
             bytes.put(b.name(), b.bytesReported());
@@ -118,6 +120,10 @@ public final class LbCollector implements MultiCollector {
                 draining);
         f.gauge("qdsr_lb_backend_vip_mismatch", "1 when the backend sends responses from another address than the"
                 + " VIP (clients drop them; check its --vip)", "backend", mismatch);
+        f.gauge("qdsr_lb_backend_ejected", "1 while the backend takes no new requests after refusing "
+                + "several in a row (passive health check)", "backend", ejected);
+        f.counter("qdsr_lb_backend_ejections", "backends taken out of routing for refusing requests in a row",
+                m.backendEjections);
         f.gauge("qdsr_lb_backend_outstanding_streams", "streams the backend is serving now", "backend", outstanding);
         f.counter("qdsr_lb_backend_handoffs", "streams handed to the backend", "backend", handoffs);
         f.counter("qdsr_lb_backend_reported_bytes", "response bytes the backend reported sending", "backend", bytes);
