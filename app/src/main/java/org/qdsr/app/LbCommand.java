@@ -97,6 +97,11 @@ public final class LbCommand implements Callable<Integer> {
             description = "client connections at most; new ones beyond are dropped (default 10000)")
     private Integer maxConnections;
 
+    @Option(names = "--max-request-body", paramLabel = "BYTES",
+            description = "largest request body taken, in bytes (a larger one's stream is reset with"
+                    + " H3_EXCESSIVE_LOAD; default 1 MiB, at most 15 MiB)")
+    private Integer maxRequestBody;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
@@ -149,7 +154,7 @@ public final class LbCommand implements Callable<Integer> {
                     backends.isEmpty() ? null : Flags.backends(backends), null,
                     Flags.control(null, controlTls, insecureControl), cert, key,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
-                    hyStart, drainTimeout, Flags.retry(retry), maxConnections,
+                    hyStart, drainTimeout, Flags.retry(retry), maxConnections, maxRequestBody,
                     secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen), accessLog);
             flagValues = flags;
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));

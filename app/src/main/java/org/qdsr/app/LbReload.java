@@ -110,6 +110,7 @@ final class LbReload {
         differs(keys, "hystart", a.hyStart(), b.hyStart());
         differs(keys, "retry", a.retryThreshold(), b.retryThreshold());
         differs(keys, "max-connections", a.maxConnections(), b.maxConnections());
+        differs(keys, "max-request-body", a.maxRequestBody(), b.maxRequestBody());
         differs(keys, "secret-file", a.secretFile(), b.secretFile());
         org.qdsr.app.config.Peers pa = a.peering();
         org.qdsr.app.config.Peers pb = b.peering();

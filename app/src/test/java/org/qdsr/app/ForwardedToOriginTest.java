@@ -2,7 +2,6 @@ package org.qdsr.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.qdsr.app.InProcessCommand.Running;
 import org.qdsr.app.net.Http3Client;
 import org.qdsr.http3.qpack.Field;
 import org.qdsr.http3.session.Http3Result;
@@ -26,37 +24,20 @@ class ForwardedToOriginTest {
     @Test
     void theOriginSeesTheClientsAddressNotItsClaim() throws Exception {
         Map<String, String> seen = new ConcurrentHashMap<>();
-        HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        origin.createContext("/", ex -> {
+        OriginBehindLb.run(ex -> {
             ex.getRequestHeaders().forEach((k, v) -> seen.put(ex.getRequestURI().getPath() + " " + k.toLowerCase(),
                     String.join(",", v)));
             byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
             ex.close();
+        }, List.of("isolated", "proxy"), List.of(), (vip, mode) -> {
+            fetch(vip, "/" + mode);
+            assertThat(seen.get("/" + mode + " forwarded")).as(mode)
+                    .matches("for=\"127\\.0\\.0\\.1:\\d+\";proto=https;host=\"localhost:" + vip.getPort() + "\"");
+            assertThat(seen.get("/" + mode + " x-forwarded-for")).isEqualTo("127.0.0.1");
+            assertThat(seen.get("/" + mode + " x-forwarded-proto")).isEqualTo("https");
         });
-        origin.start();
-        int vip = InProcessCommand.freeUdpPort();
-        RsCommand rs = new RsCommand();
-        try (Running rsRun = InProcessCommand.start(rs, rs::stop, "--name", "rs1", "--control", "127.0.0.1:0",
-                "--vip", "127.0.0.1:" + vip, "--bind", "WILDCARD", "--insecure-control", "--origin",
-                "http://127.0.0.1:" + origin.getAddress().getPort())) {
-            assertThat(rs.awaitReady(30, TimeUnit.SECONDS)).as("rs: %s", rsRun.out()).isTrue();
-            for (String mode : List.of("isolated", "proxy")) {
-                LbCommand lb = new LbCommand();
-                try (Running lbRun = InProcessCommand.start(lb, lb::stop, "--listen", "127.0.0.1:" + vip, "--mode",
-                        mode, "--insecure-control", "--backend", "rs1=127.0.0.1:" + rs.controlAddress().getPort())) {
-                    assertThat(lb.awaitReady(30, TimeUnit.SECONDS)).as("lb: %s", lbRun.out()).isTrue();
-                    fetch(lb.vipAddress(), "/" + mode);
-                    assertThat(seen.get("/" + mode + " forwarded")).as(mode)
-                            .matches("for=\"127\\.0\\.0\\.1:\\d+\";proto=https;host=\"localhost:" + vip + "\"");
-                    assertThat(seen.get("/" + mode + " x-forwarded-for")).isEqualTo("127.0.0.1");
-                    assertThat(seen.get("/" + mode + " x-forwarded-proto")).isEqualTo("https");
-                }
-            }
-        } finally {
-            origin.stop(0);
-        }
     }
 
     /** One GET that claims another address (again while the LB answers 503: its backend is still connecting). */

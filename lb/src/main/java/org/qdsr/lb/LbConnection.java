@@ -92,7 +92,7 @@ final class LbConnection implements ConnectionHandler {
     LbConnection(LoadBalancerCore core, long key) {
         this.core = core;
         this.key = key;
-        this.session = new Http3ServerSession(this::dispatch);
+        this.session = new Http3ServerSession(this::dispatch, core.settings().maxRequestBody());
         this.session.setEventTap(this::onEvent);
         this.instructed = new InstructedDelivery(key, this::send, core.metrics());
         this.access = core.accessBook().forConnection(key);

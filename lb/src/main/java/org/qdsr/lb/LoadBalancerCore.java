@@ -48,7 +48,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
      * endpoint ({@link QuicServerEndpoint.Settings}).
      */
     public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths,
-                           long ackHoldNanos, int retryThreshold, int maxConnections, byte[] endpointSecret) {
+                           long ackHoldNanos, int retryThreshold, int maxConnections, byte[] endpointSecret,
+                           int maxRequestBody) {
         /**
          * The default hold of forwarded PATH_ACKs: none beyond the loop turn. A 1 ms hold cut
          * AckForwards 3-5x in dsr-bench but cost a timer wake-up per hold and showed no CPU gain.
@@ -61,36 +62,45 @@ public final class LoadBalancerCore implements DatagramEndpoint {
          */
         public static final int DEFAULT_RETRY_THRESHOLD = 1000;
         public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+        /**
+         * The largest request body by default: the LB holds a request until it is complete and
+         * hands it over whole ({@code Handoff}), so this bounds its memory per request stream (as
+         * nginx's client_max_body_size of 1 MiB does). A larger body's request stream is reset with
+         * H3_EXCESSIVE_LOAD (RFC 9114 §8.1) and logged as refused.
+         */
+        public static final int DEFAULT_MAX_REQUEST_BODY = 1 << 20;
+        /** The most {@link #maxRequestBody} may be: a handoff (head and body) fits one control message of 16 MiB. */
+        public static final int MAX_REQUEST_BODY_LIMIT = 15 << 20;
 
         public static Settings defaults() {
             return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16, DEFAULT_ACK_HOLD_NANOS,
-                    DEFAULT_RETRY_THRESHOLD, DEFAULT_MAX_CONNECTIONS, null);
+                    DEFAULT_RETRY_THRESHOLD, DEFAULT_MAX_CONNECTIONS, null, DEFAULT_MAX_REQUEST_BODY);
         }
 
         public Settings withMode(Mode m) {
             return new Settings(m, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
-                    maxConnections, endpointSecret);
+                    maxConnections, endpointSecret, maxRequestBody);
         }
 
         public Settings withConnectionConfig(ConnectionConfig c) {
             return new Settings(mode, c, creditShare, maxPaths, ackHoldNanos, retryThreshold, maxConnections,
-                    endpointSecret);
+                    endpointSecret, maxRequestBody);
         }
 
         public Settings withAckHoldNanos(long nanos) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, nanos, retryThreshold, maxConnections,
-                    endpointSecret);
+                    endpointSecret, maxRequestBody);
         }
 
         /** Retry new clients while {@code handshakes} are in progress (0: always; {@link QuicServerEndpoint.Settings#NEVER_RETRY}). */
         public Settings withRetryThreshold(int handshakes) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, handshakes,
-                    maxConnections, endpointSecret);
+                    maxConnections, endpointSecret, maxRequestBody);
         }
 
         public Settings withMaxConnections(int max) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold, max,
-                    endpointSecret);
+                    endpointSecret, maxRequestBody);
         }
 
         /**
@@ -100,7 +110,16 @@ public final class LoadBalancerCore implements DatagramEndpoint {
          */
         public Settings withEndpointSecret(byte[] secret) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
-                    maxConnections, secret == null ? null : secret.clone());
+                    maxConnections, secret == null ? null : secret.clone(), maxRequestBody);
+        }
+
+        /** Request bodies above {@code bytes} (at most {@link #MAX_REQUEST_BODY_LIMIT}) are refused. */
+        public Settings withMaxRequestBody(int bytes) {
+            if (bytes < 0 || bytes > MAX_REQUEST_BODY_LIMIT) {
+                throw new IllegalArgumentException("max request body must be 0.." + MAX_REQUEST_BODY_LIMIT + ": " + bytes);
+            }
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
+                    maxConnections, endpointSecret, bytes);
         }
 
         @Override

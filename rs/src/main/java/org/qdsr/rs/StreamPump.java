@@ -86,7 +86,7 @@ final class StreamPump {
         RequestHead r = h.request();
         Content content;
         try {
-            content = source.open(toRequest(r), now, wakeup, h.mayRefuse());
+            content = source.open(new ContentSource.Handed(toRequest(r), r.body(), h.mayRefuse()), now, wakeup);
         } catch (RuntimeException e) {
             return reject(c, id, "content source: " + e);
         }

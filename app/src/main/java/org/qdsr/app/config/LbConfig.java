@@ -32,6 +32,10 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  *     {@value LoadBalancerCore.Settings#DEFAULT_RETRY_THRESHOLD} ({@link #parseRetry})
  * @param maxConnections client connections at most; default
  *     {@value LoadBalancerCore.Settings#DEFAULT_MAX_CONNECTIONS}
+ * @param maxRequestBody the largest request body the LB takes (it hands the request over whole; a
+ *     larger one's stream is reset with H3_EXCESSIVE_LOAD);
+ *     default {@value LoadBalancerCore.Settings#DEFAULT_MAX_REQUEST_BODY} bytes, at most
+ *     {@value LoadBalancerCore.Settings#MAX_REQUEST_BODY_LIMIT}
  * @param secretFile at least 32 secret bytes shared by the LBs of the VIP, kept across restarts,
  *     from which the stateless-reset and address-token keys are derived; default
  *     {@value #SECRET_FILE_NAME} in the control TLS folder when it is there (written by {@code qdsr certs})
@@ -43,7 +47,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
                        Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
-                       Path secretFile, Peers peering, String accessLog) {
+                       Integer maxRequestBody, Path secretFile, Peers peering, String accessLog) {
     /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
@@ -68,7 +72,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -105,12 +109,14 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Integer drain = root.integer("drain-timeout-seconds");
         Integer retry = parseRetry(root.string("retry"), root, "retry");
         Integer maxConnections = root.integer("max-connections");
+        Integer maxRequestBody = root.integer("max-request-body");
         Path secret = root.file("secret-file");
         Peers peering = Peers.read(root);
         String accessLog = root.string("access-log");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
-                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, secret, peering, accessLog);
+                metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, maxRequestBody, secret, peering,
+                accessLog);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -207,7 +213,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.cert, cert), or(flags.key, key), or(flags.metrics, metrics), or(flags.logFormat, logFormat),
                 or(flags.ackFrequency, ackFrequency), or(flags.hyStart, hyStart),
                 or(flags.drainTimeoutSeconds, drainTimeoutSeconds), or(flags.retryThreshold, retryThreshold),
-                or(flags.maxConnections, maxConnections), or(flags.secretFile, secretFile),
+                or(flags.maxConnections, maxConnections), or(flags.maxRequestBody, maxRequestBody),
+                or(flags.secretFile, secretFile),
                 Peers.overlay(peering, flags.peering),
                 or(flags.accessLog, accessLog));
     }
@@ -247,6 +254,12 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         if (maxConnections != null && maxConnections < 1) {
             throw fail("max-connections (--max-connections)", "must be 1 or more, was " + maxConnections);
         }
+        if (maxRequestBody != null && (maxRequestBody < 0
+                || maxRequestBody > LoadBalancerCore.Settings.MAX_REQUEST_BODY_LIMIT)) {
+            throw fail("max-request-body (--max-request-body)", "must be 0.."
+                    + LoadBalancerCore.Settings.MAX_REQUEST_BODY_LIMIT + " bytes (a request travels whole in one"
+                    + " control message), was " + maxRequestBody);
+        }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         Path secret = secretFile;
         if (secret == null && c.tlsDir() != null && Files.isRegularFile(c.tlsDir().resolve(SECRET_FILE_NAME))) {
@@ -259,7 +272,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(policy, "round-robin"), backends, rs, c, cert, key, metrics, logFormat, or(ackFrequency, true),
                 or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS),
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
-                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS), secret, peering, accessLog);
+                or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS),
+                or(maxRequestBody, LoadBalancerCore.Settings.DEFAULT_MAX_REQUEST_BODY), secret, peering, accessLog);
     }
 
     private ConfigException fail(String field, String problem) {
@@ -322,6 +336,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         }
         s = s.withRetryThreshold(or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD))
                 .withMaxConnections(or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS))
+                .withMaxRequestBody(or(maxRequestBody, LoadBalancerCore.Settings.DEFAULT_MAX_REQUEST_BODY))
                 .withEndpointSecret(readSecret());
         return s.withConnectionConfig(cc);
     }

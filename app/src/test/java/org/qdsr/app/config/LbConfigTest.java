@@ -163,7 +163,7 @@ class LbConfigTest {
         LbConfig fromFile = LbConfig.load(write(base + "access-log: " + file + "\n")).resolve();
         assertThat(fromFile.accessLog()).isEqualTo(file.toString());
         LbConfig flags = new LbConfig("command line", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, "-");
+                null, null, null, null, null, null, null, "-");
         assertThat(LbConfig.load(write(base + "access-log: " + file + "\n")).overriddenBy(flags).resolve().accessLog())
                 .as("the flag wins").isEqualTo("-");
         fromFile.checkReferences(LbConfig.empty(""));
@@ -180,7 +180,7 @@ class LbConfigTest {
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null, null, null, null);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null, null, null, null, null);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);

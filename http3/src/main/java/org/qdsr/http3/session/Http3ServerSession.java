@@ -37,6 +37,7 @@ public final class Http3ServerSession implements ConnectionHandler {
     };
     private RefusalTap refusalTap = (id, code, reason) -> {
     };
+    private final int maxRequestBody;
     private final SessionCore core = new SessionCore(true);
     private final Map<Long, ServerExchange> exchanges = new LinkedHashMap<>();
     private final byte[] readBuf = new byte[32 * 1024];
@@ -57,7 +58,19 @@ public final class Http3ServerSession implements ConnectionHandler {
 
     /** A session whose requests are answered, later answered or handed off by {@code dispatcher}. */
     public Http3ServerSession(RequestDispatcher dispatcher) {
+        this(dispatcher, MAX_REQUEST_BODY);
+    }
+
+    /**
+     * As above, taking request bodies of at most {@code maxRequestBody} bytes: a larger one's
+     * stream is reset with H3_EXCESSIVE_LOAD (RFC 9114 §8.1), and the refusal tap hears of it.
+     */
+    public Http3ServerSession(RequestDispatcher dispatcher, int maxRequestBody) {
+        if (maxRequestBody < 0) {
+            throw new IllegalArgumentException("max request body must be 0 or more: " + maxRequestBody);
+        }
         this.dispatcher = dispatcher;
+        this.maxRequestBody = maxRequestBody;
     }
 
     /**
@@ -159,7 +172,7 @@ public final class Http3ServerSession implements ConnectionHandler {
             refusalTap.refused(id, Http3Error.H3_REQUEST_REJECTED.code(), "after GOAWAY");
             return;
         }
-        exchanges.put(id, new ServerExchange(id, core.decoder, MAX_REQUEST_BODY));
+        exchanges.put(id, new ServerExchange(id, core.decoder, maxRequestBody));
     }
 
     private void onPeerReset(QuicConnection c, long id) throws Http3Exception {

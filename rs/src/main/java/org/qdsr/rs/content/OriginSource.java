@@ -16,13 +16,16 @@ import org.qdsr.http3.qpack.Field;
  * {@link HttpClient}, asynchronously: the client's threads hand every event to {@code coreExecutor}
  * (the RS event loop), so {@link OriginExchange} state is only touched on the core's thread.
  * Buffering is bounded by {@link #MAX_BUFFERED} per exchange (demand is only signalled below it).
- * GET and HEAD are forwarded (405 otherwise), with the request's regular fields except
+ * Every method but CONNECT is forwarded (405 for CONNECT), with the request's body (which the LB
+ * took whole, up to its {@code max-request-body}) and its regular fields except
  * connection-specific and restricted ones. An origin that fails before answering gives 502
  * (504 when it did not answer within the timeout), see {@link OriginFailureLog}.
  */
 public final class OriginSource implements ContentSource {
     /** Most body bytes buffered per exchange before demand stops. */
     public static final int MAX_BUFFERED = 256 * 1024;
+    /** The {@code allow} field of a 405 (RFC 9110 §10.2.1): the usual methods; any but CONNECT goes. */
+    static final String ALLOWED = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS";
     static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade", "te", "trailer", "host", "content-length", "expect", "http2-settings");
 
@@ -55,19 +58,22 @@ public final class OriginSource implements ContentSource {
 
     @Override
     public Content open(Request request, long now, Runnable wakeup) {
-        return open(request, now, wakeup, false);
+        return open(Handed.of(request), now, wakeup);
     }
 
     /**
-     * With {@code mayRefuse}, an origin that cannot be connected to (refused, unreachable, connect
-     * timeout: the request never left) fails the head instead of becoming a 502, so the LB tries
-     * another real server; every other failure still becomes 502/504.
+     * Any method but CONNECT, with the request's body. With {@code mayRefuse}, an origin that
+     * cannot be connected to (refused, unreachable, connect timeout: the request never left)
+     * fails the head instead of becoming a 502, so the LB tries another real server (safe for
+     * every method); every other failure still becomes 502/504.
      */
     @Override
-    public Content open(Request request, long now, Runnable wakeup, boolean mayRefuse) {
-        boolean head = "HEAD".equals(request.method());
-        if (!head && !"GET".equals(request.method())) {
-            return FixedContent.text(405, "method not allowed\n", List.of(new Field("allow", "GET, HEAD")));
+    public Content open(Handed handed, long now, Runnable wakeup) {
+        Request request = handed.request();
+        String method = request.method();
+        boolean head = "HEAD".equals(method);
+        if ("CONNECT".equals(method)) {
+            return FixedContent.text(405, "method not allowed\n", List.of(new Field("allow", ALLOWED)));
         }
         URI target;
         try {
@@ -76,10 +82,15 @@ public final class OriginSource implements ContentSource {
             return FixedContent.text(400, "bad request path\n", List.of());
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout);
-        if (head) {
-            b.method("HEAD", HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.GET(); // no "Content-Length: 0" on a GET (RFC 9110 §8.6)
+        try {
+            if ("GET".equals(method) && handed.body().length == 0) {
+                b.GET(); // no "Content-Length: 0" on a GET (RFC 9110 §8.6)
+            } else {
+                b.method(method, handed.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(handed.body()));
+            }
+        } catch (IllegalArgumentException e) { // a method token the JDK client refuses
+            return FixedContent.text(405, "method not allowed\n", List.of(new Field("allow", ALLOWED)));
         }
         for (Field f : request.headers()) {
             if (!NOT_FORWARDED.contains(f.name().toLowerCase(Locale.ROOT))) {
@@ -90,7 +101,7 @@ public final class OriginSource implements ContentSource {
                 }
             }
         }
-        OriginExchange exchange = new OriginExchange(coreExecutor, wakeup, head, failureLog, mayRefuse);
+        OriginExchange exchange = new OriginExchange(coreExecutor, wakeup, head, failureLog, handed.mayRefuse());
         exchange.start(client, b.build());
         return exchange;
     }

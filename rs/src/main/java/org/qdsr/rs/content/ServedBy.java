@@ -23,12 +23,12 @@ public final class ServedBy implements ContentSource {
 
     @Override
     public Content open(Request request, long now, Runnable wakeup) {
-        return open(request, now, wakeup, false);
+        return open(Handed.of(request), now, wakeup);
     }
 
     @Override
-    public Content open(Request request, long now, Runnable wakeup, boolean mayRefuse) {
-        Content inner = source.open(request, now, wakeup, mayRefuse);
+    public Content open(Handed handed, long now, Runnable wakeup) {
+        Content inner = source.open(handed, now, wakeup);
         return new Content() {
             @Override
             public ResponseHead head(long now) throws IOException {

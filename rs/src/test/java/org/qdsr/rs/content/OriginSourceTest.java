@@ -28,7 +28,11 @@ class OriginSourceTest {
 
     /** Runs the core's tasks until the content has a head, then reads the whole body. */
     private Answer fetch(OriginSource source, String method) throws Exception {
-        Content c = source.open(new Request(method, "https", "localhost", "/x", List.of()), 0, () -> { });
+        return fetch(source, ContentSource.Handed.of(new Request(method, "https", "localhost", "/x", List.of())));
+    }
+
+    private Answer fetch(OriginSource source, ContentSource.Handed handed) throws Exception {
+        Content c = source.open(handed, 0, () -> { });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         ResponseHead head;
         while ((head = c.head(0)) == null) {
@@ -45,7 +49,7 @@ class OriginSourceTest {
             }
         }
         c.close();
-        return new Answer(head, body.toString(StandardCharsets.UTF_8));
+        return new Answer(head, body.toString(StandardCharsets.ISO_8859_1));
     }
 
     /** A loopback port nothing listens on (connections are refused). */
@@ -66,11 +70,45 @@ class OriginSourceTest {
         assertThat(fetch(source, "HEAD").head().status()).isEqualTo(502);
     }
 
+    /** Methods with a body reach the origin with it, byte for byte; CONNECT is not proxied. */
+    @Test
+    void requestBodiesReachTheOrigin() throws Exception {
+        HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        origin.createContext("/", ex -> {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            byte[] out = (ex.getRequestMethod() + " " + in.length + " " + new String(in, StandardCharsets.ISO_8859_1)
+                    + " " + ex.getRequestHeaders().getFirst("content-type")).getBytes(StandardCharsets.ISO_8859_1);
+            ex.sendResponseHeaders(201, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        origin.start();
+        try {
+            OriginSource source = new OriginSource(URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
+                    coreTasks::add);
+            byte[] body = new byte[300_000];
+            new java.util.Random(7).nextBytes(body);
+            for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+                Request r = new Request(method, "https", "localhost", "/x",
+                        List.of(new org.qdsr.http3.qpack.Field("content-type", "application/octet-stream")));
+                Answer a = fetch(source, new ContentSource.Handed(r, body, false));
+                assertThat(a.head().status()).as(method).isEqualTo(201);
+                assertThat(a.body()).as(method).isEqualTo(method + " " + body.length + " "
+                        + new String(body, StandardCharsets.ISO_8859_1) + " application/octet-stream");
+            }
+            assertThat(fetch(source, "OPTIONS").body()).startsWith("OPTIONS 0 ");
+            assertThat(fetch(source, "CONNECT").head().status()).isEqualTo(405);
+        } finally {
+            origin.stop(0);
+        }
+    }
+
     /** With another backend to try (Handoff.mayRefuse), an origin never connected to fails the head instead. */
     @Test
     void unreachableOriginFailsTheHeadWhenTheLbMayRetry() throws Exception {
         OriginSource source = new OriginSource(URI.create("http://127.0.0.1:" + closedPort()), coreTasks::add);
-        Content c = source.open(new Request("GET", "https", "localhost", "/x", List.of()), 0, () -> { }, true);
+        Content c = source.open(new ContentSource.Handed(new Request("GET", "https", "localhost", "/x", List.of()),
+                null, true), 0, () -> { });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         java.io.IOException failure = null;
         while (failure == null) {
