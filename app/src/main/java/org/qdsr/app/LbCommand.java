@@ -98,8 +98,8 @@ public final class LbCommand implements Callable<Integer> {
     private Integer maxConnections;
 
     @Option(names = "--max-request-body", paramLabel = "BYTES",
-            description = "largest request body taken, in bytes (a larger one's stream is reset with"
-                    + " H3_EXCESSIVE_LOAD; default 1 MiB, at most 15 MiB)")
+            description = "largest request body taken, in bytes (a larger one is answered 413; default 1 MiB,"
+                    + " at most 15 MiB)")
     private Integer maxRequestBody;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")

@@ -102,9 +102,9 @@ final class LbConnection implements ConnectionHandler {
     }
 
     /** The HTTP/3 layer reset a request stream before dispatching it: only the access log hears of it. */
-    private void onRefused(long streamId, long errorCode, String why) {
+    private void onRefused(long streamId, int status, long errorCode, String why) {
         if (conn != null) {
-            access.refused(streamId, conn.peerAddress(), errorCode, why, now);
+            access.refused(streamId, conn.peerAddress(), status, errorCode, why, now);
         }
     }
 

@@ -65,8 +65,8 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         /**
          * The largest request body by default: the LB holds a request until it is complete and
          * hands it over whole ({@code Handoff}), so this bounds its memory per request stream (as
-         * nginx's client_max_body_size of 1 MiB does). A larger body's request stream is reset with
-         * H3_EXCESSIVE_LOAD (RFC 9114 §8.1) and logged as refused.
+         * nginx's client_max_body_size of 1 MiB does). A larger body is answered 413 (RFC 9110
+         * §15.5.14) and its client told to stop sending (RFC 9114 §4.1.2); logged as refused.
          */
         public static final int DEFAULT_MAX_REQUEST_BODY = 1 << 20;
         /** The most {@link #maxRequestBody} may be: a handoff (head and body) fits one control message of 16 MiB. */

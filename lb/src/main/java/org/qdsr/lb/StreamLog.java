@@ -49,17 +49,20 @@ final class StreamLog {
     }
 
     /**
-     * The HTTP/3 layer reset a request stream before it was dispatched (malformed, after GOAWAY,
-     * cancelled by the client): a line with no method or path, the error and why.
+     * The HTTP/3 layer refused a request stream before it was dispatched (malformed, after
+     * GOAWAY, cancelled by the client, a body over the limit: 413): a line with no method or
+     * path, the status if it answered, the error and why.
      */
-    void refused(long streamId, InetSocketAddress client, long errorCode, String why, long now) {
+    void refused(long streamId, InetSocketAddress client, int status, long errorCode, String why, long now) {
         if (book == null) {
             return;
         }
         AccessBook.Pending p = new AccessBook.Pending(key, streamId, client, "-", "-", "-", now);
         org.qdsr.http3.Http3Error e = org.qdsr.http3.Http3Error.fromCode(errorCode);
-        String text = (e == null ? "0x" + Long.toHexString(errorCode) : e.name()) + (why == null ? "" : ": " + why);
+        String text = status > 0 ? String.valueOf(why)
+                : (e == null ? "0x" + Long.toHexString(errorCode) : e.name()) + (why == null ? "" : ": " + why);
         p.reason = text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text;
+        p.status = status;
         book.write(p, "refused", now);
     }
 

@@ -33,7 +33,7 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  * @param maxConnections client connections at most; default
  *     {@value LoadBalancerCore.Settings#DEFAULT_MAX_CONNECTIONS}
  * @param maxRequestBody the largest request body the LB takes (it hands the request over whole; a
- *     larger one's stream is reset with H3_EXCESSIVE_LOAD);
+ *     larger one is answered 413);
  *     default {@value LoadBalancerCore.Settings#DEFAULT_MAX_REQUEST_BODY} bytes, at most
  *     {@value LoadBalancerCore.Settings#MAX_REQUEST_BODY_LIMIT}
  * @param secretFile at least 32 secret bytes shared by the LBs of the VIP, kept across restarts,

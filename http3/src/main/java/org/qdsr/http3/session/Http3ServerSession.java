@@ -35,7 +35,7 @@ public final class Http3ServerSession implements ConnectionHandler {
     private final RequestDispatcher dispatcher;
     private java.util.function.BiConsumer<QuicConnection, ConnectionEvent> eventTap = (c, e) -> {
     };
-    private RefusalTap refusalTap = (id, code, reason) -> {
+    private RefusalTap refusalTap = (id, status, code, reason) -> {
     };
     private final int maxRequestBody;
     private final SessionCore core = new SessionCore(true);
@@ -62,8 +62,8 @@ public final class Http3ServerSession implements ConnectionHandler {
     }
 
     /**
-     * As above, taking request bodies of at most {@code maxRequestBody} bytes: a larger one's
-     * stream is reset with H3_EXCESSIVE_LOAD (RFC 9114 §8.1), and the refusal tap hears of it.
+     * As above, taking request bodies of at most {@code maxRequestBody} bytes: a larger one is
+     * answered 413 and its client told to stop sending, and the refusal tap hears of it.
      */
     public Http3ServerSession(RequestDispatcher dispatcher, int maxRequestBody) {
         if (maxRequestBody < 0) {
@@ -85,14 +85,18 @@ public final class Http3ServerSession implements ConnectionHandler {
     /** Told of every request stream that ends before it reached the dispatcher. */
     @FunctionalInterface
     public interface RefusalTap {
-        /** Request stream {@code streamId} was reset with {@code errorCode} ({@link Http3Error}) because {@code reason}. */
-        void refused(long streamId, long errorCode, String reason);
+        /**
+         * Request stream {@code streamId} was refused because {@code reason}: answered with
+         * {@code status} (413 for a body over the limit; 0: none) and reset or stopped with
+         * {@code errorCode} ({@link Http3Error}).
+         */
+        void refused(long streamId, int status, long errorCode, String reason);
     }
 
     /**
      * Where refusals go (an access log): requests above the GOAWAY id (H3_REQUEST_REJECTED),
-     * malformed ones (H3_MESSAGE_ERROR and other stream errors), and those the client reset
-     * before they were complete (H3_REQUEST_CANCELLED).
+     * malformed ones (H3_MESSAGE_ERROR and other stream errors), those the client reset before
+     * they were complete (H3_REQUEST_CANCELLED), and bodies over the limit (413).
      */
     public void setRefusalTap(RefusalTap tap) {
         this.refusalTap = java.util.Objects.requireNonNull(tap);
@@ -169,7 +173,7 @@ public final class Http3ServerSession implements ConnectionHandler {
         if (goawayId >= 0 && id >= goawayId) {
             // §5.2: requests at or above the GOAWAY id are rejected without processing.
             SessionCore.abortStream(c, id, Http3Error.H3_REQUEST_REJECTED.code(), true, true);
-            refusalTap.refused(id, Http3Error.H3_REQUEST_REJECTED.code(), "after GOAWAY");
+            refusalTap.refused(id, 0, Http3Error.H3_REQUEST_REJECTED.code(), "after GOAWAY");
             return;
         }
         exchanges.put(id, new ServerExchange(id, core.decoder, maxRequestBody));
@@ -186,7 +190,7 @@ public final class Http3ServerSession implements ConnectionHandler {
             exchanges.remove(id);
             ex.release();
             SessionCore.abortStream(c, id, Http3Error.H3_REQUEST_CANCELLED.code(), true, false);
-            refusalTap.refused(id, Http3Error.H3_REQUEST_CANCELLED.code(), "client reset the request before its end");
+            refusalTap.refused(id, 0, Http3Error.H3_REQUEST_CANCELLED.code(), "client reset the request before its end");
         }
     }
 
@@ -214,6 +218,8 @@ public final class Http3ServerSession implements ConnectionHandler {
         try {
             if (ex.onReadable(c, readBuf)) {
                 dispatch(ex);
+            } else if (ex.bodyTooLarge() && !ex.responding()) {
+                answerTooLarge(c, ex);
             }
         } catch (Http3Exception e) {
             if (!e.streamError()) {
@@ -221,8 +227,21 @@ public final class Http3ServerSession implements ConnectionHandler {
             }
             exchanges.remove(id);
             SessionCore.abortStream(c, id, e.error().code(), true, !ex.requestComplete());
-            refusalTap.refused(id, e.error().code(), e.getMessage());
+            refusalTap.refused(id, 0, e.error().code(), e.getMessage());
         }
+    }
+
+    /**
+     * A request body over the limit: 413 (RFC 9110 §15.5.14) before the request is complete, and
+     * STOP_SENDING with H3_NO_ERROR for the rest of it (RFC 9114 §4.1.2).
+     */
+    private void answerTooLarge(QuicConnection c, ServerExchange ex) {
+        SessionCore.abortStream(c, ex.id, Http3Error.H3_NO_ERROR.code(), false, true);
+        String why = "request body over " + ex.maxRequestBody() + " bytes";
+        ex.respond(Http3Response.of(413, "text/plain", (why + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                core.peerControl().maxFieldSectionSize());
+        refusalTap.refused(ex.id, 413, Http3Error.H3_NO_ERROR.code(), why);
+        pumpAll(c);
     }
 
     private void dispatch(ServerExchange ex) {

@@ -37,6 +37,8 @@ final class ServerExchange {
     private Request request;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private boolean requestComplete;
+    /** The body went over {@code maxRequestBody}: what else arrives is read and dropped. */
+    private boolean bodyTooLarge;
     private final WriteQueue out = new WriteQueue();
     private BodySource source;
     private long declaredLength = -1;
@@ -63,6 +65,15 @@ final class ServerExchange {
         return requestComplete;
     }
 
+    /** The request's body is larger than this session takes (its head is known, the rest is dropped). */
+    boolean bodyTooLarge() {
+        return bodyTooLarge;
+    }
+
+    int maxRequestBody() {
+        return maxRequestBody;
+    }
+
     boolean responding() {
         return responding;
     }
@@ -83,10 +94,16 @@ final class ServerExchange {
         }
         int n;
         while ((n = c.read(id, buf, 0, buf.length)) > 0) {
+            if (bodyTooLarge) {
+                continue; // dropped: the client was told to stop sending
+            }
             parser.feed(buf, 0, n);
             if (drain()) {
                 return true;
             }
+        }
+        if (bodyTooLarge) {
+            return false;
         }
         if (n < 0) {
             parser.endOfStream();
@@ -101,7 +118,9 @@ final class ServerExchange {
                 request = h.request();
             } else if (e instanceof MessageEvent.Body b) {
                 if (body.size() + (long) b.len() > maxRequestBody) {
-                    throw new Http3Exception(Http3Error.H3_EXCESSIVE_LOAD, "request body over " + maxRequestBody, true);
+                    bodyTooLarge = true; // the session answers 413 (RFC 9110 §15.5.14)
+                    body.reset();
+                    return false;
                 }
                 body.write(b.buf(), b.off(), b.len());
             } else if (e instanceof MessageEvent.End) {

@@ -111,6 +111,40 @@ class Http3SessionTest {
         assertThat(sim.client.connectionCount()).isZero();
     }
 
+    /**
+     * A request body over the session's limit is answered 413 before the client sent it all, the
+     * client is told to stop (RFC 9114 §4.1.2), the refusal tap hears of it, and the next request
+     * on the connection is served.
+     */
+    @Test
+    void aBodyOverTheLimitIsAnswered413AndTheConnectionGoesOn() throws Exception {
+        List<String> refused = new ArrayList<>();
+        RequestHandler echo = (req, body) -> new Http3Response(201, List.of(), BodySource.ofBytes(body));
+        H3Sim sim = new H3Sim(8, c -> {
+            Http3ServerSession s = new Http3ServerSession(RequestDispatcher.of(echo), 100_000);
+            s.setRefusalTap((id, status, code, why) -> refused.add(status + " " + why));
+            return s;
+        });
+        Http3ClientSession client = new Http3ClientSession();
+        sim.connect(client);
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+        byte[] fits = randomBytes(100_000, 5);
+        var big = client.request("POST", "https", "localhost", "/echo", List.of(), randomBytes(3 << 20, 4),
+                Http3ClientSession.collector(answer));
+        sim.runUntil(big::isDone, 30);
+        var small = client.request("POST", "https", "localhost", "/echo", List.of(), fits,
+                Http3ClientSession.collector(echoed));
+        sim.runUntil(small::isDone, 30);
+
+        assertThat(big.get().response().status()).isEqualTo(413);
+        assertThat(answer.toString(java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("request body over 100000 bytes\n");
+        assertThat(small.get().response().status()).isEqualTo(201);
+        assertThat(echoed.toByteArray()).isEqualTo(fits);
+        assertThat(refused).containsExactly("413 request body over 100000 bytes");
+    }
+
     /** A 30 MB body generated on the fly; records how far the server ran ahead of what the client consumed. */
     @Test
     void thirtyMegabyteBodyStreamsWithBoundedMemory() throws Exception {
