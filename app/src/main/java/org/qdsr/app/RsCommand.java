@@ -84,11 +84,16 @@ public final class RsCommand implements Callable<Integer> {
     static final class ContentChoice {
         @Option(names = "--root", paramLabel = "DIR", description = "serve files")
         Path root;
-        @Option(names = "--origin", paramLabel = "URL", description = "proxy an HTTP/1.1 origin http://HOST:PORT")
+        @Option(names = "--origin", paramLabel = "URL",
+                description = "proxy an HTTP/1.1 origin http://HOST:PORT or https://HOST:PORT")
         URI origin;
         @Option(names = "--synthetic", description = "serve /bytes/N and /delay/MS/bytes/N")
         boolean synthetic;
     }
+
+    @Option(names = "--origin-ca", paramLabel = "PEM",
+            description = "with an https origin: the certificates its must chain to (default: the JDK's trust store)")
+    private Path originCa;
 
     private final ServiceLifecycle life = new ServiceLifecycle();
     private volatile InetSocketAddress controlAddress;
@@ -113,8 +118,16 @@ public final class RsCommand implements Callable<Integer> {
     private RsConfig settings() {
         CommandLine cl = spec.commandLine();
         try {
+            if (originCa != null && (content == null || content.origin == null
+                    || !"https".equals(content.origin.getScheme()))) {
+                throw new CommandLine.ParameterException(cl, "--origin-ca goes with an https:// --origin");
+            }
+            if (content != null && content.origin != null && !RsConfig.isOriginUrl(content.origin)) {
+                throw new CommandLine.ParameterException(cl, "--origin: expected http://HOST:PORT or https://HOST:PORT,"
+                        + " got " + content.origin);
+            }
             RsConfig.Content c = content == null ? null
-                    : new RsConfig.Content(content.root, content.origin, content.synthetic);
+                    : new RsConfig.Content(content.root, content.origin, content.synthetic, originCa);
             RsConfig flags = new RsConfig("command line", name, Flags.hostPort("--vip", vip), bind,
                     Flags.control(Flags.hostPort("--control", control), controlTls, insecureControl), c,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), drainTimeout, hyStart, accessLog);
@@ -165,16 +178,31 @@ public final class RsCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static Function<Executor, ContentSource> sources(RsConfig.Content content) {
+    private static Function<Executor, ContentSource> sources(RsConfig.Content content) throws java.io.IOException {
         if (content.root() != null) {
             Path root = content.root();
             return loop -> new DirectorySource(root);
         }
         if (content.origin() != null) {
             URI origin = content.origin();
-            return loop -> new OriginSource(origin, loop);
+            java.net.http.HttpClient client = OriginSource.client(originTls(content.originCa()));
+            return loop -> new OriginSource(origin, client, loop, OriginSource.DEFAULT_TIMEOUT);
         }
         return loop -> new SyntheticSource();
+    }
+
+    /** TLS toward an https origin: trusting exactly {@code caPem}'s certificates, or the JDK's defaults (null). */
+    private static javax.net.ssl.SSLContext originTls(Path caPem) throws java.io.IOException {
+        if (caPem == null) {
+            return null;
+        }
+        try {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[] {TrustManagers.fromPem(caPem)}, null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new java.io.IOException("origin TLS: " + e.getMessage(), e);
+        }
     }
 
     /** Waits until the server runs (true) or failed to start (false); for in-process callers. */

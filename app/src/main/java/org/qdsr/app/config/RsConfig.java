@@ -21,8 +21,16 @@ import org.qdsr.rs.RealServerCore;
 public record RsConfig(String source, String name, HostPort vip, RealServer.Bind bind, ControlTlsConfig control,
                        Content content, HostPort metrics, LogFormat logFormat, Integer drainTimeoutSeconds,
                        Boolean hyStart, String accessLog) {
-    /** Where response bodies come from: exactly one of a directory, an HTTP/1.1 origin or synthetic bytes. */
-    public record Content(Path root, URI origin, boolean synthetic) {
+    /**
+     * Where response bodies come from: exactly one of a directory, an HTTP/1.1 origin ({@code http}
+     * or {@code https}; {@code originCa}: the PEM certificates an https origin's must chain to,
+     * null: the JDK's default trust store) or synthetic bytes.
+     */
+    public record Content(Path root, URI origin, boolean synthetic, Path originCa) {
+        public Content(Path root, URI origin, boolean synthetic) {
+            this(root, origin, synthetic, null);
+        }
+
         int count() {
             return (root != null ? 1 : 0) + (origin != null ? 1 : 0) + (synthetic ? 1 : 0);
         }
@@ -62,6 +70,11 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         }
     }
 
+    /** An origin URL the real server can proxy: http or https with a host. */
+    public static boolean isOriginUrl(URI uri) {
+        return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    }
+
     private static Content content(YamlNode root) throws ConfigException {
         YamlNode c = root.child("content");
         if (c == null) {
@@ -69,6 +82,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         }
         Path dir = c.file("root");
         String origin = c.string("origin");
+        Path originCa = c.file("origin-ca");
         Boolean synthetic = c.bool("synthetic");
         c.finish();
         URI uri = null;
@@ -78,11 +92,14 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
             } catch (IllegalArgumentException e) {
                 throw c.error("origin", "not a URL: " + origin);
             }
-            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw c.error("origin", "expected http://HOST:PORT, got " + origin);
+            if (!isOriginUrl(uri)) {
+                throw c.error("origin", "expected http://HOST:PORT or https://HOST:PORT, got " + origin);
             }
         }
-        Content content = new Content(dir, uri, Boolean.TRUE.equals(synthetic));
+        if (originCa != null && (uri == null || !"https".equals(uri.getScheme()))) {
+            throw c.error("origin-ca", "only for an https:// origin");
+        }
+        Content content = new Content(dir, uri, Boolean.TRUE.equals(synthetic), originCa);
         if (content.count() != 1) {
             throw new ConfigException(root.source() + ": content: exactly one of root, origin or synthetic: true");
         }
@@ -149,6 +166,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         p.directory(tlsWhere, control.tlsDir());
         p.controlTlsFiles(tlsWhere, control.tlsDir(), name, "--rs-names");
         p.directory(p.where(flags.content != null, "--root", "content.root"), content.root());
+        p.readableFile(p.where(flags.content != null, "--origin-ca", "content.origin-ca"), content.originCa());
         if (accessLog != null && !"-".equals(accessLog)) {
             java.nio.file.Path parent = java.nio.file.Path.of(accessLog).toAbsolutePath().getParent();
             p.directory(p.where(flags.accessLog != null, "--access-log", "access-log"), parent);

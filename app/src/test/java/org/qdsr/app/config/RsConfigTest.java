@@ -39,6 +39,11 @@ class RsConfigTest {
         assertError("control: {listen: nohost}\n", "control.listen: expected HOST:PORT");
         RsConfig origin = RsConfig.load(write("content: {origin: \"http://127.0.0.1:8080\"}\n"));
         assertThat(origin.content().origin()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+        assertError("content: {origin: \"http://127.0.0.1:8080\", origin-ca: /x.pem}\n",
+                "content.origin-ca: only for an https:// origin");
+        RsConfig tls = RsConfig.load(write("content: {origin: \"https://origin.example:8443\", origin-ca: /ca.pem}\n"));
+        assertThat(tls.content()).isEqualTo(new RsConfig.Content(null, URI.create("https://origin.example:8443"), false,
+                Path.of("/ca.pem")));
     }
 
     @Test

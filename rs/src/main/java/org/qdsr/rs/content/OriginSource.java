@@ -12,7 +12,8 @@ import org.qdsr.http3.Request;
 import org.qdsr.http3.qpack.Field;
 
 /**
- * Streams responses of an HTTP/1.1 origin ({@code --origin http://HOST:PORT}) through the JDK
+ * Streams responses of an HTTP/1.1 origin ({@code --origin http://HOST:PORT}, or https with
+ * the origin's certificate verified) through the JDK
  * {@link HttpClient}, asynchronously: the client's threads hand every event to {@code coreExecutor}
  * (the RS event loop), so {@link OriginExchange} state is only touched on the core's thread.
  * Buffering is bounded by {@link #MAX_BUFFERED} per exchange (demand is only signalled below it).
@@ -35,21 +36,37 @@ public final class OriginSource implements ContentSource {
     private final Duration timeout;
     private final OriginFailureLog failureLog;
 
-    /** @param origin {@code http://HOST:PORT} (a path prefix is kept) */
+    /** How long an origin may take to send its response head (then 504). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** @param origin {@code http://HOST:PORT} or {@code https://HOST:PORT} (a path prefix is kept) */
     public OriginSource(URI origin, Executor coreExecutor) {
-        this(origin, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build(), coreExecutor, Duration.ofSeconds(60));
+        this(origin, client(null), coreExecutor, DEFAULT_TIMEOUT);
     }
 
     public OriginSource(URI origin, HttpClient client, Executor coreExecutor, Duration timeout) {
-        if (!"http".equals(origin.getScheme()) || origin.getHost() == null) {
-            throw new IllegalArgumentException("origin must be http://HOST:PORT, got " + origin);
+        if (!"http".equals(origin.getScheme()) && !"https".equals(origin.getScheme()) || origin.getHost() == null) {
+            throw new IllegalArgumentException("origin must be http://HOST:PORT or https://HOST:PORT, got " + origin);
         }
         this.origin = origin;
         this.client = client;
         this.coreExecutor = coreExecutor;
         this.timeout = timeout;
         this.failureLog = new OriginFailureLog(origin);
+    }
+
+    /**
+     * The HTTP/1.1 client toward origins: a 10 s connect timeout (then the request may go to another
+     * real server, see {@link OriginFailureLog#notConnected}), and for https origins {@code tls}
+     * (null: the JDK's default trust store; the origin's name is always verified).
+     */
+    public static HttpClient client(javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        return b.build();
     }
 
     public URI origin() {
