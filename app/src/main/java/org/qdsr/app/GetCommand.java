@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.qdsr.app.net.HostPort;
 import org.qdsr.app.net.Http3Client;
+import org.qdsr.http3.qpack.Field;
 import org.qdsr.http3.session.Http3Result;
 import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.tls.ClientTlsConfig;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Parameters;
  * connection. Prints one line per URL to stderr; exits 1 if any request failed.
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Fetch URLs over HTTP/3; URLs of the same host:port share one connection.")
+        description = "Fetch URLs over HTTP/3; URLs of the same host:port share one connection."
+                + " -X, -d and -H send another method, a body and fields, as curl does.")
 public final class GetCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -55,6 +57,17 @@ public final class GetCommand implements Callable<Integer> {
     private Output output;
     /** --output-dir: the file each URL is saved as. */
     private java.util.IdentityHashMap<GetTarget, String> savedNames;
+
+    @Option(names = {"-X", "--request"}, paramLabel = "METHOD",
+            description = "the request method (default: GET, or POST with --data)")
+    private String method;
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA",
+            description = "send DATA as the request body (@FILE: the file's bytes)")
+    private String data;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "NAME: VALUE", description = "add a request field (repeatable)")
+    private List<String> headerArgs = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
             description = "seconds before a request counts as failed (default: ${DEFAULT-VALUE})")
@@ -85,6 +98,7 @@ public final class GetCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0) {
             throw usage("--timeout must be positive");
         }
+        Ask ask = new Ask(requestMethod(), requestFields(), requestBody());
         if (output != null && output.dir != null) {
             Files.createDirectories(output.dir);
             savedNames = uniqueFileNames(targets);
@@ -97,7 +111,7 @@ public final class GetCommand implements Callable<Integer> {
         long timeoutNanos = (long) (timeoutSeconds * 1e9);
         try (Http3Client client = Http3Client.start("qdsr-get")) {
             for (Map.Entry<String, List<GetTarget>> group : groupByConnection(targets).entrySet()) {
-                fetches.addAll(fetchGroup(client, tls, group.getValue(), timeoutNanos));
+                fetches.addAll(fetchGroup(client, tls, group.getValue(), timeoutNanos, ask));
             }
             for (Fetch f : fetches) {
                 f.await(timeoutNanos);
@@ -106,8 +120,48 @@ public final class GetCommand implements Callable<Integer> {
         return report(fetches);
     }
 
+    /** What every URL is asked with: method, extra fields, body (null: none). */
+    private record Ask(String method, List<Field> fields, byte[] body) {
+    }
+
+    private String requestMethod() {
+        String m = method != null ? method : data != null ? "POST" : "GET";
+        if (m.isEmpty() || !m.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            throw usage("-X: not a method token: '" + m + "'");
+        }
+        return m;
+    }
+
+    /** {@code -H "Name: value"} as fields, names lower-cased (RFC 9114 §4.2). */
+    private List<Field> requestFields() {
+        List<Field> fields = new ArrayList<>();
+        for (String h : headerArgs) {
+            int colon = h.indexOf(':');
+            String name = colon <= 0 ? "" : h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.isEmpty() || name.startsWith(":") || !name.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw usage("-H: expected 'Name: value', got '" + h + "'");
+            }
+            fields.add(new Field(name, h.substring(colon + 1).trim()));
+        }
+        return fields;
+    }
+
+    private byte[] requestBody() throws IOException {
+        if (data == null) {
+            return null;
+        }
+        if (data.startsWith("@")) {
+            Path file = Path.of(data.substring(1));
+            if (!Files.isReadable(file)) {
+                throw usage("-d: cannot read " + file);
+            }
+            return Files.readAllBytes(file);
+        }
+        return data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private List<Fetch> fetchGroup(Http3Client client, ClientTlsConfig base, List<GetTarget> group,
-                                   long timeoutNanos) throws IOException {
+                                   long timeoutNanos, Ask ask) throws IOException {
         GetTarget first = group.get(0);
         List<Fetch> fetches = new ArrayList<>();
         InetSocketAddress server;
@@ -129,7 +183,7 @@ public final class GetCommand implements Callable<Integer> {
         }
         Http3Client.Connection connection = client.connect(server, tls, config);
         for (GetTarget t : group) {
-            fetches.add(Fetch.start(connection, t, sinkFor(t, group.size() == 1 && fetchCount() == 1)));
+            fetches.add(Fetch.start(connection, t, sinkFor(t, group.size() == 1 && fetchCount() == 1), ask));
         }
         connection.closeWhenIdle();
         return fetches;
@@ -221,8 +275,8 @@ public final class GetCommand implements Callable<Integer> {
             this.sink = sink;
         }
 
-        static Fetch start(Http3Client.Connection c, GetTarget t, OutputSink sink) {
-            return new Fetch(t, c.request("GET", t.authority(), t.path(), List.of(), null, sink), sink);
+        static Fetch start(Http3Client.Connection c, GetTarget t, OutputSink sink, Ask ask) {
+            return new Fetch(t, c.request(ask.method(), t.authority(), t.path(), ask.fields(), ask.body(), sink), sink);
         }
 
         static Fetch failed(GetTarget t, String why) {

@@ -27,6 +27,7 @@ public final class Main implements Runnable {
     /** The configured command line (tests call {@code execute} on it). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExpandAtFiles(false); // "@FILE" is an argument (qdsr get -d @FILE, as curl), not an argument file
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             if (e instanceof CommandLine.ParameterException pe) {
