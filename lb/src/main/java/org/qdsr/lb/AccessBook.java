@@ -99,7 +99,8 @@ final class AccessBook {
 
     /**
      * A backend's report for a connection that is gone: FINISHED if the client acknowledged the
-     * whole response in time, else {@code closed} with what the backend sent.
+     * whole response in time, {@code sent} if the backend had sent all of it (FIN included), else
+     * {@code closed} with what the backend sent.
      */
     void lateReport(Backend from, StreamReport r, long now) {
         if (late.isEmpty()) {
@@ -114,7 +115,7 @@ final class AccessBook {
             if (finished) {
                 p.reason = "-"; // acknowledged before the close: the close cut nothing
             }
-            write(p, finished ? "finished" : "closed", now);
+            write(p, finished ? "finished" : r.finSent() ? "sent" : "closed", now);
         }
         expire(now);
     }

@@ -306,7 +306,7 @@ final class StreamPump {
     void reportDropped(RsConnection c) {
         for (ResponseStream s : c.streams.values()) {
             sink.send(c.linkId, new StreamReport(c.connectionKey, s.streamId, StreamReport.Outcome.FAILED, 0,
-                    s.bytesWritten(), 0, s.status()));
+                    s.bytesWritten(), 0, s.status(), s.state() == ResponseStream.State.FIN_WRITTEN));
         }
     }
 

@@ -64,7 +64,7 @@ final class BodyDecoder {
         } else if (type == MessageType.STREAM_REPORT) {
             return new StreamReport(r.readVarInt(), r.readVarInt(),
                     known(StreamReport.Outcome.fromCode(r.readVarInt()), "outcome"), r.readVarInt(), r.readVarInt(),
-                    r.readVarInt(), smallInt(r));
+                    r.readVarInt(), smallInt(r), r.hasRemaining() && flag(r));
         } else if (type == MessageType.HANDOFF) {
             return handoff(r);
         }

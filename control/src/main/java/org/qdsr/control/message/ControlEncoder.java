@@ -174,6 +174,9 @@ public final class ControlEncoder {
         out.varint(r.bytesSent());
         out.varint(r.bytesAcked());
         out.varint(r.status());
+        if (r.finSent()) {
+            out.u8(1);
+        }
     }
 
     private void handoff(Handoff h) {

@@ -6,9 +6,12 @@ import java.util.Objects;
  * RS to LB: the response side of stream {@code streamId} ended. {@code status} is the HTTP
  * status the RS sent (0 if none), {@code errorCode} the application error code of a reset
  * (0 otherwise); byte counts are response bytes (stream data) sent and acknowledged.
+ * {@code finSent}: the RS had sent the whole response, FIN included, when the stream ended
+ * otherwise than FINISHED (the client closed its connection before acknowledging the last
+ * bytes); appended to the body as a flag, absent (false) from an older RS.
  */
 public record StreamReport(long connectionKey, long streamId, Outcome outcome, long errorCode, long bytesSent,
-                           long bytesAcked, int status) implements ControlMessage {
+                           long bytesAcked, int status, boolean finSent) implements ControlMessage {
 
     /** How the stream ended. */
     public enum Outcome {
@@ -51,6 +54,12 @@ public record StreamReport(long connectionKey, long streamId, Outcome outcome, l
         if (status < 0 || status > 999) {
             throw new IllegalArgumentException("status " + status);
         }
+    }
+
+    /** A report without the {@code finSent} flag. */
+    public StreamReport(long connectionKey, long streamId, Outcome outcome, long errorCode, long bytesSent,
+                        long bytesAcked, int status) {
+        this(connectionKey, streamId, outcome, errorCode, bytesSent, bytesAcked, status, false);
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class Samples {
                 new ConnectionClosed(9, 0x100),
                 new StreamReport(9, 4, StreamReport.Outcome.FINISHED, 0, 1000, 1000, 200),
                 new StreamReport(9, 8, StreamReport.Outcome.REJECTED, 0x10b, 0, 0, 0),
+                new StreamReport(9, 12, StreamReport.Outcome.FAILED, 0, 5000, 1200, 200, true),
                 new LoadReport(12, 3, 1_000_000_000L, 0.75),
                 new ProxyHead(9, 4, 200, List.of(new Header("content-length", "5")), 5),
                 new ProxyHead(9, 8, 404, List.of(), -1),
