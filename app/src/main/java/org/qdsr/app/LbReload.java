@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.qdsr.app.config.ConfigException;
 import org.qdsr.app.config.Flags;
@@ -26,19 +27,19 @@ final class LbReload {
     /** What the LB started with: the settings a reload cannot change stay these. */
     private final LbConfig started;
     /** The peers in force (an LB started with peers can change them). */
-    private java.util.Map<Integer, InetSocketAddress> peers;
+    private Map<Integer, InetSocketAddress> peers;
 
     LbReload(Path file, LbConfig flags, LbConfig started, LoadBalancer lb) {
         this.file = file;
         this.flags = flags;
         this.started = started;
         this.lb = lb;
-        this.peers = started.peering() == null ? java.util.Map.of() : resolvedPeers(started);
+        this.peers = resolvedPeers(started);
     }
 
-    private static java.util.Map<Integer, InetSocketAddress> resolvedPeers(LbConfig c) {
+    private static Map<Integer, InetSocketAddress> resolvedPeers(LbConfig c) {
         try {
-            return c.peeringSettings() == null ? java.util.Map.of() : c.peeringSettings().peers();
+            return c.peeringSettings() == null ? Map.of() : c.peeringSettings().peers();
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("peer: unknown host " + e.getMessage());
         }
@@ -51,7 +52,7 @@ final class LbReload {
         }
         LbConfig next;
         List<LoadBalancer.BackendSpec> specs;
-        java.util.Map<Integer, InetSocketAddress> nextPeers;
+        Map<Integer, InetSocketAddress> nextPeers;
         try {
             next = LbConfig.load(Flags.configFile(file)).overriddenBy(flags).resolve();
             next.checkReferences(flags);

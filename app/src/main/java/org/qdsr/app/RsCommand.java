@@ -92,7 +92,8 @@ public final class RsCommand implements Callable<Integer> {
     }
 
     @Option(names = "--origin-ca", paramLabel = "PEM",
-            description = "with an https origin: the certificates its must chain to (default: the JDK's trust store)")
+            description = "with an https origin: the certificates its certificate must chain to (default: the JDK's"
+                    + " trust store)")
     private Path originCa;
 
     private final ServiceLifecycle life = new ServiceLifecycle();
