@@ -125,9 +125,14 @@ final class LbReload {
         return keys;
     }
 
-    /** An LB started with peers has the forward socket and envelope key, so its peers can change. */
+    /**
+     * An LB started with peers, or with a forward socket and the VIP secret, has the socket and the
+     * envelope key, so its peers can change.
+     */
     static boolean peersReloadable(LbConfig started) {
-        return started.peering() != null && started.peering().peers() != null && !started.peering().peers().isEmpty();
+        org.qdsr.app.config.Peers p = started.peering();
+        return p != null && (p.peers() != null && !p.peers().isEmpty()
+                || p.forwardListen() != null && started.secretFile() != null);
     }
 
     private static void differs(List<String> keys, String key, Object a, Object b) {

@@ -19,9 +19,10 @@ import org.qdsr.quic.endpoint.PlaintextConnectionIds;
 import org.qdsr.quic.wire.ConnectionId;
 
 /**
- * An LB of several for one VIP learns a new peer from a reloaded configuration, without a
- * restart: a datagram naming LB 3 gets a stateless reset while LB 3 is unknown, and goes to LB 3's
- * forward socket (sealed, so longer) once a reload added it. Its own id and forward socket still
+ * An LB of several for one VIP learns its peers from a reloaded configuration, without a
+ * restart, also when it started with none (but with its forward socket and the VIP secret): a
+ * datagram naming LB 3 gets a stateless reset while LB 3 is unknown, and goes to LB 3's forward
+ * socket (sealed, so longer) once a reload added it. Its own id and forward socket still
  * need a restart, and the reload says so. {@code qdsr lb --config} in this JVM, the peers and the
  * client as plain UDP sockets on loopback.
  */
@@ -44,7 +45,7 @@ class PeerReloadTest {
              DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             String peer2Entry = "  - {id: 2, address: \"127.0.0.1:" + peer2.getLocalPort() + "\"}\n";
             String peer3Entry = "  - {id: 3, address: \"127.0.0.1:" + peer3.getLocalPort() + "\"}\n";
-            Files.writeString(yaml, config(vip, forward, secret, 1, peer2Entry));
+            Files.writeString(yaml, config(vip, forward, secret, 1, ""));
             LbCommand lb = new LbCommand();
             try (Running run = InProcessCommand.start(lb, lb::stop, "--config", yaml.toString())) {
                 assertThat(lb.awaitReady(30, TimeUnit.SECONDS)).as("lb: %s", run.out()).isTrue();
@@ -52,12 +53,13 @@ class PeerReloadTest {
                 byte[] forLb3 = shortHeader(PlaintextConnectionIds.of(3, 8).next(new SplittableRandom(3)));
 
                 client.send(new DatagramPacket(forLb3, forLb3.length, vipAddress));
-                assertThat(receive(client, 3000)).as("LB 3 unknown: a stateless reset").isBetween(21, DATAGRAM - 1);
+                assertThat(receive(client, 3000)).as("no peers yet: a stateless reset").isBetween(21, DATAGRAM - 1);
                 assertThat(receive(peer3, 300)).as("nothing for LB 3 yet").isEqualTo(-1);
 
                 Files.writeString(yaml, config(vip, forward, secret, 1, peer2Entry + peer3Entry));
                 String line = lb.reload();
-                assertThat(line).contains("peers now {2=", "3=").doesNotContain("not applied");
+                assertThat(line).as("started with forward-listen and the secret: peers can come")
+                        .contains("peers now {2=", "3=").doesNotContain("not applied");
                 client.send(new DatagramPacket(forLb3, forLb3.length, vipAddress));
                 assertThat(receive(peer3, 3000)).as("sealed and passed to LB 3").isGreaterThan(DATAGRAM);
                 assertThat(receive(client, 300)).as("no reset once LB 3 is known").isEqualTo(-1);
@@ -81,7 +83,7 @@ class PeerReloadTest {
                 + "secret-file: \"" + secret + "\"\n"
                 + "lb-id: " + lbId + "\n"
                 + "forward-listen: \"127.0.0.1:" + forward + "\"\n"
-                + "peers:\n" + peers;
+                + (peers.isEmpty() ? "" : "peers:\n" + peers);
     }
 
     /** A 1-RTT packet's shape (fixed bit set) for {@code dcid}; the rest is noise no key opens. */

@@ -189,8 +189,11 @@ public final class LoadBalancerCore implements DatagramEndpoint {
             return lc;
         }, random, peering == null ? ConnectionIdGenerator.random(config.connectionIdLength())
                 : org.qdsr.quic.endpoint.PlaintextConnectionIds.of(peering.lbId(), config.connectionIdLength()));
-        this.peerForwarder = peering == null || peering.peers().isEmpty() ? null
-                : new PeerForwarder(peering, settings.endpointSecret(), epochMillis, endpoint, metrics);
+        // with peers, or ready for some (a forward socket and the key): a reload may add them
+        boolean forwards = peering != null && (!peering.peers().isEmpty()
+                || peering.forwardListen() != null && settings.endpointSecret() != null);
+        this.peerForwarder = forwards
+                ? new PeerForwarder(peering, settings.endpointSecret(), epochMillis, endpoint, metrics) : null;
         endpoint.setForeignHandler(peerForwarder);
     }
 
@@ -204,13 +207,14 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
     /**
      * Replaces the VIP's other LBs (a reload, {@link PeerForwarder#setPeers}); only an LB started
-     * with peers has the forward socket and the envelope key this needs.
+     * with peers, or with a forward socket and the VIP secret, has what this needs.
      *
-     * @throws IllegalStateException when this LB was started without peers
+     * @throws IllegalStateException when this LB was started without either
      */
     public void setPeers(java.util.Map<Integer, java.net.InetSocketAddress> peers) {
         if (peerForwarder == null) {
-            throw new IllegalStateException("this LB was started without peers: adding some needs a restart");
+            throw new IllegalStateException("this LB was started without peers or forward-listen: adding peers"
+                    + " needs a restart");
         }
         peerForwarder.setPeers(peers);
     }
