@@ -39,6 +39,8 @@ final class OriginExchange implements Content {
     /** The 502/504 answer that replaced an origin that failed before its head. */
     private FixedContent gatewayError;
     private long bufferedBytes;
+    /** Body bytes the HttpClient delivered so far. */
+    private long receivedBytes;
     private boolean demandOutstanding;
     private boolean complete;
     private boolean closed;
@@ -165,8 +167,22 @@ final class OriginExchange implements Content {
             if (gatewayError != null) {
                 gatewayError.close();
             }
-            cancelUpstream();
+            if (!exchangeDone()) {
+                cancelUpstream();
+            }
         }
+    }
+
+    /**
+     * The origin sent the whole response: its completion may still be on its way to this thread,
+     * and the HttpClient may already have put the connection back in its pool and given it to
+     * another request. Cancelling now would close that connection under the other request (it
+     * failed mid-body, or the client sent it again: the origin saw it twice), so only an exchange
+     * still receiving is cancelled.
+     */
+    private boolean exchangeDone() {
+        return complete || failure != null || head != null
+                && (headRequest || head.contentLength() >= 0 && receivedBytes >= head.contentLength());
     }
 
     private void cancelUpstream() {
@@ -207,6 +223,7 @@ final class OriginExchange implements Content {
                     if (b.hasRemaining() && !closed) {
                         buffered.add(b);
                         bufferedBytes += b.remaining();
+                        receivedBytes += b.remaining();
                     }
                 }
                 wakeup.run();
