@@ -123,7 +123,7 @@ public final class RsCommand implements Callable<Integer> {
                     || !"https".equals(content.origin.getScheme()))) {
                 throw new CommandLine.ParameterException(cl, "--origin-ca goes with an https:// --origin");
             }
-            if (content != null && content.origin != null && !RsConfig.isOriginUrl(content.origin)) {
+            if (content != null && content.origin != null && !OriginSource.isOriginUrl(content.origin)) {
                 throw new CommandLine.ParameterException(cl, "--origin: expected http://HOST:PORT or https://HOST:PORT,"
                         + " got " + content.origin);
             }

@@ -281,16 +281,7 @@ class TopologyTest {
                 i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
         Http3ClientSession session = t.connect(false);
-        List<Fetch> fetches = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            fetches.add(new Fetch(50_000 + i, body, Topology.get(session, "/bytes/" + (50_000 + i), body)));
-        }
-        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 30 * SECOND);
-        for (Fetch f : fetches) {
-            assertThat(f.result.get().response().status()).isEqualTo(200);
-            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
-        }
+        fetchAll(t, session, 6, 50_000, 30);
         t.net.runFor(SECOND); // the last ACKs reach the LB, the final releases reach rs1
         assertThat(t.lb.stats().handoffRetries).as("rs0 refused its share").isEqualTo(3);
         assertThat(t.lb.stats().streamsFailed).isZero();
@@ -312,17 +303,7 @@ class TopologyTest {
         List<LbAccessLog.Entry> lines = new ArrayList<>();
         t.lb.setAccessLog(lines::add);
         Http3ClientSession session = t.connect(true);
-        List<Fetch> fetches = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            int size = 150_000 + i;
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            fetches.add(new Fetch(size, body, Topology.get(session, "/bytes/" + size, body)));
-        }
-        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 60 * SECOND);
-        for (Fetch f : fetches) {
-            assertThat(f.result.get().response().status()).isEqualTo(200);
-            assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();
-        }
+        fetchAll(t, session, 6, 150_000, 60);
         t.net.runFor(SECOND);
         assertThat(mode == LoadBalancerCore.Mode.PROXY ? t.lb.stats().handoffsProxy : t.lb.stats().handoffsIsolated)
                 .isEqualTo(9);
@@ -352,30 +333,31 @@ class TopologyTest {
                 i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
         t.net.setDefaultConditions(LinkConditions.delay(2_000_000));
         Http3ClientSession session = t.connect(true);
-        fetchAll(t, session, 12);
+        fetchAll(t, session, 12, 20_000, 30);
         assertThat(t.lb.stats().handoffRetries).as("round robin gave rs0 half").isEqualTo(6);
         assertThat(t.lb.backends().get(0).ejected()).isTrue();
         assertThat(t.lb.stats().backendEjections).isEqualTo(1);
 
-        fetchAll(t, session, 6);
+        fetchAll(t, session, 6, 20_000, 30);
         assertThat(t.lb.stats().handoffRetries).as("ejected: nothing goes to rs0").isEqualTo(6);
 
         t.net.runFor(OutlierEjection.BASE_NANOS + SECOND);
         assertThat(t.lb.backends().get(0).routable()).as("the ejection is over").isTrue();
-        fetchAll(t, session, 2);
+        fetchAll(t, session, 2, 20_000, 30);
         assertThat(t.lb.stats().handoffRetries).as("probed again").isGreaterThan(6);
         assertThat(t.lb.stats().streamsFailed).isZero();
     }
 
-    /** {@code n} concurrent requests of 20 kB and a bit; every one must be served byte-exact. */
-    private static void fetchAll(Topology t, Http3ClientSession session, int n) throws Exception {
+    /** {@code n} concurrent requests of {@code size}, {@code size + 1}, ... bytes; every one served byte-exact in time. */
+    private static void fetchAll(Topology t, Http3ClientSession session, int n, int size0, int seconds)
+            throws Exception {
         List<Fetch> fetches = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            int size = 20_000 + i;
+            int size = size0 + i;
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             fetches.add(new Fetch(size, body, Topology.get(session, "/bytes/" + size, body)));
         }
-        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), 30 * SECOND);
+        t.net.runUntil(() -> fetches.stream().allMatch(f -> f.result.isDone()), seconds * SECOND);
         for (Fetch f : fetches) {
             assertThat(f.result.get().response().status()).isEqualTo(200);
             assertThat(Topology.matchesSynthetic(f.body.toByteArray(), f.size)).isTrue();

@@ -70,11 +70,6 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
         }
     }
 
-    /** An origin URL the real server can proxy: http or https with a host. */
-    public static boolean isOriginUrl(URI uri) {
-        return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-    }
-
     private static Content content(YamlNode root) throws ConfigException {
         YamlNode c = root.child("content");
         if (c == null) {
@@ -92,7 +87,7 @@ public record RsConfig(String source, String name, HostPort vip, RealServer.Bind
             } catch (IllegalArgumentException e) {
                 throw c.error("origin", "not a URL: " + origin);
             }
-            if (!isOriginUrl(uri)) {
+            if (!org.qdsr.rs.content.OriginSource.isOriginUrl(uri)) {
                 throw c.error("origin", "expected http://HOST:PORT or https://HOST:PORT, got " + origin);
             }
         }

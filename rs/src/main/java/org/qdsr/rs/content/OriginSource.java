@@ -45,7 +45,7 @@ public final class OriginSource implements ContentSource {
     }
 
     public OriginSource(URI origin, HttpClient client, Executor coreExecutor, Duration timeout) {
-        if (!"http".equals(origin.getScheme()) && !"https".equals(origin.getScheme()) || origin.getHost() == null) {
+        if (!isOriginUrl(origin)) {
             throw new IllegalArgumentException("origin must be http://HOST:PORT or https://HOST:PORT, got " + origin);
         }
         this.origin = origin;
@@ -67,6 +67,11 @@ public final class OriginSource implements ContentSource {
             b.sslContext(tls);
         }
         return b.build();
+    }
+
+    /** An origin URL this source can proxy: http or https, with a host. */
+    public static boolean isOriginUrl(URI uri) {
+        return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
     }
 
     public URI origin() {
