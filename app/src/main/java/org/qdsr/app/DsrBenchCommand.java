@@ -68,6 +68,11 @@ public final class DsrBenchCommand implements Callable<Integer> {
             description = "isolated mode: how long the LB may hold PATH_ACKs to forward them together (default: the LB's)")
     private long ackHoldMicros;
 
+    @Option(names = "--coalesce-us", defaultValue = "-1", paramLabel = "US",
+            description = "the LB loop's receive-coalescing window (default: the lb command's, "
+                    + org.qdsr.app.config.LbConfig.DEFAULT_COALESCE_MICROS + "; 0 off)")
+    private long coalesceMicros;
+
     @Option(names = "--no-warmup", description = "skip the untimed warm-up rounds before the measured runs")
     private boolean noWarmup;
 
@@ -203,6 +208,8 @@ public final class DsrBenchCommand implements Callable<Integer> {
                     Duration.ofDays(1)), trust);
             try (LoadBalancer lb = LoadBalancer.start(vip, tls, backends, lbTls, lbName,
                     settings(mode), new Router(List.of(), Policy.roundRobin()))) {
+                lb.setCoalescing((coalesceMicros < 0 ? org.qdsr.app.config.LbConfig.DEFAULT_COALESCE_MICROS
+                        : coalesceMicros) * 1000);
                 awaitBackends(lb, backends.size());
                 List<String> lbThreads = new ArrayList<>(List.of("qdsr-lb-" + lbName));
                 for (LoadBalancer.BackendSpec b : backends) {

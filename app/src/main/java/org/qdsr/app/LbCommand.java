@@ -102,6 +102,13 @@ public final class LbCommand implements Callable<Integer> {
                     + " at most 15 MiB)")
     private Integer maxRequestBody;
 
+    @Option(names = "--coalesce-us", paramLabel = "US",
+            description = "receive coalescing of the event loop, like a NIC's rx-usecs: while datagrams arrive more"
+                    + " often than once per US microseconds, serve them in one turn per US instead of waking for each"
+                    + " (fewer wake-ups and control writes per datagram, at most US added wait; default "
+                    + LbConfig.DEFAULT_COALESCE_MICROS + ", 0 off)")
+    private Integer coalesceMicros;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json: one line per log event")
     private String logFormat;
 
@@ -155,7 +162,8 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.control(null, controlTls, insecureControl), cert, key,
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
                     hyStart, drainTimeout, Flags.retry(retry), maxConnections, maxRequestBody,
-                    secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen), accessLog);
+                    secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen), accessLog,
+                    coalesceMicros);
             flagValues = flags;
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
@@ -189,6 +197,7 @@ public final class LbCommand implements Callable<Integer> {
                 if (accessLogFile != null) {
                     lb.setAccessLog(accessLogFile);
                 }
+                lb.setCoalescing(c.coalesceNanos());
                 out.println("lb " + c.name() + ": listening on " + HostPort.format(lb.address()) + " (mode "
                         + c.mode().name().toLowerCase(Locale.ROOT) + ", " + specs.size()
                         + (specs.size() == 1 ? " backend)" : " backends)"));

@@ -77,8 +77,13 @@ final class LbReload {
                 peerChange = "; peers unchanged: " + e.getMessage();
             }
         }
+        String coalesceChange = "";
+        if (next.coalesceNanos() != lb.coalescing()) {
+            lb.setCoalescing(next.coalesceNanos());
+            coalesceChange = "; coalesce-us now " + next.coalesceMicros();
+        }
         List<String> kept = restartOnly(started, next);
-        return "reloaded " + file + ": " + r + peerChange + (kept.isEmpty() ? "" : "; needs a restart, not applied: "
+        return "reloaded " + file + ": " + r + peerChange + coalesceChange + (kept.isEmpty() ? "" : "; needs a restart, not applied: "
                 + kept);
     }
 

@@ -17,8 +17,9 @@ public final class UdpCounters {
     static final int RECEIVE_FAILURES = 6;
     static final int ENDPOINT_EXCEPTIONS = 7;
     static final int TURNS = 8;
+    static final int COALESCED_TURNS = 9;
 
-    private final AtomicLongArray values = new AtomicLongArray(9);
+    private final AtomicLongArray values = new AtomicLongArray(10);
 
     /** Single writer: the loop thread. */
     void add(int counter, long n) {
@@ -69,10 +70,15 @@ public final class UdpCounters {
         return get(TURNS);
     }
 
+    /** Turns that polled the sockets after a coalescing pause instead of waking for a datagram ({@link UdpEventLoop#coalesce(long)}). */
+    public long coalescedTurns() {
+        return get(COALESCED_TURNS);
+    }
+
     @Override
     public String toString() {
         return "UdpCounters[in=" + datagramsIn() + "/" + bytesIn() + "B out=" + datagramsOut() + "/" + bytesOut()
                 + "B sendFailures=" + sendFailures() + " sendBlocked=" + sendBlocked() + " receiveFailures="
-                + receiveFailures() + " endpointExceptions=" + endpointExceptions() + " turns=" + turns() + "]";
+                + receiveFailures() + " endpointExceptions=" + endpointExceptions() + " turns=" + turns() + " coalesced=" + coalescedTurns() + "]";
     }
 }

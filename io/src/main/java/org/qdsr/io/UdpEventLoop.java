@@ -76,6 +76,9 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
     private volatile boolean terminated;
     private long failuresLogged;
     private long overdueTurns;
+    private final TurnCoalescing coalescing = new TurnCoalescing();
+    /** Set by {@link #wakeup()}: a coalescing pause ends early (cleared by each pause and blocking wait). */
+    private volatile boolean wakeRequested;
 
     private UdpEventLoop(String name) throws IOException {
         this.name = name;
@@ -108,6 +111,25 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         UdpEventLoop loop = new UdpEventLoop(name);
         loop.thread.start();
         return loop;
+    }
+
+    /**
+     * Sets the receive-coalescing window in nanoseconds ({@link TurnCoalescing}, like a NIC's
+     * {@code rx-usecs}): while the loop wakes more often than once per window, it pauses until a
+     * window after its last wake-up and then serves every ready socket in one turn, trading at most
+     * one window of added wait for fewer wake-ups and fewer writes per datagram. 0 (the default)
+     * turns it off. Any thread, any time; the epoll transport does not coalesce (a warning says so).
+     */
+    public void coalesce(long windowNanos) {
+        coalescing.window(windowNanos);
+        if (epoll != null && windowNanos > 0) {
+            LOG.log(Level.WARNING, "{0}: receive coalescing is not available on the epoll transport; ignored", name);
+        }
+    }
+
+    /** The receive-coalescing window in nanoseconds (0: off). */
+    public long coalesceWindow() {
+        return coalescing.window();
     }
 
     /** True when this loop runs on the native epoll path (GSO/GRO capable). */
@@ -249,6 +271,7 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             epoll.wake();
             return;
         }
+        wakeRequested = true; // ends a coalescing pause
         selector.wakeup();
         LockSupport.unpark(thread);
     }
@@ -449,6 +472,39 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             selector.selectNow(onReady);
             return;
         }
+        long now = System.nanoTime();
+        coalescing.served(counters.datagramsIn(), counters.datagramsOut(), now);
+        long pollAt = coalescing.pollAt(now, earliestDeadline());
+        if (pollAt != TurnCoalescing.NO_PAUSE) {
+            pause(now, pollAt);
+            boolean found = selector.selectNow(onReady) > 0 || !tasks.isEmpty();
+            coalescing.polled(System.nanoTime(), found);
+            if (found) {
+                counters.add(UdpCounters.COALESCED_TURNS, 1);
+                return;
+            }
+            if (earliestDeadline() <= System.nanoTime()) {
+                return;
+            }
+        }
+        boolean found = waitBlocking() > 0 || !tasks.isEmpty();
+        coalescing.woke(System.nanoTime(), found);
+    }
+
+    /**
+     * Sleeps until {@code until} unless a task is queued or {@link #wakeup} is called meanwhile
+     * (a park can also return for a permit left by an earlier wakeup: it sleeps on then).
+     */
+    private void pause(long now, long until) {
+        for (long t = now; t < until && tasks.isEmpty() && !wakeRequested; t = System.nanoTime()) {
+            LockSupport.parkNanos(this, until - t);
+        }
+        wakeRequested = false;
+    }
+
+    /** Waits for a ready channel, a task or the earliest deadline; the number of channels found ready. */
+    private int waitBlocking() throws IOException {
+        wakeRequested = false; // the selector keeps a wakeup() for this wait; a later one sets it again
         // Without a deadline the loop still wakes every IDLE_WAIT: one call shape for busy and idle,
         // so going idle does not take a branch the JIT never saw under load (and deoptimize the loop).
         long now = System.nanoTime();
@@ -460,11 +516,14 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
                     + " does not move past now after onDeadline (busy loop)", name, overdueTurns);
         }
         if (wait >= MILLI) {
-            selector.select(onReady, wait / MILLI);
-        } else if (selector.selectNow(onReady) == 0 && wait > 0 && tasks.isEmpty()) {
-            LockSupport.parkNanos(this, wait); // sub-millisecond timer: Selector.select has ms granularity
-            selector.selectNow(onReady);
+            return selector.select(onReady, wait / MILLI);
         }
+        int ready = selector.selectNow(onReady);
+        if (ready == 0 && wait > 0 && tasks.isEmpty()) {
+            LockSupport.parkNanos(this, wait); // sub-millisecond timer: Selector.select has ms granularity
+            ready = selector.selectNow(onReady);
+        }
+        return ready;
     }
 
     private void onReady(SelectionKey key) {

@@ -180,6 +180,19 @@ public final class LoadBalancer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the event loop's receive-coalescing window ({@link UdpEventLoop#coalesce}); any thread,
+     * takes effect at the loop's next wake-up.
+     */
+    public void setCoalescing(long windowNanos) {
+        loop.coalesce(windowNanos);
+    }
+
+    /** The event loop's receive-coalescing window in nanoseconds (0: off). */
+    public long coalescing() {
+        return loop.coalesceWindow();
+    }
+
     /** Replaces the VIP's other LBs ({@link LoadBalancerCore#setPeers}); any thread but the loop's. */
     public void setPeers(Map<Integer, InetSocketAddress> peers) throws IOException {
         loop.call(() -> {

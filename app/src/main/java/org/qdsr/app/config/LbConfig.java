@@ -42,16 +42,30 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  * @param peering this LB's id and its peers when several LBs serve the VIP ({@link Peers}); null: none
  * @param accessLog where each request stream the LB handled is logged, one JSON line each: a file
  *     (appended) or {@code -} for standard output; null: none
+ * @param coalesceMicros the event loop's receive-coalescing window in microseconds (like a NIC's
+ *     rx-usecs: while datagrams come more often than once per window, the loop serves them in one
+ *     turn per window instead of waking for each; {@link org.qdsr.io.UdpEventLoop#coalesce});
+ *     default {@value #DEFAULT_COALESCE_MICROS}, 0 off, at most {@value #MAX_COALESCE_MICROS}
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
                        Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
-                       Integer maxRequestBody, Path secretFile, Peers peering, String accessLog) {
+                       Integer maxRequestBody, Path secretFile, Peers peering, String accessLog,
+                       Integer coalesceMicros) {
     /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
     public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
+    /**
+     * The receive-coalescing window by default: it only applies while the LB wakes more often than
+     * once per window, and adds at most that much to a datagram's wait, against QUIC's 25 ms
+     * default max_ack_delay and client RTTs of tens of milliseconds. It cut the isolated LB's CPU per
+     * GB by about a fifth on the testbed (docs/benchmarks.md).
+     */
+    public static final int DEFAULT_COALESCE_MICROS = 2000;
+    /** The longest window: beyond it the wait would eat into the clients' ACK delay budget. */
+    public static final int MAX_COALESCE_MICROS = 10_000;
 
     /** A real server to connect to. */
     public record Backend(String name, HostPort address, int weight) {
@@ -72,7 +86,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -113,10 +127,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Path secret = root.file("secret-file");
         Peers peering = Peers.read(root);
         String accessLog = root.string("access-log");
+        Integer coalesce = root.integer("coalesce-us");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
                 metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, maxRequestBody, secret, peering,
-                accessLog);
+                accessLog, coalesce);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -216,7 +231,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.maxConnections, maxConnections), or(flags.maxRequestBody, maxRequestBody),
                 or(flags.secretFile, secretFile),
                 Peers.overlay(peering, flags.peering),
-                or(flags.accessLog, accessLog));
+                or(flags.accessLog, accessLog), or(flags.coalesceMicros, coalesceMicros));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -260,6 +275,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                     + LoadBalancerCore.Settings.MAX_REQUEST_BODY_LIMIT + " bytes (a request travels whole in one"
                     + " control message), was " + maxRequestBody);
         }
+        if (coalesceMicros != null && (coalesceMicros < 0 || coalesceMicros > MAX_COALESCE_MICROS)) {
+            throw fail("coalesce-us (--coalesce-us)", "must be 0.." + MAX_COALESCE_MICROS + " microseconds, was "
+                    + coalesceMicros);
+        }
         ControlTlsConfig c = ControlTlsConfig.check(control, source);
         Path secret = secretFile;
         if (secret == null && c.tlsDir() != null && Files.isRegularFile(c.tlsDir().resolve(SECRET_FILE_NAME))) {
@@ -273,7 +292,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(hyStart, true), or(drainTimeoutSeconds, DEFAULT_DRAIN_TIMEOUT_SECONDS),
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
                 or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS),
-                or(maxRequestBody, LoadBalancerCore.Settings.DEFAULT_MAX_REQUEST_BODY), secret, peering, accessLog);
+                or(maxRequestBody, LoadBalancerCore.Settings.DEFAULT_MAX_REQUEST_BODY), secret, peering, accessLog,
+                or(coalesceMicros, DEFAULT_COALESCE_MICROS));
     }
 
     private ConfigException fail(String field, String problem) {
@@ -314,6 +334,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
             Path parent = Path.of(accessLog).toAbsolutePath().getParent();
             p.directory(p.where(flags.accessLog != null, "--access-log", "access-log"), parent);
         }
+    }
+
+    /** The event loop's receive-coalescing window in nanoseconds (of a resolved configuration). */
+    public long coalesceNanos() {
+        return coalesceMicros * 1000L;
     }
 
     /** How long a stopping LB waits for in-flight requests (of a resolved configuration). */
