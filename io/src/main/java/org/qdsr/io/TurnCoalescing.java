@@ -11,7 +11,8 @@ package org.qdsr.io;
  * deadline or a queued task ends a pause early (the loop decides that; this class only keeps
  * time). A turn that read {@link #HEAVY_TURN} datagrams or more is not followed by a pause, nor
  * does a loop pause while it sends {@link #SENDING} datagrams or more per window (a proxy on the
- * data path, which needs the peer's ACKs at once).
+ * data path, which needs the peer's ACKs at once) or for a window after {@link #onDataPath()}
+ * (a load balancer that instructs a real server's sending).
  *
  * <p>Loop thread only, except {@link #window(long)}, which any thread may call (it takes effect
  * at the next wake-up). Times are {@link System#nanoTime()} values passed in.
@@ -40,6 +41,7 @@ final class TurnCoalescing {
     private long periodStart;
     private long periodOut;
     private boolean sending;
+    private boolean dataPath;
 
     /** Sets the window in nanoseconds; 0 turns coalescing off. */
     void window(long nanos) {
@@ -73,7 +75,8 @@ final class TurnCoalescing {
     void served(long inTotal, long outTotal, long now) {
         heavy = inTotal - datagramsIn >= HEAVY_TURN;
         datagramsIn = inTotal;
-        if (outTotal - periodOut >= SENDING) {
+        if (outTotal - periodOut >= SENDING || dataPath) {
+            dataPath = false;
             sending = true; // at once: the first window of a response is not paused either
             periodStart = now;
             periodOut = outTotal;
@@ -82,6 +85,11 @@ final class TurnCoalescing {
             periodStart = now;
             periodOut = outTotal;
         }
+    }
+
+    /** The endpoint did data-path work of another kind: counts as a burst of sends ({@link #SENDING}). */
+    void onDataPath() {
+        dataPath = true;
     }
 
     /** The loop polled after a pause at {@code now}; {@code found}: something was ready. */

@@ -127,6 +127,15 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Loop thread: the endpoint just did data-path work that is not datagrams of this loop (a load
+     * balancer instructing a real server's sending): for a window the loop does not coalesce, as
+     * if it had sent a burst ({@link TurnCoalescing#SENDING}).
+     */
+    public void onDataPath() {
+        coalescing.onDataPath();
+    }
+
     /** The receive-coalescing window in nanoseconds (0: off). */
     public long coalesceWindow() {
         return coalescing.window();

@@ -83,6 +83,26 @@ class TurnCoalescingTest {
     }
 
     @Test
+    void dataPathWorkOfAnotherKindCountsAsABurstOfSends() {
+        TurnCoalescing c = new TurnCoalescing();
+        c.window(2 * MS);
+        c.woke(100 * MS, true);
+        c.served(1, 0, 100 * MS);
+        c.woke(101 * MS, true);
+        c.served(2, 0, 101 * MS);
+        assertThat(c.pollAt(101 * MS, FAR)).as("busy, nothing sent").isEqualTo(103 * MS);
+        c.onDataPath(); // e.g. the LB instructed a real server's sending in that turn
+        c.served(2, 0, 101 * MS);
+        assertThat(c.pollAt(101 * MS, FAR)).isEqualTo(TurnCoalescing.NO_PAUSE);
+        c.woke(102 * MS, true);
+        c.served(3, 0, 102 * MS);
+        assertThat(c.pollAt(102 * MS, FAR)).as("within that window").isEqualTo(TurnCoalescing.NO_PAUSE);
+        c.woke(103 * MS, true);
+        c.served(4, 0, 103 * MS);
+        assertThat(c.pollAt(103 * MS, FAR)).as("a window without it").isEqualTo(105 * MS);
+    }
+
+    @Test
     void windowZeroNeverPauses() {
         run(0, List.of(step("woke", 100, 1, null), step("woke", 100, 2, null), step("woke", 101, 3, null)));
     }

@@ -133,6 +133,9 @@ public final class LoadBalancer implements AutoCloseable {
             LbMetrics stats = core.stats();
             loop.afterTurn(() -> {
                 stats.turns++;
+                if (core.takeInstructedActivity()) {
+                    loop.onDataPath(); // the client's ACKs clock the instructed senders: look at them at once
+                }
                 for (ControlClient c : lb.flushing) {
                     c.flush();
                 }

@@ -143,6 +143,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
      * connection follows its onActivity): their instructions are flushed after the drain.
      */
     private final java.util.Set<LbConnection> instructing = new java.util.LinkedHashSet<>();
+    private boolean instructedSinceAsked;
     private final QuicServerEndpoint endpoint;
     private final LbMetrics metrics = new LbMetrics();
     private final OutlierEjection outliers = new OutlierEjection(metrics);
@@ -377,6 +378,17 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         instructing.remove(c);
     }
 
+    /**
+     * Whether this LB instructed a real server's sending since the last call: it runs that
+     * sender's congestion control, so it is on the data path like a proxy (the I/O shell then
+     * keeps its loop from coalescing receives). Clears the flag.
+     */
+    public boolean takeInstructedActivity() {
+        boolean was = instructedSinceAsked;
+        instructedSinceAsked = false;
+        return was;
+    }
+
     void instructing(LbConnection c) {
         instructing.add(c);
     }
@@ -488,6 +500,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         if (instructing.isEmpty()) {
             return;
         }
+        instructedSinceAsked = true;
         List<LbConnection> flush = new ArrayList<>(instructing);
         instructing.clear();
         for (LbConnection c : flush) {

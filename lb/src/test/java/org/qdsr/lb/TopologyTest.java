@@ -71,6 +71,8 @@ class TopologyTest {
                 Topology.get(session, "/bytes/" + size, body);
         t.net.runUntil(r::isDone, 30 * SECOND);
         assertThat(r.get().bodyBytes()).isEqualTo(size);
+        assertThat(t.lb.takeInstructedActivity()).as("isolated: the LB is off the data path (its loop may coalesce)")
+                .isFalse();
         t.lastClient.close(0, "done", t.net.now());
         t.client.poke(t.net.now());
         t.net.runFor(3 * SECOND);
@@ -101,6 +103,9 @@ class TopologyTest {
             assertThat(rs.get(i).get().bodyBytes()).isEqualTo(sizes[i]);
             total += sizes[i];
         }
+        assertThat(t.lb.takeInstructedActivity()).as("instructed: on the data path (its loop must not coalesce)")
+                .isTrue();
+        assertThat(t.lb.takeInstructedActivity()).as("cleared once taken").isFalse();
         t.lastClient.close(0, "done", t.net.now());
         t.client.poke(t.net.now());
         t.net.runFor(3 * SECOND);
