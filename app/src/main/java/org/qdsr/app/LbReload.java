@@ -83,8 +83,8 @@ final class LbReload {
             coalesceChange = "; coalesce-us now " + next.coalesceMicros();
         }
         List<String> kept = restartOnly(started, next);
-        return "reloaded " + file + ": " + r + peerChange + coalesceChange + (kept.isEmpty() ? "" : "; needs a restart, not applied: "
-                + kept);
+        return "reloaded " + file + ": " + r + peerChange + coalesceChange
+                + (kept.isEmpty() ? "" : "; needs a restart, not applied: " + kept);
     }
 
     static List<LoadBalancer.BackendSpec> specs(LbConfig c) throws ConfigException {

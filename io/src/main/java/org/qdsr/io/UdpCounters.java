@@ -70,7 +70,10 @@ public final class UdpCounters {
         return get(TURNS);
     }
 
-    /** Turns that polled the sockets after a coalescing pause instead of waking for a datagram ({@link UdpEventLoop#coalesce(long)}). */
+    /**
+     * Turns that served what arrived during a coalescing pause instead of waking for each datagram
+     * ({@link UdpEventLoop#coalesce(long)}).
+     */
     public long coalescedTurns() {
         return get(COALESCED_TURNS);
     }
@@ -79,6 +82,7 @@ public final class UdpCounters {
     public String toString() {
         return "UdpCounters[in=" + datagramsIn() + "/" + bytesIn() + "B out=" + datagramsOut() + "/" + bytesOut()
                 + "B sendFailures=" + sendFailures() + " sendBlocked=" + sendBlocked() + " receiveFailures="
-                + receiveFailures() + " endpointExceptions=" + endpointExceptions() + " turns=" + turns() + " coalesced=" + coalescedTurns() + "]";
+                + receiveFailures() + " endpointExceptions=" + endpointExceptions() + " turns=" + turns()
+                + " coalesced=" + coalescedTurns() + "]";
     }
 }

@@ -61,7 +61,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
      * The receive-coalescing window by default: it only applies while the LB wakes more often than
      * once per window, and adds at most that much to a datagram's wait, against QUIC's 25 ms
      * default max_ack_delay and client RTTs of tens of milliseconds. It cut the isolated LB's CPU per
-     * GB by about a fifth on the testbed (docs/benchmarks.md).
+     * GB by about 30 % on the testbed (docs/benchmarks.md); proxied and instructed responses keep the
+     * loop from pausing.
      */
     public static final int DEFAULT_COALESCE_MICROS = 2000;
     /** The longest window: beyond it the wait would eat into the clients' ACK delay budget. */

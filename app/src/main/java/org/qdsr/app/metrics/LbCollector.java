@@ -25,6 +25,9 @@ public final class LbCollector implements MultiCollector {
         Families f = new Families();
         Map<String, Long> errors = Families.ordered();
         f.udp("qdsr_lb_vip", "VIP socket", lb.counters(), errors);
+        f.counter("qdsr_lb_loop_turns", "event-loop turns (each one wake-up)", lb.counters().turns());
+        f.counter("qdsr_lb_loop_coalesced_turns", "turns that served what arrived during a receive-coalescing"
+                + " pause (coalesce-us)", lb.counters().coalescedTurns());
         LbMetrics m = copy();
         if (m != null) {
             core(f, m);

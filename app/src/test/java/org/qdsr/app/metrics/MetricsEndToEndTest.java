@@ -83,6 +83,8 @@ class MetricsEndToEndTest {
             assertThat(PromText.value(l, "qdsr_lb_vip_received_bytes_total")).isPositive();
             assertThat(PromText.value(l, "qdsr_lb_vip_sent_bytes_total")).isPositive().isLessThan(body / 10.0);
             assertThat(PromText.value(l, "qdsr_lb_acks_forwarded_total")).isPositive();
+            assertThat(PromText.value(l, "qdsr_lb_loop_turns_total")).isPositive()
+                    .isGreaterThanOrEqualTo(PromText.value(l, "qdsr_lb_loop_coalesced_turns_total"));
             assertThat(PromText.value(l, "qdsr_lb_no_backend_responses_total")).isZero();
             assertThat(PromText.value(l, "qdsr_lb_backend_vip_mismatch{backend=\"rs1\"}")).isZero();
             assertThat(PromText.value(l, "qdsr_lb_backend_handoffs_total{backend=\"rs1\"}")
