@@ -33,7 +33,8 @@ import org.qdsr.quic.DatagramEndpoint;
  * {@link DatagramChannel}s, each attached to a {@link DatagramEndpoint}. Each turn it waits until
  * a socket is readable or writable, a task is queued, or the earliest endpoint deadline; reads
  * datagrams in batches (one reused 64 KiB direct buffer, copied to a heap array); runs queued tasks; fires due deadlines;
- * then drains every sending endpoint into its socket. Other non-blocking channels (the control
+ * then drains every sending endpoint into its socket (with {@link #coalesce}, a busy loop first
+ * pauses so that one turn serves a window's datagrams). Other non-blocking channels (the control
  * connections' TCP sockets) may join the same selector ({@link #registerChannel}).
  *
  * <p>Endpoints are only ever called on the loop thread. Other threads talk to them through
@@ -483,8 +484,9 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         }
         long now = System.nanoTime();
         coalescing.served(counters.datagramsIn(), counters.datagramsOut(), now);
-        long pollAt = coalescing.pollAt(now, earliestDeadline());
+        long pollAt = coalescing.pollAt(now, Long.MAX_VALUE); // the deadlines are asked only for a pause
         if (pollAt != TurnCoalescing.NO_PAUSE) {
+            pollAt = Math.min(pollAt, earliestDeadline());
             pause(now, pollAt);
             boolean found = selector.selectNow(onReady) > 0 || !tasks.isEmpty();
             coalescing.polled(System.nanoTime(), found);
