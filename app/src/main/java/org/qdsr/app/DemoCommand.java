@@ -97,7 +97,6 @@ public final class DemoCommand implements Callable<Integer> {
                     Duration.ofDays(1)), trust);
             try (LoadBalancer lb = LoadBalancer.start(vip, tls, backends, lbTls, "lb",
                     LoadBalancerCore.Settings.defaults(), new Router(List.of(), Policy.roundRobin()))) {
-                lb.setCoalescing(org.qdsr.app.config.LbConfig.DEFAULT_COALESCE_MICROS * 1000L); // as `qdsr lb`
                 awaitBackends(lb, backends.size());
                 out.println("load balancer on " + HostPort.format(vip) + " (mode auto), real servers "
                         + String.join(", ", lb.healthyBackends()) + " sending from the same address");

@@ -70,7 +70,7 @@ public final class DsrBenchCommand implements Callable<Integer> {
 
     @Option(names = "--coalesce-us", defaultValue = "-1", paramLabel = "US",
             description = "the LB loop's receive-coalescing window (default: the lb command's, "
-                    + org.qdsr.app.config.LbConfig.DEFAULT_COALESCE_MICROS + "; 0 off)")
+                    + org.qdsr.lb.LoadBalancer.DEFAULT_COALESCE_MICROS + "; 0 off)")
     private long coalesceMicros;
 
     @Option(names = "--no-warmup", description = "skip the untimed warm-up rounds before the measured runs")
@@ -208,8 +208,9 @@ public final class DsrBenchCommand implements Callable<Integer> {
                     Duration.ofDays(1)), trust);
             try (LoadBalancer lb = LoadBalancer.start(vip, tls, backends, lbTls, lbName,
                     settings(mode), new Router(List.of(), Policy.roundRobin()))) {
-                lb.setCoalescing((coalesceMicros < 0 ? org.qdsr.app.config.LbConfig.DEFAULT_COALESCE_MICROS
-                        : coalesceMicros) * 1000);
+                if (coalesceMicros >= 0) {
+                    lb.setCoalescing(coalesceMicros * 1000);
+                }
                 awaitBackends(lb, backends.size());
                 List<String> lbThreads = new ArrayList<>(List.of("qdsr-lb-" + lbName));
                 for (LoadBalancer.BackendSpec b : backends) {

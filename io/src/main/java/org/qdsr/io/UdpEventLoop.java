@@ -484,17 +484,16 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
         }
         long now = System.nanoTime();
         coalescing.served(counters.datagramsIn(), counters.datagramsOut(), now);
-        long pollAt = coalescing.pollAt(now, Long.MAX_VALUE); // the deadlines are asked only for a pause
-        if (pollAt != TurnCoalescing.NO_PAUSE) {
-            pollAt = Math.min(pollAt, earliestDeadline());
-            pause(now, pollAt);
+        if (coalescing.pollAt(now, Long.MAX_VALUE) != TurnCoalescing.NO_PAUSE) { // deadlines asked only for a pause
+            long deadline = earliestDeadline(); // nothing runs during the pause that could move it
+            pause(now, coalescing.pollAt(now, deadline));
             boolean found = selector.selectNow(onReady) > 0 || !tasks.isEmpty();
             coalescing.polled(System.nanoTime(), found);
             if (found) {
                 counters.add(UdpCounters.COALESCED_TURNS, 1);
                 return;
             }
-            if (earliestDeadline() <= System.nanoTime()) {
+            if (deadline <= System.nanoTime()) {
                 return;
             }
         }

@@ -57,14 +57,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
     public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
-    /**
-     * The receive-coalescing window by default: it only applies while the LB wakes more often than
-     * once per window, and adds at most that much to a datagram's wait, against QUIC's 25 ms
-     * default max_ack_delay and client RTTs of tens of milliseconds. It cut the isolated LB's CPU per
-     * GB by about 30 % on the testbed (docs/benchmarks.md); proxied and instructed responses keep the
-     * loop from pausing.
-     */
-    public static final int DEFAULT_COALESCE_MICROS = 2000;
+    /** The receive-coalescing window by default: the load balancer's own. */
+    public static final int DEFAULT_COALESCE_MICROS = org.qdsr.lb.LoadBalancer.DEFAULT_COALESCE_MICROS;
     /** The longest window: beyond it the wait would eat into the clients' ACK delay budget. */
     public static final int MAX_COALESCE_MICROS = 10_000;
 
