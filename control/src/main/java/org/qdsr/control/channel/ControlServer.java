@@ -3,6 +3,7 @@ package org.qdsr.control.channel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.time.Duration;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -24,6 +25,8 @@ import org.qdsr.io.UdpEventLoop;
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
+    /** How long {@link #close()} waits for the accepting thread to let go of the listening socket. */
+    static final Duration ACCEPTOR_EXIT_WAIT = Duration.ofSeconds(2);
 
     /** Called for each accepted TCP connection, before its TLS handshake; returns its listener. */
     @FunctionalInterface
@@ -39,6 +42,7 @@ public final class ControlServer implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
     private final UdpEventLoop loop;
+    private final Thread acceptThread;
     private volatile boolean closed;
 
     private ControlServer(ServerSocketChannel serverSocket, ControlTls tls, String nodeName, ControlOptions options,
@@ -50,6 +54,7 @@ public final class ControlServer implements AutoCloseable {
         this.options = options;
         this.acceptor = acceptor;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "qdsr-control-server-timer"));
+        this.acceptThread = daemon(this::acceptLoop, "qdsr-control-accept-" + localAddress().getPort());
     }
 
     /**
@@ -82,7 +87,7 @@ public final class ControlServer implements AutoCloseable {
         ControlServer server = new ControlServer(ss, tls, nodeName, options, acceptor, loop);
         long tick = options.heartbeatInterval().toNanos();
         server.timer.scheduleAtFixedRate(server::tick, tick, tick, TimeUnit.NANOSECONDS);
-        daemon(server::acceptLoop, "qdsr-control-accept-" + server.localAddress().getPort()).start();
+        server.acceptThread.start();
         return server;
     }
 
@@ -130,7 +135,11 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting; open channels get Error(SHUTTING_DOWN) and close. */
+    /**
+     * Stops accepting; open channels get Error(SHUTTING_DOWN) and close. Returns once the
+     * listening port is free for a new server: a thread blocked in accept holds the socket until
+     * it wakes, so close waits for the acceptor to leave (at most {@link #ACCEPTOR_EXIT_WAIT}).
+     */
     @Override
     public void close() {
         closed = true;
@@ -139,10 +148,26 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        awaitAcceptorExit();
         for (Connection c : connections) {
             c.closeWithError(ControlError.SHUTTING_DOWN, "server shutting down", null);
         }
         timer.shutdownNow();
+    }
+
+    private void awaitAcceptorExit() {
+        if (Thread.currentThread() == acceptThread || !acceptThread.isAlive()) {
+            return;
+        }
+        try {
+            acceptThread.join(ACCEPTOR_EXIT_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (acceptThread.isAlive()) {
+            LOG.warning("control acceptor on port " + serverSocket.socket().getLocalPort()
+                    + " did not stop within " + ACCEPTOR_EXIT_WAIT.toMillis() + " ms; the port may stay taken");
+        }
     }
 
     private final class Owner implements Connection.Owner {

@@ -146,6 +146,18 @@ class ControlChannelTest {
     }
 
     @Test
+    void closeFreesThePortForAServerStartedAtOnce() throws Exception {
+        ControlTls insecure = ControlTls.insecureLoopback();
+        for (int i = 0; i < 40; i++) {
+            ControlServer first = ControlServer.start(LOOPBACK, insecure, "rs", FAST, ch -> new Recorder());
+            InetSocketAddress address = first.localAddress();
+            Thread.sleep(2); // the acceptor is blocked in accept, which holds the listening socket until it wakes
+            first.close();
+            ControlServer.start(address, insecure, "rs", FAST, ch -> new Recorder()).close();
+        }
+    }
+
+    @Test
     void heartbeatsMeasureRttAndKeepAnIdleChannelOpen() throws Exception {
         Recorder lb = new Recorder();
         Recorder rs = new Recorder();
