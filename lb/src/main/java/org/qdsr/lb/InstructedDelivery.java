@@ -112,11 +112,12 @@ final class InstructedDelivery {
 
     /**
      * Delegates the stream's response to {@code b}: the snapshot carries keys, client CID and
-     * address. {@code canRetry} says whether a refusal could still go elsewhere ({@link Handoff#mayRefuse}).
+     * address. {@code r} holds the request and the backends tried so far, in any delivery mode;
+     * {@code canRetry} says whether a refusal could still go elsewhere ({@link Handoff#mayRefuse}).
      */
-    void handOff(QuicConnection conn, Backend b, long streamId, org.qdsr.http3.Request request, RequestHead head,
-                 long handoffId, java.util.function.Predicate<Retry> canRetry) {
-        Retry r = retryable.computeIfAbsent(streamId, id -> new Retry(request, head, new HashSet<>()));
+    void handOff(QuicConnection conn, Backend b, long streamId, Retry r, long handoffId,
+                 java.util.function.Predicate<Retry> canRetry) {
+        retryable.put(streamId, r);
         r.tried().add(b);
         conn.delegateStream(streamId, senderOf(b)); // again on a retry: the stream's packets leave from b now
         if (snapshot == null || snapshotGeneration != conn.keyGeneration()) {
@@ -129,7 +130,7 @@ final class InstructedDelivery {
         keyGeneration.putIfAbsent(b.id(), snapshotGeneration); // later snapshots do not replace the RS's keys
         streams.put(streamId, b);
         involved.add(b);
-        out.send(b, new Handoff(handoffId, key, streamId, snapshot, head, Handoff.Mode.INSTRUCTED, canRetry.test(r)));
+        out.send(b, new Handoff(handoffId, key, streamId, snapshot, r.head(), Handoff.Mode.INSTRUCTED, canRetry.test(r)));
         metrics.handoffsInstructed++;
     }
 

@@ -216,18 +216,28 @@ final class LbConnection implements ConnectionHandler {
         long path = wantsIsolated() ? pathFor(b) : -1;
         RequestHead head = toHead(req, target, ctx.body());
         long id = ctx.streamId();
-        if (path < 0 && core.settings().mode() != LoadBalancerCore.Mode.PROXY && conn.isEstablished()) {
+        var retry = new InstructedDelivery.Retry(req, head, new java.util.HashSet<>());
+        if (path < 0 && mayInstruct()) {
             ctx.detach();
-            core.instructing(this);
-            instructed.handOff(conn, b, id, req, head, core.nextHandoffId(), this::canRetry);
-            access.handedOff(id, "instructed", b);
+            handOffInstructed(b, id, retry);
         } else if (path >= 0) {
             ctx.detach();
-            handOffIsolated(b, path, id, new InstructedDelivery.Retry(req, head, new java.util.HashSet<>()));
+            handOffIsolated(b, path, id, retry);
         } else {
-            handOffProxied(b, ctx, new InstructedDelivery.Retry(req, head, new java.util.HashSet<>()));
+            handOffProxied(b, ctx, retry);
         }
         b.onHandoff();
+    }
+
+    /** Instructed mode is the one for a request without a path of its own, unless proxying is forced. */
+    private boolean mayInstruct() {
+        return core.settings().mode() != LoadBalancerCore.Mode.PROXY && conn.isEstablished();
+    }
+
+    private void handOffInstructed(Backend b, long id, InstructedDelivery.Retry retry) {
+        core.instructing(this);
+        instructed.handOff(conn, b, id, retry, core.nextHandoffId(), this::canRetry);
+        access.handedOff(id, "instructed", b);
     }
 
     private void handOffProxied(Backend b, RequestContext ctx, InstructedDelivery.Retry retry) {
@@ -296,8 +306,9 @@ final class LbConnection implements ConnectionHandler {
      * An isolated handoff was refused before the backend sent a byte (overloaded, content source
      * failed before the head): the stream's credit comes back and another backend not tried yet,
      * with a path on this connection, gets it, at most {@link InstructedDelivery#MAX_ATTEMPTS}
-     * backends in all. When none is left the stream is reset with H3_REQUEST_REJECTED (RFC 9114
-     * §8.1: nothing was processed, the client may retry it). True if it went elsewhere.
+     * backends in all; one without a free path gets it in instructed mode, as a new request
+     * would. When none is left the stream is reset with H3_REQUEST_REJECTED (RFC 9114 §8.1:
+     * nothing was processed, the client may retry it). True if it went elsewhere.
      */
     private boolean retryIsolated(Handed h, StreamReport r) {
         long id = r.streamId();
@@ -307,13 +318,18 @@ final class LbConnection implements ConnectionHandler {
         h.backend.onStreamDone(0);
         Backend next = nextUntried(h.retry);
         long path = next == null ? -1 : pathFor(next);
-        if (next == null || path < 0) {
+        if (next == null || path < 0 && !mayInstruct()) {
             conn.resetHandedOffStream(id, Http3Error.H3_REQUEST_REJECTED.code(), 0); // final size 0: nothing sent
             core.metrics().handoffsRejected++;
             return false;
         }
         core.metrics().handoffRetries++;
-        handOffIsolated(next, path, id, h.retry);
+        if (path >= 0) {
+            handOffIsolated(next, path, id, h.retry);
+        } else {
+            conn.takeBackHandedOffStream(id); // nothing was sent: the LB numbers its packets now
+            handOffInstructed(next, id, h.retry);
+        }
         next.onHandoff();
         return true;
     }
@@ -530,8 +546,7 @@ final class LbConnection implements ConnectionHandler {
             access.failed(streamId, "rejected", now);
             return;
         }
-        instructed.handOff(conn, next, streamId, retry.request(), retry.head(), core.nextHandoffId(), this::canRetry);
-        access.handedOff(streamId, "instructed", next);
+        handOffInstructed(next, streamId, retry);
         next.onHandoff();
     }
 

@@ -326,6 +326,38 @@ class TopologyTest {
     }
 
     /**
+     * The client issued one path ID only: the real server that got it refuses an isolated
+     * handoff, and the next one, with no path left for it, serves the request in instructed
+     * mode, as a new request would go, instead of the stream being rejected.
+     */
+    @Test
+    void anIsolatedRefusalGoesToARealServerWithoutAPathInInstructedMode() throws Exception {
+        var full = org.qdsr.rs.RealServerCore.Config.defaults().withMaxStreams(0);
+        Topology t = new Topology(89, 2, LoadBalancerCore.Mode.AUTO, org.qdsr.quic.connection.ConnectionConfig.defaults(),
+                i -> i == 0 ? full : org.qdsr.rs.RealServerCore.Config.defaults());
+        t.net.setDefaultConditions(LinkConditions.delay(2_000_000).withLoss(0.02));
+        List<LbAccessLog.Entry> lines = new ArrayList<>();
+        t.lb.setAccessLog(lines::add);
+        Http3ClientSession session = t.connect(false, org.qdsr.quic.connection.ConnectionConfig.defaults()
+                .withPaths(1, true));
+        fetchAll(t, session, 4, 120_000, 60);
+        t.net.runFor(SECOND);
+        assertThat(t.lb.stats().handoffsIsolated).as("rs0 holds the one path; each request starts there or on rs1")
+                .isPositive();
+        assertThat(t.servers.get(0).counters().rejected).as("rs0 refused its share").isPositive();
+        assertThat(t.lb.stats().handoffRetries).isEqualTo(t.servers.get(0).counters().rejected);
+        assertThat(t.lb.stats().handoffsRejected).isZero();
+        assertThat(t.lb.stats().handoffsInstructed).as("rs1 has no path: it instructs").isPositive();
+        assertThat(t.lb.stats().streamsFailed).isZero();
+        assertThat(t.servers.get(1).counters().finished).isEqualTo(4);
+        assertThat(lines).hasSize(4).allSatisfy(e -> {
+            assertThat(e.backend()).isEqualTo("rs1");
+            assertThat(e.outcome()).isEqualTo("finished");
+        });
+        assertThat(t.lb.backends()).allSatisfy(b -> assertThat(b.outstanding()).isZero());
+    }
+
+    /**
      * A real server that keeps refusing is taken out of routing ({@link OutlierEjection}): after
      * its fifth refusal in a row the requests go straight to the other one, without a refusal and
      * a retry each, until the ejection ends and it is probed again.

@@ -528,6 +528,16 @@ public final class QuicConnection {
         return f.finalSize();
     }
 
+    /**
+     * The sender a stream was handed to refused it before sending anything (QDSR: a real server
+     * too busy to take it): the stream is this connection's again, e.g. for {@link
+     * #delegateStream(long, int)}. The caller returns the credit its export reserved ({@link
+     * #returnCredit}). IllegalStateException if the stream is not handed off or already done.
+     */
+    public void takeBackHandedOffStream(long streamId) {
+        streams.takeBack(streamId);
+    }
+
     /** The sender a stream was handed to finished it (all data acknowledged, or reset). */
     public void onHandedOffStreamDone(long streamId) {
         streams.onHandedOffSendDone(streamId);

@@ -346,6 +346,18 @@ final class StreamManager {
     }
 
     /**
+     * A handoff its sender refused before sending a byte: the stream is this connection's again,
+     * to send or to delegate elsewhere. The caller returns the credit it reserved for it.
+     */
+    void takeBack(long id) {
+        QuicStream s = requireSend(id);
+        if (!s.handedOff || s.finAckReported) {
+            throw new IllegalStateException("stream " + id + " is not handed off");
+        }
+        s.handedOff = false;
+    }
+
+    /**
      * Resets a handed-off stream on behalf of a sender that failed. Its real final size is
      * unknown here, so the smaller of the peer's MAX_STREAM_DATA and {@code cap} (the
      * connection credit that sender held) is used: neither can have been exceeded by the sender

@@ -1,6 +1,7 @@
 package org.qdsr.quic.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -73,6 +74,50 @@ class PathHandoffTest {
             assertThat(rsNode.sentBytes()).isGreaterThan(body.length);
             assertThat(server.sentBytes()).as("the server sends only handshake, ACKs and control")
                     .isLessThan(body.length / 20);
+        }
+    }
+
+    /**
+     * A sender that refuses a handoff before sending anything gives the stream back: the
+     * connection owns it again (its credit returned) and sends the response itself, byte-exact.
+     */
+    @Test
+    void aStreamTakenBackFromARefusedHandoffIsSentByTheConnection() throws Exception {
+        byte[] body = new byte[300_000];
+        new Random(43).nextBytes(body);
+        int[] written = {-1};
+        long[] stream = {-1};
+        try (SimPair pair = new SimPair(32, ConnectionConfig.defaults().withPaths(4, false), c -> (conn, now) -> {
+            ConnectionEvent e;
+            while ((e = conn.pollEvent()) != null) {
+                if (e instanceof ConnectionEvent.StreamReadable r && stream[0] < 0) {
+                    stream[0] = r.streamId();
+                    long creditBefore = conn.sendCredit();
+                    ConnectionSnapshot exported = conn.exportPath(1, List.of(r.streamId()), 1 << 20);
+                    assertThat(conn.sendCredit()).isLessThan(creditBefore);
+                    conn.takeBackHandedOffStream(r.streamId());
+                    conn.returnCredit(exported.connectionCredit());
+                    assertThat(conn.sendCredit()).as("the export's credit is back").isEqualTo(creditBefore);
+                    assertThatThrownBy(() -> conn.takeBackHandedOffStream(r.streamId()))
+                            .isInstanceOf(IllegalStateException.class);
+                    written[0] = 0;
+                }
+            }
+            while (written[0] >= 0 && written[0] < body.length) {
+                int n = conn.write(stream[0], body, written[0], body.length - written[0]);
+                if (n <= 0) {
+                    break;
+                }
+                written[0] += n;
+                if (written[0] == body.length) {
+                    conn.finish(stream[0]);
+                }
+            }
+        })) {
+            OneRequestClient app = new OneRequestClient();
+            pair.connect(pair.clientOptions(ConnectionConfig.defaults().withPaths(4, true)), app);
+            pair.net.runUntil(app::finished, 60 * SECOND);
+            assertThat(app.received.toByteArray()).isEqualTo(body);
         }
     }
 
