@@ -298,7 +298,6 @@ final class StreamPump {
         }
     }
 
-    /** The connection is gone (closed by the LB, link lost): streams end without reports. */
     /**
      * The LB closed the connection (our client closes after its last byte, before its final ACK
      * reaches us): each open stream reports what it sent, so the LB still counts it per backend.
@@ -310,6 +309,7 @@ final class StreamPump {
         }
     }
 
+    /** The connection is gone (closed by the LB, link lost): streams end without reports. */
     void dropAll(RsConnection c) {
         for (ResponseStream s : c.streams.values()) {
             // all of it was sent (the client usually closes before its last ACK reaches us), or not
