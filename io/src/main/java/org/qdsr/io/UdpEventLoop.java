@@ -416,6 +416,24 @@ public final class UdpEventLoop implements Executor, AutoCloseable {
             endpoints.remove(ep);
         }
         closeQuietly(reg);
+        releaseClosedChannels();
+    }
+
+    /**
+     * A channel closed while registered keeps its port until the selector deregisters its key,
+     * at the selector's next operation: do that now, so that {@link UdpRegistration#close()}
+     * returns with the port free for a new socket. The selector is level-triggered, so what is
+     * ready on the other channels is reported again at the loop's own select.
+     */
+    private void releaseClosedChannels() {
+        if (selector == null) {
+            return;
+        }
+        try {
+            selector.selectNow(key -> { });
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "releasing closed channels", e);
+        }
     }
 
     private static void closeQuietly(UdpRegistration reg) {

@@ -181,6 +181,21 @@ class UdpEventLoopTest {
                 .isInstanceOf(RuntimeException.class);
     }
 
+    /** A closed registration's port is free at once, for a socket of another program as for a restart. */
+    @Test
+    void closingARegistrationFreesItsPortAtOnce() throws Exception {
+        UdpEventLoop loop = loop("rebinding");
+        for (int i = 0; i < 30; i++) {
+            UdpRegistration reg = loop.register(LOOPBACK_ANY_PORT, new Recorder(), UdpOptions.defaults());
+            InetSocketAddress address = reg.localAddress();
+            reg.close();
+            try (DatagramChannel other = DatagramChannel.open()) {
+                other.bind(address); // no SO_REUSEADDR: fails while the old socket holds the port
+            }
+            loop.register(address, new Recorder(), UdpOptions.defaults()).close();
+        }
+    }
+
     @Test
     void sinkSendsSlicesOfOneArray() throws Exception {
         UdpEventLoop loop = loop("slices");
