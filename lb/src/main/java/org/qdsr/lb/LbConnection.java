@@ -28,6 +28,7 @@ import org.qdsr.quic.connection.QuicConnection;
 import org.qdsr.quic.endpoint.ConnectionHandler;
 import org.qdsr.quic.path.ConnectionSnapshot;
 import org.qdsr.quic.path.WriteKeys;
+import org.qdsr.quic.wire.ConnectionId;
 
 /**
  * The load balancer's side of one client connection. HTTP/3 itself (control streams, request
@@ -48,6 +49,8 @@ final class LbConnection implements ConnectionHandler {
     private final Map<Long, Backend> backendOfPath = new HashMap<>();
     private final Map<Long, Handed> handed = new HashMap<>();
     private final java.util.Set<Long> retiredPaths = new java.util.HashSet<>();
+    /** The client's address changed with a new connection ID (active migration), not yet validated. */
+    private boolean clientMigrated;
     /** Per exported path: the client's PATH_ACKs waiting to be forwarded to its backend. */
     private final Map<Long, HeldAck> heldAcks = new HashMap<>();
     /** Connection credit each backend was given on this connection (snapshots and grants). */
@@ -417,11 +420,15 @@ final class LbConnection implements ConnectionHandler {
             for (Backend b : backendOfPath.values()) {
                 send(b, new KeyUpdate(key, k.secret(), k.keyPhase(), k.generation()));
             }
-        } else if (e instanceof ConnectionEvent.PeerAddressChanged ch && ch.newConnectionId()) {
-            core.metrics().clientConnectionIdRotations++;
+        } else if (e instanceof ConnectionEvent.PeerAddressChanged ch) {
+            if (ch.newConnectionId()) {
+                core.metrics().clientConnectionIdRotations++;
+                clientMigrated = true; // the paths follow with fresh IDs once the address is validated
+            }
         } else if (e instanceof ConnectionEvent.PeerAddressValidated v) {
             onPeerAddressValidated(v);
         } else if (e instanceof ConnectionEvent.PeerAddressAbandoned a) {
+            clientMigrated = false;
             core.metrics().peerAddressAbandoned++; // the backends never left the validated address
             LOG.log(System.Logger.Level.INFO, "connection {0}: client address {1} never answered its PATH_CHALLENGE,"
                     + " back to {2}", Long.toHexString(key), a.abandoned(), a.revertedTo());
@@ -438,14 +445,36 @@ final class LbConnection implements ConnectionHandler {
      */
     private void onPeerAddressValidated(ConnectionEvent.PeerAddressValidated v) {
         core.metrics().peerAddressValidations++;
+        Map<Long, ConnectionId> freshIds = clientMigrated ? rotatePathIds() : Map.of();
+        clientMigrated = false;
         java.util.Set<Backend> senders = new java.util.LinkedHashSet<>(backendOfPath.values());
         senders.addAll(instructed.involvedBackends());
         for (Backend b : senders) {
-            send(b, new org.qdsr.control.message.PeerAddressUpdate(key, v.address()));
+            Long path = pathOfBackend.get(b.id());
+            ConnectionId fresh = path == null ? null : freshIds.get(path);
+            send(b, new org.qdsr.control.message.PeerAddressUpdate(key, v.address(), fresh));
             core.metrics().peerAddressUpdates++;
         }
         LOG.log(System.Logger.Level.INFO, "connection {0}: client address {1} validated ({2}), {3} real server(s) told",
                 Long.toHexString(key), v.address(), v.ipChanged() ? "new IP" : "new port", senders.size());
+    }
+
+    /**
+     * The client moved on purpose (active migration): every path it gave IDs for, handed out or
+     * not, moves to a fresh ID of the client's and the old one is retired, so that no ID links
+     * the old and the new address (RFC 9000 §9.5). A path without a spare ID keeps its own.
+     * Returns the new ID per path.
+     */
+    private Map<Long, ConnectionId> rotatePathIds() {
+        Map<Long, ConnectionId> fresh = new HashMap<>();
+        for (long path : conn.availablePaths()) {
+            ConnectionId id = retiredPaths.contains(path) ? null : conn.rotatePathConnectionId(path);
+            if (id != null) {
+                fresh.put(path, id);
+                core.metrics().pathConnectionIdRotations++;
+            }
+        }
+        return fresh;
     }
 
     private void forward(long streamId, StreamControl.Kind kind, long value) {

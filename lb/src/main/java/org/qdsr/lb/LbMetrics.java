@@ -41,6 +41,8 @@ public final class LbMetrics implements Cloneable {
     public long peerAddressUpdates;
     /** Active migrations (a client moved with a new connection ID) answered with a fresh ID of the client's (RFC 9000 §9.5). */
     public long clientConnectionIdRotations;
+    /** Isolated paths moved to a fresh client connection ID after an active migration (RFC 9000 §9.5). */
+    public long pathConnectionIdRotations;
     /** Messages received from backends, and how many of them were CreditRequests. */
     public long backendMessages;
     public long creditRequests;

@@ -79,6 +79,56 @@ class ClientAddressChangeTest {
         }
     }
 
+    /**
+     * A client that moves on purpose (active migration) twice: after each move the LB's and the
+     * real servers' packets reach the new address under connection IDs never seen at an earlier
+     * one (RFC 9000 §9.5), the LB retires the old path IDs and the client replaces them, so the
+     * second move finds spares again. Bodies byte-exact.
+     */
+    @Test
+    void afterAnActiveMigrationNoConnectionIdLinksTheOldAndNewAddress() throws Exception {
+        Topology t = new Topology(93, 2, LoadBalancerCore.Mode.ISOLATED);
+        t.net.setDefaultConditions(LinkConditions.delay(10_000_000));
+        Http3ClientSession session = t.connect(true);
+        java.util.Map<InetSocketAddress, java.util.Set<String>> idsAt = new java.util.HashMap<>();
+        t.net.addTap(e -> {
+            byte[] d = e.data();
+            if (e.kind() == SimEvent.Kind.DELIVERED && e.from().equals(Topology.VIP) && (d[0] & 0xc0) == 0x40) {
+                idsAt.computeIfAbsent(e.to(), a -> new java.util.HashSet<>())
+                        .add(java.util.HexFormat.of().formatHex(d, 1, 9)); // short header: the client's 8-byte ID
+            }
+        });
+        List<InetSocketAddress> addresses = List.of(Topology.CLIENT, new InetSocketAddress("198.18.1.2", 50001),
+                new InetSocketAddress("198.18.7.9", 40000));
+        for (int move = 0; move < addresses.size(); move++) {
+            if (move > 0) {
+                assertThat(t.lastClient.rotatePeerConnectionId()).as("a spare ID of the LB's").isTrue();
+                t.net.rebind(t.net.nodeAt(addresses.get(move - 1)), addresses.get(move));
+            }
+            ByteArrayOutputStream[] bodies = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+            List<CompletableFuture<Http3Result>> rs = List.of(Topology.get(session, "/bytes/" + SIZES[0], bodies[0]),
+                    Topology.get(session, "/bytes/" + SIZES[1], bodies[1]));
+            t.client.poke(t.net.now());
+            t.net.runUntil(() -> rs.stream().allMatch(CompletableFuture::isDone), 60 * SECOND);
+            for (int i = 0; i < SIZES.length; i++) {
+                assertThat(Topology.matchesSynthetic(bodies[i].toByteArray(), SIZES[i])).as("move %d body %d", move, i)
+                        .isTrue();
+            }
+        }
+        assertThat(t.lb.stats().clientConnectionIdRotations).isEqualTo(2);
+        assertThat(t.lb.stats().peerAddressValidations).isEqualTo(2);
+        int paths = t.lb.clientConnections().get(0).availablePaths().size();
+        assertThat(t.lb.stats().pathConnectionIdRotations).as("every path, each move").isEqualTo(2L * paths);
+        for (int i = 0; i < addresses.size(); i++) {
+            assertThat(idsAt.get(addresses.get(i))).as("packets at address %d", i).hasSizeGreaterThanOrEqualTo(3);
+            for (int j = 0; j < i; j++) {
+                assertThat(idsAt.get(addresses.get(i))).as("IDs at address %d also seen at %d", i, j)
+                        .doesNotContainAnyElementsOf(idsAt.get(addresses.get(j)));
+            }
+        }
+        assertThat(t.servers.stream().mapToLong(s -> s.counters().peerAddressUpdates).sum()).isEqualTo(4);
+    }
+
     @Test
     void aSpoofedSourceThatNeverAnswersRedirectsNoRealServer() throws Exception {
         Topology t = new Topology(92, 2, LoadBalancerCore.Mode.ISOLATED);

@@ -90,6 +90,9 @@ public final class LbCollector implements MultiCollector {
         f.counter("qdsr_lb_client_connection_id_rotations", "clients that moved with a new connection ID (active"
                 + " migration) answered under a fresh connection ID of theirs (RFC 9000 section 9.5)",
                 m.clientConnectionIdRotations);
+        f.counter("qdsr_lb_path_connection_id_rotations", "isolated paths moved to a fresh client connection ID"
+                + " after an active migration, the old one retired (RFC 9000 section 9.5)",
+                m.pathConnectionIdRotations);
         f.counter("qdsr_lb_proxy_relayed_bytes", "response bytes relayed through the LB in proxy mode",
                 m.proxyBytes);
         f.counter("qdsr_lb_streams_failed", "streams that failed after a handoff", m.streamsFailed);

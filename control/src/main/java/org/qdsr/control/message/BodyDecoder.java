@@ -80,8 +80,10 @@ final class BodyDecoder {
             long key = r.readVarInt();
             long family = r.readVarInt();
             byte[] ip = r.readBytes(family == PeerAddressUpdate.IPV6 ? 16 : 4);
-            return PeerAddressUpdate.of(key, family, ip, r.readVarInt());
-        } catch (TruncatedInputException | IllegalArgumentException e) {
+            long port = r.readVarInt();
+            var pathId = r.hasRemaining() ? InstructedCodec.connectionId(r) : null;
+            return PeerAddressUpdate.of(key, family, ip, port, pathId);
+        } catch (TruncatedInputException | IllegalArgumentException | ControlProtocolException e) {
             LOG.log(System.Logger.Level.WARNING, "malformed PeerAddressUpdate dropped: {0}",
                     e instanceof TruncatedInputException ? "truncated" : e.getMessage());
             return null;

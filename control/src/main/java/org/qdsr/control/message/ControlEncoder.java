@@ -96,6 +96,9 @@ public final class ControlEncoder {
         } else if (m instanceof PeerAddressUpdate u) {
             out.varint(u.connectionKey());
             WireAddress.write(out, u.peerAddress());
+            if (u.pathConnectionId() != null) {
+                out.lengthPrefixed(u.pathConnectionId());
+            }
         } else if (m instanceof SendAddress a) {
             WireAddress.write(out, a.address());
         } else if (m instanceof StreamReport r) {

@@ -142,7 +142,8 @@ final class InstructedCodec {
         return new SendInstruction(pn, pnLength, phase, generation, dcid, stream, offset, (int) length, fin, prefix);
     }
 
-    private static ConnectionId connectionId(ByteReader r) throws ControlProtocolException {
+    /** A varint-length-prefixed connection ID (at most 20 bytes). */
+    static ConnectionId connectionId(ByteReader r) throws ControlProtocolException {
         int len = r.readVarIntAsLength();
         if (len > ConnectionId.MAX_LENGTH) {
             throw new ControlProtocolException("connection ID of " + len + " bytes");

@@ -20,6 +20,21 @@ class PeerAddressUpdateTest {
     }
 
     @Test
+    void aFreshPathConnectionIdFollowsThePortAndAnOlderFormHasNone() throws Exception {
+        var id = org.qdsr.quic.wire.ConnectionId.of(HEX.parseHex("0102030405060708"));
+        var m = new PeerAddressUpdate(9, new InetSocketAddress("192.0.2.7", 443), id);
+        byte[] wire = ControlCodec.encode(m);
+        // length 0x11: as before, then the ID with its varint length (08)
+        assertThat(HEX.formatHex(wire)).isEqualTo("4041" + "11" + "09" + "04" + "c0000207" + "41bb"
+                + "08" + "0102030405060708");
+        assertThat(new ControlDecoder().feed(wire)).containsExactly(m);
+        var older = new ControlDecoder().feed(HEX.parseHex("4041" + "08" + "09" + "04" + "c0000207" + "41bb"));
+        assertThat(((PeerAddressUpdate) older.get(0)).pathConnectionId()).isNull();
+        assertThatThrownBy(() -> new PeerAddressUpdate(9, new InetSocketAddress("192.0.2.7", 443),
+                org.qdsr.quic.wire.ConnectionId.of(new byte[0]))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void roundTripsBothFamilies() throws Exception {
         for (String host : List.of("127.0.0.1", "203.0.113.200", "::1", "2001:db8::42")) {
             var m = new PeerAddressUpdate(77, new InetSocketAddress(host, 61000));
@@ -34,7 +49,10 @@ class PeerAddressUpdateTest {
         byte[] next = ControlCodec.encode(new Heartbeat(1, 2));
         for (String bad : List.of("404107" + "09" + "05" + "c0000207" + "01", // family 5
                 "404104" + "09" + "04" + "c000", // address cut short
-                "40410a" + "09" + "04" + "c0000207" + "80010000")) { // port 65536
+                "40410a" + "09" + "04" + "c0000207" + "80010000", // port 65536
+                "40410a" + "09" + "04" + "c0000207" + "41bb" + "0801", // connection ID cut short
+                "404109" + "09" + "04" + "c0000207" + "41bb" + "00", // empty connection ID
+                "40410a" + "09" + "04" + "c0000207" + "41bb" + "15aa")) { // 21-byte connection ID
             byte[] frame = HEX.parseHex(bad);
             byte[] both = java.util.Arrays.copyOf(frame, frame.length + next.length);
             System.arraycopy(next, 0, both, frame.length, next.length);

@@ -70,6 +70,8 @@ final class FrameHandler {
             requireMultipathIf(r.pathId() >= 0, f);
             if (r.pathId() <= 0) {
                 space.pendingControl.addAll(c.cids.onRetire(r, h.dcid()));
+            } else {
+                space.pendingControl.addAll(c.multipath.onPathRetire(r, h.dcid()));
             }
         } else if (f instanceof PathAbandonFrame || f instanceof PathStatusFrame || f instanceof MaxPathIdFrame
                 || f instanceof PathsBlockedFrame || f instanceof PathCidsBlockedFrame) {

@@ -424,6 +424,20 @@ public final class QuicConnection {
     }
 
     /**
+     * Moves a multipath path to a fresh connection ID of the client's (RFC 9000 §9.5: after an
+     * active migration no ID may link the old and new address) and retires the old one with
+     * PATH_RETIRE_CONNECTION_ID. Returns the new ID, or null (nothing changes) if none is spare.
+     */
+    public ConnectionId rotatePathConnectionId(long pathId) {
+        var retire = multipath.rotatePeerPath(pathId);
+        if (retire == null) {
+            return null;
+        }
+        spaces[APPLICATION].pendingControl.add(retire);
+        return peerConnectionIdForPath(pathId);
+    }
+
+    /**
      * Exports what another sender needs to send the response side of {@code streamIds} on path
      * {@code pathId} (QDSR's isolated mode): current 1-RTT write keys, the client's connection
      * ID for that path, the client's address and the streams' flow-control limits, plus
@@ -529,10 +543,9 @@ public final class QuicConnection {
     }
 
     /**
-     * The sender a stream was handed to refused it before sending anything (QDSR: a real server
-     * too busy to take it): the stream is this connection's again, e.g. for {@link
-     * #delegateStream(long, int)}. The caller returns the credit its export reserved ({@link
-     * #returnCredit}). IllegalStateException if the stream is not handed off or already done.
+     * The sender of a handed-off stream refused it before sending anything: the stream is this
+     * connection's again (e.g. to {@link #delegateStream(long, int)}); the caller returns the
+     * export's credit ({@link #returnCredit}). IllegalStateException if not handed off or done.
      */
     public void takeBackHandedOffStream(long streamId) {
         streams.takeBack(streamId);

@@ -48,7 +48,7 @@ public final class PathSender {
     private static final int MIN_BUFFER = 64;
 
     private PathKeys keys;
-    private final ConnectionId dcid;
+    private ConnectionId dcid;
     private final long pathId;
     private InetSocketAddress peer;
     private final int maxDatagramSize;
@@ -299,6 +299,11 @@ public final class PathSender {
         }
     }
 
+    /** The client's connection ID this path's packets carry. */
+    public ConnectionId destinationConnectionId() {
+        return dcid;
+    }
+
     /** Where every datagram goes: the client's address (sent from the VIP, DESIGN.md). */
     public InetSocketAddress destination() {
         return peer;
@@ -308,11 +313,16 @@ public final class PathSender {
      * The client's address changed and the LB validated the new one (RFC 9000 §9.3): every later
      * datagram, retransmissions included, goes to {@code address}. When the IP changed, not only
      * the port, the congestion controller and RTT estimate restart from their initial values
-     * (RFC 9000 §9.4); a port-only change (NAT rebinding) keeps them. Returns true if the IP changed.
+     * (RFC 9000 §9.4); a port-only change (NAT rebinding) keeps them. {@code connectionId}, when
+     * not null, is the client's ID to send under from now on (RFC 9000 §9.5: after an active
+     * migration the path's old ID must not appear at the new address). Returns true if the IP changed.
      */
-    public boolean onPeerAddressChanged(InetSocketAddress address) {
+    public boolean onPeerAddressChanged(InetSocketAddress address, ConnectionId connectionId) {
         boolean ipChanged = !address.getAddress().equals(peer.getAddress());
         peer = address;
+        if (connectionId != null) {
+            dcid = connectionId;
+        }
         if (ipChanged) {
             recovery.resetCongestionAndRtt();
             pacingDeadline = Long.MAX_VALUE;
