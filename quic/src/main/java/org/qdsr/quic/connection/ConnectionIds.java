@@ -137,12 +137,30 @@ final class ConnectionIds {
      * the RETIRE frame for the old one, or null when no spare ID exists.
      */
     RetireConnectionIdFrame rotatePeer() {
+        Issued spare = nextSparePeer();
+        if (spare == null) {
+            return null;
+        }
+        long old = activePeerSequence;
+        peer.remove(old);
+        activePeerSequence = spare.sequence();
+        return new RetireConnectionIdFrame(-1, old);
+    }
+
+    /**
+     * The ID to answer a probe from another address under: the spare a migration there would
+     * move to ({@link #rotatePeer}), so that no ID is seen at both addresses (RFC 9000 §9.5); the
+     * active one when there is no spare.
+     */
+    ConnectionId probePeer() {
+        Issued spare = nextSparePeer();
+        return spare == null ? activePeer() : spare.id();
+    }
+
+    private Issued nextSparePeer() {
         for (Issued i : peer.values()) {
             if (i.sequence() > activePeerSequence) {
-                long old = activePeerSequence;
-                peer.remove(old);
-                activePeerSequence = i.sequence();
-                return new RetireConnectionIdFrame(-1, old);
+                return i;
             }
         }
         return null;

@@ -151,7 +151,8 @@ final class PacketAssembler {
     /**
      * RFC 9000 §8.2.2: the answer to a PATH_CHALLENGE that came from another address than the
      * peer's current one goes back there, in a datagram of its own (1-RTT, PATH_RESPONSE and
-     * PADDING up to {@code size}, §8.2.1). Returns the datagram's length, 0 if no 1-RTT keys.
+     * PADDING up to {@code size}, §8.2.1), under a spare connection ID of the peer's, not the
+     * one in use at its current address (§9.5). Returns the datagram's length, 0 if no 1-RTT keys.
      */
     int probeResponse(byte[] out, long now) {
         PathResponseFrame f = c.path.takeProbeResponse();
@@ -176,7 +177,7 @@ final class PacketAssembler {
         long pn = s.nextPacketNumber;
         int pnLength = PacketNumbers.encodedLength(pn, c.recovery.largestAcked(s.recoveryIndex));
         ByteWriter w = new ByteWriter(out, 0, size);
-        PacketHeaders.writeShortHeader(w, false, c.oneRtt.writePhase(), c.cids.activePeer(), pnLength, pn);
+        PacketHeaders.writeShortHeader(w, false, c.oneRtt.writePhase(), c.cids.probePeer(), pnLength, pn);
         int pnOffset = w.position() - pnLength;
         FrameCodec.write(f, w);
         while (w.position() < size - TAG) {
