@@ -102,6 +102,11 @@ public final class LbCommand implements Callable<Integer> {
                     + " at most 15 MiB)")
     private Integer maxRequestBody;
 
+    @Option(names = "--early-data", arity = "1", paramLabel = "true|false",
+            description = "accept 0-RTT from resuming clients; their requests reach the real servers marked"
+                    + " early-data: 1 (RFC 8470) for origins to refuse with 425 (default true)")
+    private Boolean earlyData;
+
     @Option(names = "--coalesce-us", paramLabel = "US",
             description = "receive coalescing of the event loop, like a NIC's rx-usecs: while datagrams arrive more"
                     + " often than once per US microseconds, serve them in one turn per US instead of waking for each"
@@ -163,7 +168,7 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
                     hyStart, drainTimeout, Flags.retry(retry), maxConnections, maxRequestBody,
                     secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen), accessLog,
-                    coalesceMicros);
+                    coalesceMicros, earlyData);
             flagValues = flags;
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();
@@ -189,6 +194,7 @@ public final class LbCommand implements Callable<Integer> {
             if (c.cert() == null) {
                 out.println("self-signed certificate, SPKI SHA-256: " + serverTls.spkiSha256Base64());
             }
+            serverTls.setAcceptEarlyData(c.earlyData());
             try (AccessLogFile accessLogFile = c.accessLog() == null ? null : AccessLogFile.open(c.accessLog());
                  LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, c.name(),
                     c.settings(), c.router(), c.peeringSettings());
@@ -209,7 +215,7 @@ public final class LbCommand implements Callable<Integer> {
                     out.println("metrics on " + endpoint.url());
                 }
                 out.flush();
-                reload = new LbReload(config, flagValues, c, lb);
+                reload = new LbReload(config, flagValues, c, lb, serverTls);
                 life.onSignal("HUP", () -> {
                     String line = "lb " + c.name() + ": " + reload.reload();
                     synchronized (out) {

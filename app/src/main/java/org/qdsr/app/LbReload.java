@@ -15,8 +15,9 @@ import org.qdsr.lb.LoadBalancer;
 /**
  * {@code qdsr lb}'s configuration reload (SIGHUP): reads the YAML file again, puts the same
  * command-line flags over it, checks the result as at start-up, and applies what can change
- * while connections stay open: backends (added, removed, weights), routing (routes, policy) and,
- * on an LB started with peers, the VIP's other LBs ({@code peers}). Settings that need a restart
+ * while connections stay open: backends (added, removed, weights), routing (routes, policy), the
+ * receive-coalescing window, whether 0-RTT is accepted ({@code early-data}) and, on an LB started
+ * with peers, the VIP's other LBs ({@code peers}). Settings that need a restart
  * (listen address, mode, TLS, admission, lb-id, forward-listen, ...) are reported and kept.
  * A file that does not load or check leaves everything as it was. One reload at a time.
  */
@@ -24,16 +25,19 @@ final class LbReload {
     private final Path file;
     private final LbConfig flags;
     private final LoadBalancer lb;
+    private final org.qdsr.quic.tls.ServerTlsContext clientTls;
     /** What the LB started with: the settings a reload cannot change stay these. */
     private final LbConfig started;
     /** The peers in force (an LB started with peers can change them). */
     private Map<Integer, InetSocketAddress> peers;
 
-    LbReload(Path file, LbConfig flags, LbConfig started, LoadBalancer lb) {
+    LbReload(Path file, LbConfig flags, LbConfig started, LoadBalancer lb,
+             org.qdsr.quic.tls.ServerTlsContext clientTls) {
         this.file = file;
         this.flags = flags;
         this.started = started;
         this.lb = lb;
+        this.clientTls = clientTls;
         this.peers = resolvedPeers(started);
     }
 
@@ -82,8 +86,13 @@ final class LbReload {
             lb.setCoalescing(next.coalesceNanos());
             coalesceChange = "; coalesce-us now " + next.coalesceMicros();
         }
+        String earlyChange = "";
+        if (next.earlyData() != clientTls.acceptEarlyData()) {
+            clientTls.setAcceptEarlyData(next.earlyData());
+            earlyChange = "; early-data now " + next.earlyData();
+        }
         List<String> kept = restartOnly(started, next);
-        return "reloaded " + file + ": " + r + peerChange + coalesceChange
+        return "reloaded " + file + ": " + r + peerChange + coalesceChange + earlyChange
                 + (kept.isEmpty() ? "" : "; needs a restart, not applied: " + kept);
     }
 

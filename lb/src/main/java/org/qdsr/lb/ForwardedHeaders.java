@@ -13,8 +13,8 @@ import org.qdsr.http3.qpack.Field;
  * The request fields a real server gets: the client's own, without any {@code Forwarded} or
  * {@code X-Forwarded-*} it sent (a client could otherwise claim any address), plus what the load
  * balancer knows: {@code forwarded} (RFC 7239 §4: for, proto, host) and the de-facto
- * {@code x-forwarded-for} and {@code x-forwarded-proto}. Content sources that talk to an origin
- * pass them on.
+ * {@code x-forwarded-for} and {@code x-forwarded-proto}; for a request that arrived in 0-RTT,
+ * {@code early-data: 1} (RFC 8470 §5.1). Content sources that talk to an origin pass them on.
  */
 final class ForwardedHeaders {
     static final Set<String> REPLACED = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
@@ -49,5 +49,21 @@ final class ForwardedHeaders {
             headers.add(new Header("x-forwarded-proto", scheme));
         }
         return headers;
+    }
+
+    /**
+     * RFC 8470 §5.1: a request forwarded before the client's handshake completed (it came in
+     * 0-RTT, which an attacker could have replayed) carries {@code early-data: 1}, so that the
+     * origin can answer 425 (Too Early) to one it will not risk; one that has it already keeps it.
+     */
+    static List<Header> markEarly(List<Header> headers) {
+        for (Header h : headers) {
+            if (h.name().equalsIgnoreCase("early-data")) {
+                return headers;
+            }
+        }
+        List<Header> marked = new ArrayList<>(headers);
+        marked.add(new Header("early-data", "1"));
+        return marked;
     }
 }

@@ -367,6 +367,10 @@ final class LbConnection implements ConnectionHandler {
 
     private RequestHead toHead(Request r, String target, byte[] body) {
         List<Header> headers = ForwardedHeaders.of(r.headers(), conn.peerAddress(), r.scheme(), r.authority());
+        if (!conn.isEstablished()) {
+            headers = ForwardedHeaders.markEarly(headers); // it came in 0-RTT
+            core.metrics().earlyRequests++;
+        }
         return new RequestHead(r.method(), r.scheme(), r.authority(), target, headers, body);
     }
 

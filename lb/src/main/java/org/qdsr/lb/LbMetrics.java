@@ -43,6 +43,8 @@ public final class LbMetrics implements Cloneable {
     public long clientConnectionIdRotations;
     /** Isolated paths moved to a fresh client connection ID after an active migration (RFC 9000 §9.5). */
     public long pathConnectionIdRotations;
+    /** Requests forwarded before the client's handshake completed (0-RTT), marked early-data: 1 (RFC 8470). */
+    public long earlyRequests;
     /** Messages received from backends, and how many of them were CreditRequests. */
     public long backendMessages;
     public long creditRequests;

@@ -25,4 +25,12 @@ class ForwardedHeadersTest {
         assertThat(h).contains(new Header("forwarded", "for=\"[2001:db8:0:0:0:0:0:1]:4711\";proto=https"),
                 new Header("x-forwarded-for", "2001:db8:0:0:0:0:0:1"));
     }
+
+    @Test
+    void aRequestFromZeroRttIsMarkedEarlyOnce() {
+        List<Header> h = ForwardedHeaders.markEarly(List.of(new Header("accept", "*/*")));
+        assertThat(h).containsExactly(new Header("accept", "*/*"), new Header("early-data", "1"));
+        List<Header> already = List.of(new Header("Early-Data", "1"));
+        assertThat(ForwardedHeaders.markEarly(already)).as("marked on an earlier hop").isSameAs(already);
+    }
 }

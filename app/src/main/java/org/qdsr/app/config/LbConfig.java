@@ -46,13 +46,15 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  *     rx-usecs: while datagrams come more often than once per window, the loop serves them in one
  *     turn per window instead of waking for each; {@link org.qdsr.io.UdpEventLoop#coalesce});
  *     default {@value #DEFAULT_COALESCE_MICROS}, 0 off, at most {@value #MAX_COALESCE_MICROS}
+ * @param earlyData whether a resuming client's 0-RTT is accepted (RFC 9001 §4.6; its requests are
+ *     forwarded marked {@code early-data: 1}, RFC 8470); on by default, reloadable
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
                        Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
                        Integer maxRequestBody, Path secretFile, Peers peering, String accessLog,
-                       Integer coalesceMicros) {
+                       Integer coalesceMicros, Boolean earlyData) {
     /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
@@ -81,7 +83,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -123,10 +125,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         Peers peering = Peers.read(root);
         String accessLog = root.string("access-log");
         Integer coalesce = root.integer("coalesce-us");
+        Boolean earlyData = root.bool("early-data");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
                 metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, maxRequestBody, secret, peering,
-                accessLog, coalesce);
+                accessLog, coalesce, earlyData);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -226,7 +229,8 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.maxConnections, maxConnections), or(flags.maxRequestBody, maxRequestBody),
                 or(flags.secretFile, secretFile),
                 Peers.overlay(peering, flags.peering),
-                or(flags.accessLog, accessLog), or(flags.coalesceMicros, coalesceMicros));
+                or(flags.accessLog, accessLog), or(flags.coalesceMicros, coalesceMicros),
+                or(flags.earlyData, earlyData));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -288,7 +292,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
                 or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS),
                 or(maxRequestBody, LoadBalancerCore.Settings.DEFAULT_MAX_REQUEST_BODY), secret, peering, accessLog,
-                or(coalesceMicros, DEFAULT_COALESCE_MICROS));
+                or(coalesceMicros, DEFAULT_COALESCE_MICROS), or(earlyData, true));
     }
 
     private ConfigException fail(String field, String problem) {

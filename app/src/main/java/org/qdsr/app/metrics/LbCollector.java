@@ -93,6 +93,8 @@ public final class LbCollector implements MultiCollector {
         f.counter("qdsr_lb_path_connection_id_rotations", "isolated paths moved to a fresh client connection ID"
                 + " after an active migration, the old one retired (RFC 9000 section 9.5)",
                 m.pathConnectionIdRotations);
+        f.counter("qdsr_lb_early_requests", "requests that arrived in 0-RTT, forwarded before the client's handshake"
+                + " completed and marked early-data: 1 (RFC 8470)", m.earlyRequests);
         f.counter("qdsr_lb_proxy_relayed_bytes", "response bytes relayed through the LB in proxy mode",
                 m.proxyBytes);
         f.counter("qdsr_lb_streams_failed", "streams that failed after a handoff", m.streamsFailed);
