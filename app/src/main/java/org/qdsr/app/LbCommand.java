@@ -195,7 +195,8 @@ public final class LbCommand implements Callable<Integer> {
                 out.println("self-signed certificate, SPKI SHA-256: " + serverTls.spkiSha256Base64());
             }
             serverTls.setAcceptEarlyData(c.earlyData());
-            try (AccessLogFile accessLogFile = c.accessLog() == null ? null : AccessLogFile.open(c.accessLog());
+            try (ClientTlsReload tlsReload = new ClientTlsReload(serverTls, c); // certificates reloads make
+                 AccessLogFile accessLogFile = c.accessLog() == null ? null : AccessLogFile.open(c.accessLog());
                  LoadBalancer lb = LoadBalancer.start(vip, serverTls, specs, tls, c.name(),
                     c.settings(), c.router(), c.peeringSettings());
                  MetricsEndpoint endpoint = c.metrics() == null ? null
@@ -215,7 +216,7 @@ public final class LbCommand implements Callable<Integer> {
                     out.println("metrics on " + endpoint.url());
                 }
                 out.flush();
-                reload = new LbReload(config, flagValues, c, lb, serverTls);
+                reload = new LbReload(config, flagValues, c, lb, tlsReload);
                 life.onSignal("HUP", () -> {
                     String line = "lb " + c.name() + ": " + reload.reload();
                     synchronized (out) {

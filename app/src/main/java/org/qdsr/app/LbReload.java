@@ -16,23 +16,24 @@ import org.qdsr.lb.LoadBalancer;
  * {@code qdsr lb}'s configuration reload (SIGHUP): reads the YAML file again, puts the same
  * command-line flags over it, checks the result as at start-up, and applies what can change
  * while connections stay open: backends (added, removed, weights), routing (routes, policy), the
- * receive-coalescing window, whether 0-RTT is accepted ({@code early-data}) and, on an LB started
- * with peers, the VIP's other LBs ({@code peers}). Settings that need a restart
- * (listen address, mode, TLS, admission, lb-id, forward-listen, ...) are reported and kept.
+ * receive-coalescing window, whether 0-RTT is accepted ({@code early-data}), the certificate and
+ * key (read again, for new connections: {@link ClientTlsReload}) and, on an LB started with peers,
+ * the VIP's other LBs ({@code peers}). Settings that need a restart (listen address, mode, an own
+ * certificate instead of a self-signed one or back, admission, lb-id, forward-listen, ...) are
+ * reported and kept.
  * A file that does not load or check leaves everything as it was. One reload at a time.
  */
 final class LbReload {
     private final Path file;
     private final LbConfig flags;
     private final LoadBalancer lb;
-    private final org.qdsr.quic.tls.ServerTlsContext clientTls;
+    private final ClientTlsReload clientTls;
     /** What the LB started with: the settings a reload cannot change stay these. */
     private final LbConfig started;
     /** The peers in force (an LB started with peers can change them). */
     private Map<Integer, InetSocketAddress> peers;
 
-    LbReload(Path file, LbConfig flags, LbConfig started, LoadBalancer lb,
-             org.qdsr.quic.tls.ServerTlsContext clientTls) {
+    LbReload(Path file, LbConfig flags, LbConfig started, LoadBalancer lb, ClientTlsReload clientTls) {
         this.file = file;
         this.flags = flags;
         this.started = started;
@@ -57,12 +58,14 @@ final class LbReload {
         LbConfig next;
         List<LoadBalancer.BackendSpec> specs;
         Map<Integer, InetSocketAddress> nextPeers;
+        ClientTlsReload.Prepared nextTls;
         try {
             next = LbConfig.load(Flags.configFile(file)).overriddenBy(flags).resolve();
             next.checkReferences(flags);
             specs = specs(next);
             nextPeers = peersReloadable(started) ? resolvedPeers(next) : peers;
-        } catch (ConfigException | IllegalArgumentException e) {
+            nextTls = clientTls.prepare(next);
+        } catch (ConfigException | IllegalArgumentException | IOException e) {
             return "reload of " + file + " failed, configuration unchanged: " + e.getMessage();
         }
         LoadBalancer.Reload r;
@@ -81,19 +84,35 @@ final class LbReload {
                 peerChange = "; peers unchanged: " + e.getMessage();
             }
         }
-        String coalesceChange = "";
+        List<String> kept = restartOnly(started, next);
+        return "reloaded " + file + ": " + r + peerChange + applySettings(next) + applyTls(nextTls)
+                + (kept.isEmpty() ? "" : "; needs a restart, not applied: " + kept);
+    }
+
+    /** The receive-coalescing window and 0-RTT; returns what changed, for the reload's line. */
+    private String applySettings(LbConfig next) {
+        String changed = "";
         if (next.coalesceNanos() != lb.coalescing()) {
             lb.setCoalescing(next.coalesceNanos());
-            coalesceChange = "; coalesce-us now " + next.coalesceMicros();
+            changed += "; coalesce-us now " + next.coalesceMicros();
         }
-        String earlyChange = "";
-        if (next.earlyData() != clientTls.acceptEarlyData()) {
-            clientTls.setAcceptEarlyData(next.earlyData());
-            earlyChange = "; early-data now " + next.earlyData();
+        if (next.earlyData() != clientTls.current().acceptEarlyData()) {
+            clientTls.current().setAcceptEarlyData(next.earlyData());
+            changed += "; early-data now " + next.earlyData();
         }
-        List<String> kept = restartOnly(started, next);
-        return "reloaded " + file + ": " + r + peerChange + coalesceChange + earlyChange
-                + (kept.isEmpty() ? "" : "; needs a restart, not applied: " + kept);
+        return changed;
+    }
+
+    private String applyTls(ClientTlsReload.Prepared nextTls) {
+        if (nextTls == null) {
+            return "";
+        }
+        try {
+            return clientTls.apply(nextTls, lb);
+        } catch (IOException | RuntimeException e) {
+            nextTls.tls().close();
+            return "; tls certificate unchanged: " + e.getMessage();
+        }
     }
 
     static List<LoadBalancer.BackendSpec> specs(LbConfig c) throws ConfigException {
@@ -117,8 +136,7 @@ final class LbReload {
         differs(keys, "listen", a.listen(), b.listen());
         differs(keys, "mode", a.mode(), b.mode());
         differs(keys, "control", a.control(), b.control());
-        differs(keys, "tls", List.of(String.valueOf(a.cert()), String.valueOf(a.key())),
-                List.of(String.valueOf(b.cert()), String.valueOf(b.key())));
+        differs(keys, "tls", a.cert() == null, b.cert() == null); // own certificate or not; files reload
         differs(keys, "metrics", a.metrics(), b.metrics());
         differs(keys, "log-format", a.logFormat(), b.logFormat());
         differs(keys, "ack-frequency", a.ackFrequency(), b.ackFrequency());

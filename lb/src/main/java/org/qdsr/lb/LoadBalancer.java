@@ -202,6 +202,15 @@ public final class LoadBalancer implements AutoCloseable {
         loop.coalesce(windowNanos);
     }
 
+    /**
+     * Serves new client connections with {@code next} (certificate and key, e.g. renewed);
+     * connections already open keep theirs. Returns the context replaced, for the caller to close
+     * once the handshakes still using it are over. Any thread but the loop's.
+     */
+    public ServerTlsContext replaceTls(ServerTlsContext next) throws IOException {
+        return loop.call(() -> core.endpoint().replaceTls(next));
+    }
+
     /** The event loop's receive-coalescing window in nanoseconds (0: off). */
     public long coalescing() {
         return loop.coalesceWindow();

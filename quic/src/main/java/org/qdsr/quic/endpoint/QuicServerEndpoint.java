@@ -139,6 +139,8 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     }
 
     private final Settings settings;
+    /** Certificate, key and tickets for new connections ({@link #replaceTls}); starts as the settings'. */
+    private ServerTlsContext tls;
     private final Function<QuicConnection, ConnectionHandler> handlers;
     private final RandomGenerator random;
     private final ConnectionIdGenerator ids;
@@ -194,6 +196,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
                     + "-octet IDs, the configuration says " + settings.config().connectionIdLength());
         }
         this.settings = settings;
+        this.tls = settings.tls();
         this.handlers = handlers;
         this.random = random;
         this.ids = ids;
@@ -244,6 +247,17 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
      */
     public void setForeignHandler(ForeignDatagramHandler handler) {
         this.foreign = handler;
+    }
+
+    /**
+     * New connections use {@code next} (a renewed certificate, say); those open keep the context
+     * they started with. Returns the one replaced: the caller closes it once nothing uses it
+     * (handshakes in progress still issue their tickets from it).
+     */
+    public ServerTlsContext replaceTls(ServerTlsContext next) {
+        ServerTlsContext old = tls;
+        tls = java.util.Objects.requireNonNull(next, "tls");
+        return old;
     }
 
     /** The server ID in this endpoint's connection IDs, or empty for random IDs. */
@@ -334,7 +348,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
         Entry e = new Entry();
         ConnectionId localId = ids.next(random);
-        ServerOptions options = new ServerOptions(settings.config(), settings.tls(), from, random, resetTokens, e,
+        ServerOptions options = new ServerOptions(settings.config(), tls, from, random, resetTokens, e,
                 h.dcid(), odcid, retryScid, localId, validated, null, ids);
         try {
             e.connection = QuicConnection.accept(options, now);
