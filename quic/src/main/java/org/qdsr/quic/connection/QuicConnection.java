@@ -445,30 +445,7 @@ public final class QuicConnection {
      * those streams. The value contains traffic secrets: send it only over the TLS control channel.
      */
     public org.qdsr.quic.path.ConnectionSnapshot exportPath(long pathId, List<Long> streamIds, long credit) {
-        ConnectionId dcid = peerConnectionIdForPath(pathId);
-        if (oneRtt == null || dcid == null || !multipath.serverPaths()) {
-            throw new IllegalStateException("path " + pathId + " is not available for a handoff");
-        }
-        // Each stream's starting limit is covered by credit reserved for it, so that any final
-        // size up to that limit fits in the peer's connection credit (RFC 9000 §4.1, §4.5).
-        long available = Math.min(credit, streams.flow.sendCredit());
-        long reserved = 0;
-        List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed = new java.util.ArrayList<>();
-        for (long id : streamIds) {
-            long limit = Math.min(streams.handOff(id), available - reserved);
-            reserved += limit;
-            handed.add(org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot.fresh(id, limit));
-        }
-        return snapshot(dcid, pathId, reserveCredit(reserved), exportedWindow(), handed);
-    }
-
-    /**
-     * The congestion window a newly exported path may start with: what the client acknowledged
-     * within one round trip on the paths exported before (see {@link ExportedPathDelivery}), or 0
-     * (the importer's initial window) before there is such a sample.
-     */
-    private long exportedWindow() {
-        return exportedDelivery.packetsPerRoundTrip() * maxDatagramSize;
+        return SnapshotExport.path(this, pathId, streamIds, credit);
     }
 
     /**
@@ -477,20 +454,7 @@ public final class QuicConnection {
      * and address (path 0; no streams, no credit). Contains traffic secrets: control channel only.
      */
     public org.qdsr.quic.path.ConnectionSnapshot exportInstructed() {
-        if (oneRtt == null) {
-            throw new IllegalStateException("no 1-RTT keys yet");
-        }
-        return snapshot(cids.activePeer(), 0, 0, 0, List.of());
-    }
-
-    private org.qdsr.quic.path.ConnectionSnapshot snapshot(ConnectionId dcid, long pathId, long credit,
-            long congestionWindow, List<org.qdsr.quic.path.ConnectionSnapshot.StreamSnapshot> handed) {
-        var write = oneRtt.write();
-        return new org.qdsr.quic.path.ConnectionSnapshot(org.qdsr.quic.path.ConnectionSnapshot.VERSION,
-                write.suite(), write.secret(), oneRtt.writeHeaderProtectionKey(), oneRtt.writePhase(),
-                oneRtt.writeGeneration(), dcid, pathId,
-                path.validatedAddress(), maxDatagramSize, peerMaxAckDelayNanos, peerAckDelayExponent, 0,
-                recovery.rtt().exportState(), credit, congestionWindow, handed);
+        return SnapshotExport.instructed(this);
     }
 
     /**
