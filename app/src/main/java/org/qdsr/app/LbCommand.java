@@ -97,6 +97,11 @@ public final class LbCommand implements Callable<Integer> {
             description = "client connections at most; new ones beyond are dropped (default 10000)")
     private Integer maxConnections;
 
+    @Option(names = "--max-connections-per-client", paramLabel = "N",
+            description = "connections one client (IPv4 address, IPv6 /64) holds at most once its address is"
+                    + " proven; beyond, CONNECTION_REFUSED (default 0: no limit)")
+    private Integer maxConnectionsPerClient;
+
     @Option(names = "--max-request-body", paramLabel = "BYTES",
             description = "largest request body taken, in bytes (a larger one is answered 413; default 1 MiB,"
                     + " at most 15 MiB)")
@@ -168,7 +173,7 @@ public final class LbCommand implements Callable<Integer> {
                     Flags.hostPort("--metrics", metrics), Flags.logFormat(logFormat), ackFrequency,
                     hyStart, drainTimeout, Flags.retry(retry), maxConnections, maxRequestBody,
                     secretFile, org.qdsr.app.config.Peers.flags(lbId, peers, forwardListen), accessLog,
-                    coalesceMicros, earlyData);
+                    coalesceMicros, earlyData, maxConnectionsPerClient);
             flagValues = flags;
             LbConfig base = config == null ? LbConfig.empty("") : LbConfig.load(Flags.configFile(config));
             LbConfig resolved = base.overriddenBy(flags).resolve();

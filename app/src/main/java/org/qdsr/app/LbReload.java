@@ -143,6 +143,7 @@ final class LbReload {
         differs(keys, "hystart", a.hyStart(), b.hyStart());
         differs(keys, "retry", a.retryThreshold(), b.retryThreshold());
         differs(keys, "max-connections", a.maxConnections(), b.maxConnections());
+        differs(keys, "max-connections-per-client", a.maxConnectionsPerClient(), b.maxConnectionsPerClient());
         differs(keys, "max-request-body", a.maxRequestBody(), b.maxRequestBody());
         differs(keys, "secret-file", a.secretFile(), b.secretFile());
         org.qdsr.app.config.Peers pa = a.peering();

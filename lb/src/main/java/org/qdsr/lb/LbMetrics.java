@@ -63,6 +63,8 @@ public final class LbMetrics implements Cloneable {
     public long retriesSent;
     public long connectionsRefused;
     public long connectionsOverLimit;
+    /** New connections refused: their client held max-connections-per-client already. */
+    public long connectionsOverClientLimit;
     public long statelessResets;
     public long handshakesInProgress;
     /** Connections open now (filled by {@link LoadBalancer#metrics()}; 0 in the core's live counters). */

@@ -373,6 +373,7 @@ public final class LoadBalancer implements AutoCloseable {
             copy.retriesSent = core.endpoint().retriesSent();
             copy.connectionsRefused = core.endpoint().connectionsRefused();
             copy.connectionsOverLimit = core.endpoint().connectionsOverLimit();
+            copy.connectionsOverClientLimit = core.endpoint().connectionsOverClientLimit();
             copy.statelessResets = core.endpoint().statelessResetsSent();
             copy.handshakesInProgress = core.endpoint().handshakesInProgress();
             copy.backends = core.backends().stream().filter(b -> !b.retired()).map(b -> new LbMetrics.BackendState(b.name(), b.healthy(),

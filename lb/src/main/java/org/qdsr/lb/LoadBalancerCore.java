@@ -43,13 +43,13 @@ public final class LoadBalancerCore implements DatagramEndpoint {
     /**
      * Settings of the core. {@code ackHoldNanos}: how long forwarded PATH_ACKs may wait at the LB
      * to leave together with later ones for the same backend (see {@link AckCoalescer}; 0 = until the
-     * end of the loop turn). {@code retryThreshold}, {@code maxConnections} and {@code
-     * endpointSecret}: admission control and the stateless-reset and token keys of the VIP's QUIC
-     * endpoint ({@link QuicServerEndpoint.Settings}).
+     * end of the loop turn). {@code retryThreshold}, {@code maxConnections}, {@code
+     * maxConnectionsPerClient} and {@code endpointSecret}: admission control and the stateless-reset
+     * and token keys of the VIP's QUIC endpoint ({@link QuicServerEndpoint.Settings}).
      */
     public record Settings(Mode mode, ConnectionConfig connectionConfig, long creditShare, int maxPaths,
                            long ackHoldNanos, int retryThreshold, int maxConnections, byte[] endpointSecret,
-                           int maxRequestBody) {
+                           int maxRequestBody, int maxConnectionsPerClient) {
         /**
          * The default hold of forwarded PATH_ACKs: none beyond the loop turn. A 1 ms hold cut
          * AckForwards 3-5x in dsr-bench but cost a timer wake-up per hold and showed no CPU gain.
@@ -74,33 +74,33 @@ public final class LoadBalancerCore implements DatagramEndpoint {
 
         public static Settings defaults() {
             return new Settings(Mode.AUTO, ConnectionConfig.defaults(), 1L << 20, 16, DEFAULT_ACK_HOLD_NANOS,
-                    DEFAULT_RETRY_THRESHOLD, DEFAULT_MAX_CONNECTIONS, null, DEFAULT_MAX_REQUEST_BODY);
+                    DEFAULT_RETRY_THRESHOLD, DEFAULT_MAX_CONNECTIONS, null, DEFAULT_MAX_REQUEST_BODY, 0);
         }
 
         public Settings withMode(Mode m) {
             return new Settings(m, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
-                    maxConnections, endpointSecret, maxRequestBody);
+                    maxConnections, endpointSecret, maxRequestBody, maxConnectionsPerClient);
         }
 
         public Settings withConnectionConfig(ConnectionConfig c) {
             return new Settings(mode, c, creditShare, maxPaths, ackHoldNanos, retryThreshold, maxConnections,
-                    endpointSecret, maxRequestBody);
+                    endpointSecret, maxRequestBody, maxConnectionsPerClient);
         }
 
         public Settings withAckHoldNanos(long nanos) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, nanos, retryThreshold, maxConnections,
-                    endpointSecret, maxRequestBody);
+                    endpointSecret, maxRequestBody, maxConnectionsPerClient);
         }
 
         /** Retry new clients while {@code handshakes} are in progress (0: always; {@link QuicServerEndpoint.Settings#NEVER_RETRY}). */
         public Settings withRetryThreshold(int handshakes) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, handshakes,
-                    maxConnections, endpointSecret, maxRequestBody);
+                    maxConnections, endpointSecret, maxRequestBody, maxConnectionsPerClient);
         }
 
         public Settings withMaxConnections(int max) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold, max,
-                    endpointSecret, maxRequestBody);
+                    endpointSecret, maxRequestBody, maxConnectionsPerClient);
         }
 
         /**
@@ -110,7 +110,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
          */
         public Settings withEndpointSecret(byte[] secret) {
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
-                    maxConnections, secret == null ? null : secret.clone(), maxRequestBody);
+                    maxConnections, secret == null ? null : secret.clone(), maxRequestBody, maxConnectionsPerClient);
         }
 
         /** Request bodies above {@code bytes} (at most {@link #MAX_REQUEST_BODY_LIMIT}) are refused. */
@@ -119,14 +119,20 @@ public final class LoadBalancerCore implements DatagramEndpoint {
                 throw new IllegalArgumentException("max request body must be 0.." + MAX_REQUEST_BODY_LIMIT + ": " + bytes);
             }
             return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
-                    maxConnections, endpointSecret, bytes);
+                    maxConnections, endpointSecret, bytes, maxConnectionsPerClient);
+        }
+
+        /** At most {@code max} connections per client (0: no limit; {@link QuicServerEndpoint.Settings#maxConnectionsPerClient}). */
+        public Settings withMaxConnectionsPerClient(int max) {
+            return new Settings(mode, connectionConfig, creditShare, maxPaths, ackHoldNanos, retryThreshold,
+                    maxConnections, endpointSecret, maxRequestBody, max);
         }
 
         @Override
         public String toString() { // never the secret
             return "Settings[mode=" + mode + ", maxPaths=" + maxPaths + ", retryThreshold=" + retryThreshold
-                    + ", maxConnections=" + maxConnections + ", endpointSecret=" + (endpointSecret == null ? "random"
-                    : "set") + "]";
+                    + ", maxConnections=" + maxConnections + ", maxConnectionsPerClient=" + maxConnectionsPerClient
+                    + ", endpointSecret=" + (endpointSecret == null ? "random" : "set") + "]";
         }
     }
 
@@ -183,6 +189,7 @@ public final class LoadBalancerCore implements DatagramEndpoint {
         ConnectionConfig config = settings.connectionConfig().withPaths(settings.maxPaths(), false);
         this.endpoint = new QuicServerEndpoint(QuicServerEndpoint.Settings.of(tls).withConfig(config)
                 .withRetryThreshold(settings.retryThreshold()).withMaxConnections(settings.maxConnections())
+                .withMaxConnectionsPerClient(settings.maxConnectionsPerClient())
                 .withSecret(settings.endpointSecret()), c -> {
             LbConnection lc = new LbConnection(this, nextConnectionKey++);
             connections.put(lc.key, lc);

@@ -96,6 +96,53 @@ class AdmissionTest {
         assertThat(second.get().response().status()).as("served once the first closed").isEqualTo(200);
     }
 
+    /**
+     * One connection per client: a second one from the same address gets a Retry (its address
+     * unproven, it takes no place), then, with its address proven, CONNECTION_REFUSED; a client at
+     * another address is served meanwhile, and the first client's place is free once it closes.
+     */
+    @Test
+    void aClientAtItsLimitIsRefusedWhileOthersAreServed() throws Exception {
+        Topology t = topology(94, LoadBalancerCore.Settings.defaults().withMaxConnectionsPerClient(1));
+        var first = Topology.get(t.connect(true), "/bytes/1000", new ByteArrayOutputStream());
+        t.net.runUntil(first::isDone, 30 * SECOND);
+        QuicConnection firstClient = t.lastClient;
+        assertThat(first.get().response().status()).isEqualTo(200);
+
+        var second = Topology.get(t.connect(true), "/bytes/1000", new ByteArrayOutputStream());
+        QuicConnection secondClient = t.lastClient;
+        var other = Topology.get(t.connectFrom(new java.net.InetSocketAddress("198.18.1.3", 50000), true),
+                "/bytes/1000", new ByteArrayOutputStream());
+        t.net.runUntil(() -> second.isDone() && other.isDone(), 30 * SECOND);
+        assertThat(second).as("the same client again").isCompletedExceptionally();
+        assertThat(secondClient.closeReason().errorCode()).as("CONNECTION_REFUSED")
+                .isEqualTo(org.qdsr.quic.TransportError.CONNECTION_REFUSED.code());
+        assertThat(t.lb.endpoint().retriesSent()).as("its first Initial got a Retry").isEqualTo(1);
+        assertThat(t.lb.endpoint().connectionsOverClientLimit()).isEqualTo(1);
+        assertThat(other.get().response().status()).as("another client is served").isEqualTo(200);
+
+        firstClient.close(0, "done", t.net.now());
+        t.client.poke(t.net.now());
+        t.net.runFor(SECOND);
+        var third = Topology.get(t.connect(true), "/bytes/1000", new ByteArrayOutputStream());
+        t.net.runUntil(third::isDone, 30 * SECOND);
+        assertThat(third.get().response().status()).as("the place is free again").isEqualTo(200);
+    }
+
+    /** Two handshakes of one client at once, neither address proven at first: the one that completes second is refused. */
+    @Test
+    void concurrentHandshakesOfOneClientTakeOnePlace() throws Exception {
+        Topology t = topology(95, LoadBalancerCore.Settings.defaults().withMaxConnectionsPerClient(1));
+        var a = Topology.get(t.connect(true), "/bytes/1000", new ByteArrayOutputStream());
+        var b = Topology.get(t.connect(true), "/bytes/1000", new ByteArrayOutputStream());
+        t.net.runUntil(() -> a.isDone() && b.isDone(), 30 * SECOND);
+        assertThat(List.of(a, b)).filteredOn(f -> !f.isCompletedExceptionally()).hasSize(1);
+        assertThat(t.lb.endpoint().connectionsOverClientLimit()).isEqualTo(1);
+        assertThat(t.lb.endpoint().retriesSent()).as("no Retry: neither was at the limit on arrival").isZero();
+        t.net.runFor(SECOND); // the refused one's closing period ends
+        assertThat(t.lb.connectionCount()).isEqualTo(1);
+    }
+
     private static Topology topology(long seed, LoadBalancerCore.Settings settings) {
         Topology t = new Topology(seed, 2, settings, i -> RealServerCore.Config.defaults());
         t.net.setDefaultConditions(LinkConditions.delay(5_000_000));

@@ -41,6 +41,7 @@ final class Topology {
     final List<SimNode> serverNodes = new ArrayList<>();
     final SimNode lbNode;
     final QuicClientEndpoint client = new QuicClientEndpoint();
+    private final java.util.Map<InetSocketAddress, QuicClientEndpoint> otherClients = new java.util.HashMap<>();
     final SplittableRandom random;
     long controlBytes;
 
@@ -106,6 +107,21 @@ final class Topology {
     }
 
     Http3ClientSession connect(boolean serverPaths, ConnectionConfig base) throws Exception {
+        return connect(client, serverPaths, base);
+    }
+
+    /** A connection from another client host at {@code address} (attached on first use). */
+    Http3ClientSession connectFrom(InetSocketAddress address, boolean serverPaths) throws Exception {
+        QuicClientEndpoint endpoint = otherClients.computeIfAbsent(address, a -> {
+            QuicClientEndpoint e = new QuicClientEndpoint();
+            net.attach(a, e);
+            return e;
+        });
+        return connect(endpoint, serverPaths, ConnectionConfig.defaults());
+    }
+
+    private Http3ClientSession connect(QuicClientEndpoint endpoint, boolean serverPaths, ConnectionConfig base)
+            throws Exception {
         ConnectionConfig config = base;
         if (serverPaths) {
             config = config.withPaths(16, true);
@@ -115,7 +131,7 @@ final class Topology {
         QuicConnection c = QuicConnection.connect(o, net.now());
         lastClient = c;
         Http3ClientSession session = new Http3ClientSession();
-        client.add(c, session);
+        endpoint.add(c, session);
         return session;
     }
 

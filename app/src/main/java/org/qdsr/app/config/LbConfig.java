@@ -48,13 +48,15 @@ import org.qdsr.quic.endpoint.QuicServerEndpoint;
  *     default {@value #DEFAULT_COALESCE_MICROS}, 0 off, at most {@value #MAX_COALESCE_MICROS}
  * @param earlyData whether a resuming client's 0-RTT is accepted (RFC 9001 §4.6; its requests are
  *     forwarded marked {@code early-data: 1}, RFC 8470); on by default, reloadable
+ * @param maxConnectionsPerClient connections one client (IPv4 address, IPv6 /64) holds at most, once
+ *     its address is proven; 0 (the default) is no limit
  */
 public record LbConfig(String source, String name, HostPort listen, LoadBalancerCore.Mode mode, String policy,
                        List<Backend> backends, List<Route> routes, ControlTlsConfig control, Path cert, Path key,
                        HostPort metrics, LogFormat logFormat, Boolean ackFrequency,
                        Boolean hyStart, Integer drainTimeoutSeconds, Integer retryThreshold, Integer maxConnections,
                        Integer maxRequestBody, Path secretFile, Peers peering, String accessLog,
-                       Integer coalesceMicros, Boolean earlyData) {
+                       Integer coalesceMicros, Boolean earlyData, Integer maxConnectionsPerClient) {
     /** The endpoint secret's file name in the control TLS folder ({@code qdsr certs} writes it). */
     public static final String SECRET_FILE_NAME = "vip.secret";
     /** Seconds a stopping LB waits for in-flight requests by default. */
@@ -83,7 +85,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
     /** Nothing set. */
     public static LbConfig empty(String source) {
         return new LbConfig(source, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads and checks the shape of {@code file}; unknown keys are errors. */
@@ -126,10 +128,11 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         String accessLog = root.string("access-log");
         Integer coalesce = root.integer("coalesce-us");
         Boolean earlyData = root.bool("early-data");
+        Integer perClient = root.integer("max-connections-per-client");
         root.finish();
         return new LbConfig(file.toString(), name, listen, mode, policy, backends, routes, control, cert, key,
                 metrics, log, ackFrequency, hyStart, drain, retry, maxConnections, maxRequestBody, secret, peering,
-                accessLog, coalesce, earlyData);
+                accessLog, coalesce, earlyData, perClient);
     }
 
     private static Backend backend(YamlNode b) throws ConfigException {
@@ -230,7 +233,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(flags.secretFile, secretFile),
                 Peers.overlay(peering, flags.peering),
                 or(flags.accessLog, accessLog), or(flags.coalesceMicros, coalesceMicros),
-                or(flags.earlyData, earlyData));
+                or(flags.earlyData, earlyData), or(flags.maxConnectionsPerClient, maxConnectionsPerClient));
     }
 
     static <T> T or(T preferred, T fallback) {
@@ -265,6 +268,10 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         if (drainTimeoutSeconds != null && drainTimeoutSeconds < 0) {
             throw fail("drain-timeout-seconds (--drain-timeout)", "must be 0 or more, was " + drainTimeoutSeconds);
         }
+        if (maxConnectionsPerClient != null && maxConnectionsPerClient < 0) {
+            throw fail("max-connections-per-client (--max-connections-per-client)", "must be 0 (no limit) or more, was "
+                    + maxConnectionsPerClient);
+        }
         if (maxConnections != null && maxConnections < 1) {
             throw fail("max-connections (--max-connections)", "must be 1 or more, was " + maxConnections);
         }
@@ -292,7 +299,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
                 or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD),
                 or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS),
                 or(maxRequestBody, LoadBalancerCore.Settings.DEFAULT_MAX_REQUEST_BODY), secret, peering, accessLog,
-                or(coalesceMicros, DEFAULT_COALESCE_MICROS), or(earlyData, true));
+                or(coalesceMicros, DEFAULT_COALESCE_MICROS), or(earlyData, true), or(maxConnectionsPerClient, 0));
     }
 
     private ConfigException fail(String field, String problem) {
@@ -360,6 +367,7 @@ public record LbConfig(String source, String name, HostPort listen, LoadBalancer
         }
         s = s.withRetryThreshold(or(retryThreshold, LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD))
                 .withMaxConnections(or(maxConnections, LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS))
+                .withMaxConnectionsPerClient(or(maxConnectionsPerClient, 0))
                 .withMaxRequestBody(or(maxRequestBody, LoadBalancerCore.Settings.DEFAULT_MAX_REQUEST_BODY))
                 .withEndpointSecret(readSecret());
         return s.withConnectionConfig(cc);

@@ -66,9 +66,10 @@ public final class LbCollector implements MultiCollector {
         f.gauge("qdsr_lb_active_connections", "client connections open now", m.activeConnections);
         f.counter("qdsr_lb_retries", "Retry packets sent to new clients (address validation, RFC 9000 §8.1.2)",
                 m.retriesSent);
-        f.counter("qdsr_lb_connections_refused", "new connections refused: while stopping (CONNECTION_REFUSED)"
-                + " or dropped at max-connections", "reason",
-                new java.util.TreeMap<>(Map.of("stopping", m.connectionsRefused, "limit", m.connectionsOverLimit)));
+        f.counter("qdsr_lb_connections_refused", "new connections refused: while stopping (CONNECTION_REFUSED),"
+                + " dropped at max-connections, or refused at max-connections-per-client", "reason",
+                new java.util.TreeMap<>(Map.of("stopping", m.connectionsRefused, "limit", m.connectionsOverLimit,
+                        "per-client", m.connectionsOverClientLimit)));
         f.counter("qdsr_lb_stateless_resets", "stateless resets sent for unknown connections", m.statelessResets);
         f.gauge("qdsr_lb_handshakes_in_progress", "client handshakes accepted and not finished", m.handshakesInProgress);
         f.counter("qdsr_lb_handoffs", "request streams handed to real servers, by delivery mode", "mode",

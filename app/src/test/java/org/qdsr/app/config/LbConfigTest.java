@@ -136,7 +136,7 @@ class LbConfigTest {
                 .isEqualTo(LbConfig.DEFAULT_COALESCE_MICROS * 1000L);
         assertThat(LbConfig.load(write(base + "coalesce-us: 0\n")).resolve().coalesceNanos()).as("off").isZero();
         LbConfig flags = new LbConfig("command line", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, 750, null);
+                null, null, null, null, null, null, null, null, 750, null, null);
         assertThat(LbConfig.load(write(base + "coalesce-us: 300\n")).overriddenBy(flags).resolve().coalesceNanos())
                 .as("the flag wins").isEqualTo(750_000);
         assertThatThrownBy(() -> LbConfig.load(write(base + "coalesce-us: 10001\n")).resolve())
@@ -152,11 +152,22 @@ class LbConfigTest {
         assertThat(LbConfig.load(write(base)).resolve().earlyData()).as("default").isTrue();
         assertThat(LbConfig.load(write(base + "early-data: false\n")).resolve().earlyData()).isFalse();
         LbConfig flags = new LbConfig("command line", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, true);
+                null, null, null, null, null, null, null, null, null, true, null);
         assertThat(LbConfig.load(write(base + "early-data: false\n")).overriddenBy(flags).resolve().earlyData())
                 .as("the flag wins").isTrue();
         assertThatThrownBy(() -> LbConfig.load(write(base + "early-data: sometimes\n")))
                 .hasMessageContaining("early-data");
+    }
+
+    @Test
+    void connectionsPerClientAreUnlimitedUnlessSet() throws Exception {
+        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
+                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        assertThat(LbConfig.load(write(base)).resolve().settings().maxConnectionsPerClient()).isZero();
+        assertThat(LbConfig.load(write(base + "max-connections-per-client: 8\n")).resolve().settings()
+                .maxConnectionsPerClient()).isEqualTo(8);
+        assertThatThrownBy(() -> LbConfig.load(write(base + "max-connections-per-client: -1\n")).resolve())
+                .hasMessageContaining("max-connections-per-client (--max-connections-per-client): must be 0");
     }
 
     @Test
@@ -194,7 +205,7 @@ class LbConfigTest {
         LbConfig fromFile = LbConfig.load(write(base + "access-log: " + file + "\n")).resolve();
         assertThat(fromFile.accessLog()).isEqualTo(file.toString());
         LbConfig flags = new LbConfig("command line", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, "-", null, null);
+                null, null, null, null, null, null, null, "-", null, null, null);
         assertThat(LbConfig.load(write(base + "access-log: " + file + "\n")).overriddenBy(flags).resolve().accessLog())
                 .as("the flag wins").isEqualTo("-");
         fromFile.checkReferences(LbConfig.empty(""));
@@ -211,7 +222,7 @@ class LbConfigTest {
         LbConfig flags = new LbConfig("command line", null, new HostPort("127.0.0.1", 5555),
                 LoadBalancerCore.Mode.PROXY, null,
                 Flags.backends(List.of("x=127.0.0.1:9*3")), null,
-                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null, null, null, null, null, null, null);
+                Flags.control(null, null, true), null, null, null, LogFormat.JSON, null, false, 3, 0, null, null, null, null, null, null, null, null);
         LbConfig c = file.overriddenBy(flags);
         assertThat(c.listen().port()).isEqualTo(5555);
         assertThat(c.mode()).isEqualTo(LoadBalancerCore.Mode.PROXY);

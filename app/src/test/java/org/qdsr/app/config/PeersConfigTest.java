@@ -61,7 +61,7 @@ class PeersConfigTest {
                 """);
         Peers flags = Peers.flags(4, List.of("5=127.0.0.1:7105"), "127.0.0.1:7104");
         LbConfig over = new LbConfig("command line", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, secret(), flags, null, null, null);
+                null, null, null, null, null, secret(), flags, null, null, null, null);
         LbConfig c = LbConfig.load(f).overriddenBy(over).resolve();
         assertThat(c.peering()).isEqualTo(new Peers(4, List.of(new Peers.Peer(5, new HostPort("127.0.0.1", 7105))),
                 new HostPort("127.0.0.1", 7104)));

@@ -624,8 +624,12 @@ public final class QuicConnection {
      * read so early (RFC 9000 §10.2.3).
      */
     public void refuse(long now) {
-        closeWithError(new QuicException(TransportError.CONNECTION_REFUSED, "server is not accepting connections"),
-                now);
+        refuse("server is not accepting connections", now);
+    }
+
+    /** As {@link #refuse(long)}, saying {@code why} in the close's reason phrase. */
+    public void refuse(String why, long now) {
+        closeWithError(new QuicException(TransportError.CONNECTION_REFUSED, why), now);
     }
 
     void closeWithError(QuicException e, long now) {

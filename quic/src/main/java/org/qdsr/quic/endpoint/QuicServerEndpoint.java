@@ -56,18 +56,24 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
      *                        the address-token key (§8.1.3) are derived from, so that they survive a
      *                        restart and are the same on every server of the address; null: random
      *                        keys of this endpoint alone
+     * @param maxConnectionsPerClient connections one client holds at most (an IPv4 address or an IPv6
+     *                        /64, {@link ClientCounts}); 0: no limit. Only connections whose address
+     *                        is proven count (a token, or the handshake done), so that forged Initials
+     *                        cannot take a client's places; a client at its limit gets a Retry, and
+     *                        once its address is proven, CONNECTION_REFUSED (RFC 9000 §21.6)
      */
     public record Settings(ConnectionConfig config, ServerTlsContext tls, int retryThreshold, int maxConnections,
-                           byte[] secret) {
+                           byte[] secret, int maxConnectionsPerClient) {
         /** A {@link #retryThreshold} that never sends a Retry. */
         public static final int NEVER_RETRY = Integer.MAX_VALUE;
         /** Bytes an endpoint secret has at least. */
         public static final int MIN_SECRET_LENGTH = 32;
 
         public Settings {
-            if (retryThreshold < 0 || maxConnections < 1) {
-                throw new IllegalArgumentException("retryThreshold >= 0 and maxConnections >= 1 required, got "
-                        + retryThreshold + ", " + maxConnections);
+            if (retryThreshold < 0 || maxConnections < 1 || maxConnectionsPerClient < 0) {
+                throw new IllegalArgumentException("retryThreshold >= 0, maxConnections >= 1 and"
+                        + " maxConnectionsPerClient >= 0 required, got " + retryThreshold + ", " + maxConnections
+                        + ", " + maxConnectionsPerClient);
             }
             if (secret != null && secret.length < MIN_SECRET_LENGTH) {
                 throw new IllegalArgumentException("endpoint secret must have at least " + MIN_SECRET_LENGTH
@@ -76,11 +82,11 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
 
         public static Settings of(ServerTlsContext tls) {
-            return new Settings(ConnectionConfig.defaults(), tls, NEVER_RETRY, 10_000, null);
+            return new Settings(ConnectionConfig.defaults(), tls, NEVER_RETRY, 10_000, null, 0);
         }
 
         public Settings withConfig(ConnectionConfig c) {
-            return new Settings(c, tls, retryThreshold, maxConnections, secret);
+            return new Settings(c, tls, retryThreshold, maxConnections, secret, maxConnectionsPerClient);
         }
 
         /** Retry every new client ({@code true}) or none. */
@@ -89,22 +95,29 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
 
         public Settings withRetryThreshold(int handshakesInProgress) {
-            return new Settings(config, tls, handshakesInProgress, maxConnections, secret);
+            return new Settings(config, tls, handshakesInProgress, maxConnections, secret, maxConnectionsPerClient);
         }
 
         public Settings withMaxConnections(int max) {
-            return new Settings(config, tls, retryThreshold, max, secret);
+            return new Settings(config, tls, retryThreshold, max, secret, maxConnectionsPerClient);
+        }
+
+        /** At most {@code max} connections per client (0: no limit); see {@link #maxConnectionsPerClient}. */
+        public Settings withMaxConnectionsPerClient(int max) {
+            return new Settings(config, tls, retryThreshold, maxConnections, secret, max);
         }
 
         /** Keys derived from {@code s} (see {@link #secret}); null for random ones. */
         public Settings withSecret(byte[] s) {
-            return new Settings(config, tls, retryThreshold, maxConnections, s == null ? null : s.clone());
+            return new Settings(config, tls, retryThreshold, maxConnections, s == null ? null : s.clone(),
+                    maxConnectionsPerClient);
         }
 
         @Override
         public String toString() { // never the secret
             return "Settings[retryThreshold=" + retryThreshold + ", maxConnections=" + maxConnections
-                    + ", secret=" + (secret == null ? "random" : "set") + "]";
+                    + ", maxConnectionsPerClient=" + maxConnectionsPerClient + ", secret="
+                    + (secret == null ? "random" : "set") + "]";
         }
     }
 
@@ -118,6 +131,8 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         long timerAt = Long.MAX_VALUE;
         /** Counted in {@link #handshakesInProgress}: accepted, neither established nor closing yet. */
         boolean handshaking;
+        /** The client whose place it holds ({@link ClientCounts}); null while its address is unproven. */
+        java.net.InetAddress client;
 
         @Override
         public void onIssued(ConnectionId id) {
@@ -169,10 +184,13 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private long datagramsDropped;
     private long connectionsRefused;
     private long connectionsOverLimit;
+    private long connectionsOverClientLimit;
+    private final ClientCounts clients;
     private long retriesSent;
     private int handshakesInProgress;
     private boolean accepting = true;
     /** The handler of a refused connection: it only closes, so its events go unread. */
+    private static final String TOO_MANY_FROM_CLIENT = "too many connections from this client";
     private static final ConnectionHandler REFUSED = (c, now) -> {
         while (c.pollEvent() != null) {
             // nothing to do
@@ -197,6 +215,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
         this.settings = settings;
         this.tls = settings.tls();
+        this.clients = new ClientCounts(settings.maxConnectionsPerClient());
         this.handlers = handlers;
         this.random = random;
         this.ids = ids;
@@ -299,7 +318,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             e.connection.receive(data, off, len, from, now);
             notifyHandler(e, now);
             markActive(e);
-            updateHandshaking(e);
+            updateHandshaking(e, now);
             return;
         }
         if (!PacketHeaders.isLongHeader(data[off])) {
@@ -342,8 +361,9 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
                 validated = true;
             }
         }
-        if (!validated && handshakesInProgress >= settings.retryThreshold()) {
-            sendRetry(h, from, now);
+        boolean overClientLimit = clients.atLimit(from.getAddress());
+        if (!validated && (overClientLimit || handshakesInProgress >= settings.retryThreshold())) {
+            sendRetry(h, from, now); // a client at its limit proves its address first: forged sources take no place
             return;
         }
         Entry e = new Entry();
@@ -356,7 +376,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             LOG.log(System.Logger.Level.WARNING, "cannot accept connection: " + ex.getMessage());
             return;
         }
-        e.handler = accepting ? handlers.apply(e.connection) : REFUSED;
+        e.handler = accepting && !overClientLimit ? handlers.apply(e.connection) : REFUSED;
         entries.put(e, Boolean.TRUE);
         byConnection.put(e.connection, e);
         e.onIssued(localId);
@@ -370,21 +390,49 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         if (!accepting) {
             e.connection.refuse(now); // RFC 9000 §10.2.3: CONNECTION_CLOSE at the Initial level
             connectionsRefused++;
+        } else if (overClientLimit) {
+            e.connection.refuse(TOO_MANY_FROM_CLIENT, now);
+            connectionsOverClientLimit++;
         } else {
             connectionsAccepted++;
             e.handshaking = true;
             handshakesInProgress++;
+            if (validated) {
+                e.client = clients.add(from.getAddress());
+            }
         }
         notifyHandler(e, now);
         markActive(e);
-        updateHandshaking(e);
+        updateHandshaking(e, now);
     }
 
     /** Takes {@code e} out of the handshakes in progress once it is established or closing. */
-    private void updateHandshaking(Entry e) {
+    private void updateHandshaking(Entry e, long now) {
         if (e.handshaking && e.connection.state() != QuicConnection.State.HANDSHAKE) {
             e.handshaking = false;
             handshakesInProgress--;
+            if (e.client == null && e.connection.isEstablished()) {
+                takeClientPlace(e, now);
+            }
+        }
+    }
+
+    /**
+     * A connection whose handshake proved its client's address (RFC 9000 §8.1) takes one of that
+     * client's places, or, with none left, is closed with CONNECTION_REFUSED.
+     */
+    private void takeClientPlace(Entry e, long now) {
+        if (!clients.enabled()) {
+            return;
+        }
+        java.net.InetAddress a = e.connection.peerAddress().getAddress();
+        if (clients.atLimit(a)) {
+            connectionsOverClientLimit++;
+            e.connection.refuse(TOO_MANY_FROM_CLIENT, now);
+            notifyHandler(e, now);
+            markActive(e);
+        } else {
+            e.client = clients.add(a);
         }
     }
 
@@ -527,7 +575,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
                 notifyHandler(e, now);
             }
             markActive(e);
-            updateHandshaking(e);
+            updateHandshaking(e, now);
         }
     }
 
@@ -542,6 +590,10 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         if (e.handshaking) {
             e.handshaking = false;
             handshakesInProgress--;
+        }
+        if (e.client != null) {
+            clients.remove(e.client);
+            e.client = null;
         }
         entries.remove(e);
         byConnection.remove(e.connection);
@@ -613,6 +665,11 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     /** First Initials of new connections dropped because {@link Settings#maxConnections} were live. */
     public long connectionsOverLimit() {
         return connectionsOverLimit;
+    }
+
+    /** New connections refused because their client held {@link Settings#maxConnectionsPerClient} already. */
+    public long connectionsOverClientLimit() {
+        return connectionsOverClientLimit;
     }
 
     /** Retry packets sent (RFC 9000 §8.1.2). */
