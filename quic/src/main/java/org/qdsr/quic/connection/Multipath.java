@@ -42,6 +42,8 @@ final class Multipath {
     /** Client: per path, the IDs it issued and has not seen retired, by sequence number. */
     private final Map<Long, TreeMap<Long, ConnectionId>> localIds = new HashMap<>();
     private final Map<Long, Long> nextLocalSequence = new HashMap<>();
+    /** Client: per path, the ID retired last, still accepted (see {@link #onPathRetire}). */
+    private final Map<Long, ConnectionId> lastRetired = new HashMap<>();
     private final Map<Long, ReceivedPacketTracker> received = new LinkedHashMap<>();
     /** Server: per path, the client's IDs by sequence number; the lowest is the one in use. */
     private final Map<Long, TreeMap<Long, PathId>> peerPaths = new LinkedHashMap<>();
@@ -116,7 +118,9 @@ final class Multipath {
 
     /**
      * Client: the server side retired one of a path's IDs (PATH_RETIRE_CONNECTION_ID,
-     * draft-21 §8.10): it no longer routes here, and a replacement is issued (RFC 9000 §5.1.2).
+     * draft-21 §8.10), and a replacement is issued (RFC 9000 §5.1.2). Packets under the retired
+     * ID still arrive from the path's sender for a while; they are taken until the path's next
+     * retirement, when that ID stops routing here.
      * Retiring an ID never issued, or the one the carrying packet was sent to, is a
      * PROTOCOL_VIOLATION (RFC 9000 §19.16). A server side ignores the frame: it issued none.
      */
@@ -136,8 +140,13 @@ final class Multipath {
             throw new QuicException(TransportError.PROTOCOL_VIOLATION, f.type(), "retired the ID in use");
         }
         localIds.get(f.pathId()).remove(f.sequenceNumber());
-        localPathOf.remove(id);
-        idListener.onRetired(id);
+        // The path's sender may have packets under the old ID in flight (it learns of the new one
+        // as the retirement leaves): they are still taken until the path's next retirement.
+        ConnectionId older = lastRetired.put(f.pathId(), id);
+        if (older != null) {
+            localPathOf.remove(older);
+            idListener.onRetired(older);
+        }
         return List.of(issue(f.pathId()));
     }
 
