@@ -40,6 +40,8 @@ public final class Http3ClientSession implements ConnectionHandler {
     private QuicConnection conn;
     private long lastNow;
     private long goawayId = -1;
+    private java.util.function.Consumer<org.qdsr.quic.connection.ResumptionState> ticketListener = t -> { };
+    private Boolean earlyDataAccepted;
     private boolean closeWhenIdle;
     private String closedBecause;
     private long completed;
@@ -109,6 +111,20 @@ public final class Http3ClientSession implements ConnectionHandler {
         return goawayId;
     }
 
+    /**
+     * Where the server's session tickets go (RFC 8446 §4.6.1): each resumes a later connection
+     * ({@code ClientOptions.withResumption}), whose requests then leave in 0-RTT. Call before the
+     * handshake completes, on the connection's thread.
+     */
+    public void setTicketListener(java.util.function.Consumer<org.qdsr.quic.connection.ResumptionState> l) {
+        ticketListener = java.util.Objects.requireNonNull(l);
+    }
+
+    /** After the handshake: whether the server took this connection's 0-RTT data; null before. */
+    public Boolean earlyDataAccepted() {
+        return earlyDataAccepted;
+    }
+
     @Override
     public void onActivity(QuicConnection c, long now) {
         conn = c;
@@ -132,6 +148,9 @@ public final class Http3ClientSession implements ConnectionHandler {
             if (closedBecause != null) {
                 return;
             }
+            if (!core.started() && c.sendsEarlyData()) {
+                core.start(c); // a resumed session: SETTINGS and requests go in 0-RTT (RFC 9114 §7.2.4.2)
+            }
             issueQueued(c);
             core.flush(c);
             maybeClose(c, now);
@@ -142,8 +161,13 @@ public final class Http3ClientSession implements ConnectionHandler {
     }
 
     private void onEvent(QuicConnection c, ConnectionEvent e, Set<Long> readable) throws Http3Exception {
-        if (e instanceof ConnectionEvent.HandshakeCompleted) {
-            core.start(c);
+        if (e instanceof ConnectionEvent.HandshakeCompleted h) {
+            earlyDataAccepted = h.earlyDataAccepted();
+            if (!core.started()) {
+                core.start(c);
+            }
+        } else if (e instanceof ConnectionEvent.SessionTicket t) {
+            ticketListener.accept(t.state());
         } else if (e instanceof ConnectionEvent.StreamReadable r) {
             readable.add(r.streamId());
         } else if (e instanceof ConnectionEvent.StreamReset r) {

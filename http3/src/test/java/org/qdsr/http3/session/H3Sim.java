@@ -68,8 +68,14 @@ final class H3Sim {
 
     /** Connects a client connection driven by {@code handler} (an Http3ClientSession or a raw test client). */
     QuicConnection connect(ConnectionHandler handler) throws QuicException {
+        return connect(handler, null);
+    }
+
+    /** As {@link #connect(ConnectionHandler)}, resuming {@code resumption} (0-RTT) when not null. */
+    QuicConnection connect(ConnectionHandler handler, org.qdsr.quic.connection.ResumptionState resumption)
+            throws QuicException {
         ClientOptions o = ClientOptions.of(ClientTlsConfig.of("localhost", List.of("h3")).withInsecure(true), SERVER)
-                .withRandom(random.split());
+                .withRandom(random.split()).withResumption(resumption);
         QuicConnection c = QuicConnection.connect(o, net.now());
         client.add(c, handler);
         return c;

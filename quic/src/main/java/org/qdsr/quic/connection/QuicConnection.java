@@ -604,6 +604,15 @@ public final class QuicConnection {
         return ackFrequencyReceiver.applied();
     }
 
+    /**
+     * Client side: 0-RTT keys are in place (a resumed session whose ticket allows early data), so
+     * streams may carry data before the handshake completes (RFC 9001 §4.6.1); false once the
+     * handshake is done (rejected early data is sent again in 1-RTT).
+     */
+    public boolean sendsEarlyData() {
+        return isClient && earlyDataKeys != null;
+    }
+
     /** Client side: packets received on extra paths (sent by other machines in QDSR). */
     public long packetsReceivedOnPaths() {
         return multipath.packetsReceivedOnPaths();
