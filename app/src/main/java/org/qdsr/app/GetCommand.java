@@ -69,6 +69,20 @@ public final class GetCommand implements Callable<Integer> {
     @Option(names = {"-H", "--header"}, paramLabel = "NAME: VALUE", description = "add a request field (repeatable)")
     private List<String> headerArgs = new ArrayList<>();
 
+    /** How long a run waits after its last response for the session tickets it keeps. */
+    static final long TICKET_WAIT_MILLIS = 500;
+
+    @Option(names = "--session-file", paramLabel = "FILE",
+            description = "resume sessions kept in FILE (and keep the servers' new tickets there): requests to a"
+                    + " server seen before leave in 0-RTT")
+    private Path sessionFile;
+
+    private SessionFile sessions;
+    /** Servers whose next session ticket this run keeps. */
+    private final List<String> ticketsDue = new ArrayList<>();
+    /** The connections that tried to resume, by server, for the 0-RTT line of each. */
+    private final Map<String, Http3Client.Connection> resumed = new java.util.LinkedHashMap<>();
+
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
             description = "seconds before a request counts as failed (default: ${DEFAULT-VALUE})")
     private double timeoutSeconds;
@@ -109,6 +123,7 @@ public final class GetCommand implements Callable<Integer> {
         }
         List<Fetch> fetches = new ArrayList<>();
         long timeoutNanos = (long) (timeoutSeconds * 1e9);
+        sessions = sessionFile == null ? null : SessionFile.load(sessionFile);
         try (Http3Client client = Http3Client.start("qdsr-get")) {
             for (Map.Entry<String, List<GetTarget>> group : groupByConnection(targets).entrySet()) {
                 fetches.addAll(fetchGroup(client, tls, group.getValue(), timeoutNanos, ask));
@@ -116,6 +131,11 @@ public final class GetCommand implements Callable<Integer> {
             for (Fetch f : fetches) {
                 f.await(timeoutNanos);
             }
+            reportEarlyData();
+            awaitTickets();
+        }
+        if (sessions != null) {
+            sessions.save();
         }
         return report(fetches);
     }
@@ -181,11 +201,21 @@ public final class GetCommand implements Callable<Integer> {
             // QDSR: let a load balancer's real servers answer on their own paths (isolated mode).
             config = config.withPaths(CLIENT_PATHS, true);
         }
-        Http3Client.Connection connection = client.connect(server, tls, config);
+        String key = first.host() + ":" + first.port();
+        var resumption = sessions == null ? null : sessions.take(key);
+        Http3Client.Connection connection = client.connect(server, tls, config, resumption,
+                sessions == null ? t -> { } : t -> sessions.put(key, t));
+        if (resumption != null) {
+            resumed.put(key, connection);
+        }
         for (GetTarget t : group) {
             fetches.add(Fetch.start(connection, t, sinkFor(t, group.size() == 1 && fetchCount() == 1), ask));
         }
-        connection.closeWhenIdle();
+        if (sessions != null) {
+            ticketsDue.add(key); // open until its ticket came (awaitTickets), closed with the client
+        } else {
+            connection.closeWhenIdle();
+        }
         return fetches;
     }
 
@@ -219,6 +249,28 @@ public final class GetCommand implements Callable<Integer> {
             return OutputSink.toFile(output.dir.resolve(savedNames.get(t)));
         }
         return only ? OutputSink.toStream(new BufferedOutputStream(stdout)) : OutputSink.buffered();
+    }
+
+    /**
+     * A server sends its session ticket once the handshake is done, which can be after a short
+     * response: the connections stay open up to {@link #TICKET_WAIT_MILLIS} for it.
+     */
+    private void awaitTickets() throws InterruptedException {
+        long deadline = System.nanoTime() + TICKET_WAIT_MILLIS * 1_000_000L;
+        for (String key : ticketsDue) {
+            sessions.awaitTicket(key, deadline);
+        }
+    }
+
+    /** One line per server this run tried to resume: did it take the 0-RTT requests? */
+    private void reportEarlyData() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        for (Map.Entry<String, Http3Client.Connection> e : resumed.entrySet()) {
+            Boolean accepted = e.getValue().earlyDataAccepted();
+            err.println("0-RTT " + (accepted == null ? "not answered" : accepted ? "accepted" : "declined") + " by "
+                    + e.getKey() + (Boolean.TRUE.equals(accepted) ? "" : " (requests sent again after the handshake)"));
+        }
+        err.flush();
     }
 
     private int report(List<Fetch> fetches) throws IOException {

@@ -82,6 +82,29 @@ class EarlyDataThroughLbTest {
         }
     }
 
+    /** Our own client, resuming with {@code qdsr get --session-file}: its second request reaches the origin marked early. */
+    @Test
+    void ourGetResumesThroughTheLbInZeroRtt() throws Exception {
+        Map<String, String> earlyByPath = new ConcurrentHashMap<>();
+        OriginBehindLb.run(recording(earlyByPath), List.of("auto"), List.of(), (vip, mode) -> {
+            Path sessions = tmp.resolve("qdsr-sessions");
+            String base = "https://localhost:" + vip.getPort();
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            CliHarness.Run first;
+            do { // 503 while the LB's control channel to the real server still connects
+                first = CliHarness.run("get", "--insecure", "--session-file", sessions.toString(), base + "/first");
+            } while (first.exitCode() != 0 && System.nanoTime() < deadline);
+            assertThat(first.exitCode()).as(first.err()).isZero();
+            CliHarness.Run second = CliHarness.run("get", "--insecure", "--session-file", sessions.toString(),
+                    base + "/second");
+            assertThat(second.exitCode()).as(second.err()).isZero();
+            assertThat(new String(second.stdoutBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("served /second\n");
+            assertThat(second.err()).contains("0-RTT accepted by localhost:" + vip.getPort());
+        });
+        assertThat(earlyByPath).containsEntry("/second", "1");
+    }
+
     private static void requireGtlsclient() {
         if (!Files.isExecutable(Ngtcp2.CLIENT)) {
             fail(Ngtcp2.CLIENT + " missing; " + Ngtcp2.INSTALL_HINT);

@@ -89,6 +89,34 @@ class Ngtcp2InteropTest {
         }
     }
 
+    /** Our client resumes its session with gtlsserver and sends the second run's request in 0-RTT. */
+    @Test
+    void ourGetResumesWithGtlsserverInZeroRtt() throws Exception {
+        Ngtcp2.KeyAndCert kc = Ngtcp2.makeCertificate(tmp);
+        int port = Ngtcp2.freeUdpPort();
+        Path serverLog = tmp.resolve("gtlsserver.log");
+        Process server = Ngtcp2.startServer(root, port, kc, false, serverLog);
+        try {
+            Path sessions = tmp.resolve("sessions");
+            String url = "https://localhost:" + port + "/c.bin";
+            for (int run = 1; run <= 2; run++) {
+                Path out = tmp.resolve("c-" + run + ".bin");
+                CliHarness.Run r = CliHarness.run("get", "--cacert", kc.cert().toString(), "--timeout", "30",
+                        "--session-file", sessions.toString(), "-o", out.toString(), url);
+                String evidence = r.err() + "\ngtlsserver log:\n" + tail(serverLog);
+                assertThat(r.exitCode()).as(evidence).isZero();
+                assertThat(Files.readAllBytes(out)).isEqualTo(files.get("c.bin"));
+                if (run == 1) {
+                    assertThat(r.err()).as("nothing to resume yet").doesNotContain("0-RTT");
+                } else {
+                    assertThat(r.err()).as(evidence).contains("0-RTT accepted by localhost:" + port);
+                }
+            }
+        } finally {
+            Ngtcp2.destroy(server);
+        }
+    }
+
     private static String tail(Path log) throws java.io.IOException {
         if (!Files.exists(log)) {
             return "(no log)";

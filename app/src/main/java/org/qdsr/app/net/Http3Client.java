@@ -20,6 +20,7 @@ import org.qdsr.quic.connection.ClientOptions;
 import org.qdsr.quic.connection.CloseReason;
 import org.qdsr.quic.connection.ConnectionConfig;
 import org.qdsr.quic.connection.QuicConnection;
+import org.qdsr.quic.connection.ResumptionState;
 import org.qdsr.quic.endpoint.QuicClientEndpoint;
 import org.qdsr.quic.tls.ClientTlsConfig;
 
@@ -58,14 +59,27 @@ public final class Http3Client implements AutoCloseable {
     /** Opens a socket and starts the handshake with {@code server}; returns at once. */
     public Connection connect(InetSocketAddress server, ClientTlsConfig tls, ConnectionConfig config)
             throws IOException {
+        return connect(server, tls, config, null, t -> { });
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, ClientTlsConfig, ConnectionConfig)}, resuming
+     * {@code resumption} (null: a full handshake), so that requests made before the handshake
+     * completes leave in 0-RTT; the server's session tickets go to {@code onTicket} (on the loop's
+     * thread), each good for resuming a later connection.
+     */
+    public Connection connect(InetSocketAddress server, ClientTlsConfig tls, ConnectionConfig config,
+                              ResumptionState resumption, java.util.function.Consumer<ResumptionState> onTicket)
+            throws IOException {
         QuicClientEndpoint endpoint = new QuicClientEndpoint();
         InetSocketAddress bind = new InetSocketAddress(
                 server.getAddress() instanceof Inet6Address ? "::" : "0.0.0.0", 0);
         loop.register(bind, endpoint, UdpOptions.defaults());
         Connection c = loop.call(() -> {
-            QuicConnection qc = QuicConnection.connect(ClientOptions.of(tls, server).withConfig(config),
-                    System.nanoTime());
+            QuicConnection qc = QuicConnection.connect(ClientOptions.of(tls, server).withConfig(config)
+                    .withResumption(resumption), System.nanoTime());
             Http3ClientSession session = new Http3ClientSession();
+            session.setTicketListener(onTicket);
             endpoint.add(qc, session);
             return new Connection(endpoint, qc, session);
         });
@@ -199,6 +213,11 @@ public final class Http3Client implements AutoCloseable {
         /** The QUIC connection (touch only on the loop thread). */
         public QuicConnection quic() {
             return quic;
+        }
+
+        /** After the handshake: whether the server took this connection's 0-RTT data; null before. */
+        public Boolean earlyDataAccepted() throws IOException {
+            return loop.call(session::earlyDataAccepted);
         }
     }
 }
