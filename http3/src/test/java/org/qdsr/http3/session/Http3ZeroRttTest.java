@@ -40,27 +40,34 @@ class Http3ZeroRttTest {
         return (req, body) -> Http3Response.of(200, "text/plain", ("served " + req.path()).getBytes(StandardCharsets.US_ASCII));
     }
 
-    @Test
-    void aResumedClientGetsItsResponseOneRoundTripAfterItsFirstFlight() throws Exception {
-        H3Sim sim = new H3Sim(61, echoPath());
-        ResumptionState ticket = ticket(sim);
+    /** A request on a connection that resumes {@code ticket}, made before any packet left; with its time to answer. */
+    private record Resumed(Http3ClientSession session, QuicConnection connection, Http3Result result, String body,
+                           long nanos) {
+    }
 
-        Http3ClientSession second = new Http3ClientSession();
-        QuicConnection c = sim.connect(second, ticket);
+    private static Resumed resumedGet(H3Sim sim, ResumptionState ticket, String path) throws Exception {
+        Http3ClientSession session = new Http3ClientSession();
+        QuicConnection c = sim.connect(session, ticket);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         long start = sim.net.now();
-        var r = get(second, "/early", body);
+        var r = get(session, path, body);
         sim.client.poke(start); // the application acts before any packet left: the request goes in 0-RTT
         long[] done = {-1};
         r.thenRun(() -> done[0] = sim.net.now());
         sim.runUntil(r::isDone, 10);
+        return new Resumed(session, c, r.get(), body.toString(StandardCharsets.US_ASCII), done[0] - start);
+    }
 
-        assertThat(r.get().response().status()).isEqualTo(200);
-        assertThat(body.toString(StandardCharsets.US_ASCII)).isEqualTo("served /early");
-        assertThat(second.earlyDataAccepted()).isTrue();
+    @Test
+    void aResumedClientGetsItsResponseOneRoundTripAfterItsFirstFlight() throws Exception {
+        H3Sim sim = new H3Sim(61, echoPath());
+        Resumed r = resumedGet(sim, ticket(sim), "/early");
+        assertThat(r.result().response().status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("served /early");
+        assertThat(r.session().earlyDataAccepted()).isTrue();
         assertThat(sim.serverConnections.get(1).zeroRttPacketsReceived()).isPositive();
-        assertThat(done[0] - start).as("one round trip (plus processing), not two").isLessThan(2 * RTT);
-        assertThat(c.isEstablished()).isTrue();
+        assertThat(r.nanos()).as("one round trip (plus processing), not two").isLessThan(2 * RTT);
+        assertThat(r.connection().isEstablished()).isTrue();
     }
 
     @Test
@@ -69,20 +76,11 @@ class Http3ZeroRttTest {
         ResumptionState ticket = ticket(sim);
         H3Sim.TLS.setAcceptEarlyData(false);
         try {
-            Http3ClientSession second = new Http3ClientSession();
-            sim.connect(second, ticket);
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            long start = sim.net.now();
-            var r = get(second, "/late", body);
-            sim.client.poke(start);
-            long[] done = {-1};
-            r.thenRun(() -> done[0] = sim.net.now());
-            sim.runUntil(r::isDone, 10);
-
-            assertThat(r.get().response().status()).isEqualTo(200);
-            assertThat(body.toString(StandardCharsets.US_ASCII)).isEqualTo("served /late");
-            assertThat(second.earlyDataAccepted()).isFalse();
-            assertThat(done[0] - start).as("sent again after the handshake").isGreaterThanOrEqualTo(2 * RTT);
+            Resumed r = resumedGet(sim, ticket, "/late");
+            assertThat(r.result().response().status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("served /late");
+            assertThat(r.session().earlyDataAccepted()).isFalse();
+            assertThat(r.nanos()).as("sent again after the handshake").isGreaterThanOrEqualTo(2 * RTT);
         } finally {
             H3Sim.TLS.setAcceptEarlyData(true);
         }
