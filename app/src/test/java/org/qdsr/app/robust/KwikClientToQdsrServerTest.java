@@ -92,7 +92,7 @@ class KwikClientToQdsrServerTest {
 
     @Test
     void fiveStreamsOfHundredKilobytesAndOneMegabyteEchoByteExact() {
-        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> KwikStall.retryOnce("Kwik five echoes", () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> KwikStall.retryOnStall("Kwik five echoes", () -> {
             if (kwik != null) {
                 kwik.close();
             }
@@ -122,7 +122,7 @@ class KwikClientToQdsrServerTest {
     @EnumSource(value = TlsConstants.CipherSuite.class,
             names = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"})
     void handshakeAndEchoWithEachCipherSuite(TlsConstants.CipherSuite suite) {
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> KwikStall.retryOnce("Kwik echo with " + suite, () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () -> KwikStall.retryOnStall("Kwik echo with " + suite, () -> {
             if (kwik != null) {
                 kwik.close();
             }
