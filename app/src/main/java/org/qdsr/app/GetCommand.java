@@ -203,13 +203,18 @@ public final class GetCommand implements Callable<Integer> {
         }
         String key = first.host() + ":" + first.port();
         var resumption = sessions == null ? null : sessions.take(key);
+        List<OutputSink> sinks = new ArrayList<>();
+        for (GetTarget t : group) {
+            sinks.add(sinkFor(t, group.size() == 1 && fetchCount() == 1));
+        }
         Http3Client.Connection connection = client.connect(server, tls, config, resumption,
-                sessions == null ? t -> { } : t -> sessions.put(key, t));
+                sessions == null ? t -> { } : t -> sessions.put(key, t), c -> {
+                    for (int i = 0; i < group.size(); i++) { // in the first flight: 0-RTT when resuming
+                        fetches.add(Fetch.start(c, group.get(i), sinks.get(i), ask));
+                    }
+                });
         if (resumption != null) {
             resumed.put(key, connection);
-        }
-        for (GetTarget t : group) {
-            fetches.add(Fetch.start(connection, t, sinkFor(t, group.size() == 1 && fetchCount() == 1), ask));
         }
         if (sessions != null) {
             ticketsDue.add(key); // open until its ticket came (awaitTickets), closed with the client
@@ -267,8 +272,14 @@ public final class GetCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         for (Map.Entry<String, Http3Client.Connection> e : resumed.entrySet()) {
             Boolean accepted = e.getValue().earlyDataAccepted();
+            int early = e.getValue().earlyRequests();
+            if (early == 0) {
+                err.println("0-RTT not used with " + e.getKey() + " (no early keys: the ticket allows no early data)");
+                continue;
+            }
             err.println("0-RTT " + (accepted == null ? "not answered" : accepted ? "accepted" : "declined") + " by "
-                    + e.getKey() + (Boolean.TRUE.equals(accepted) ? "" : " (requests sent again after the handshake)"));
+                    + e.getKey() + ": " + early + (early == 1 ? " request" : " requests")
+                    + (Boolean.TRUE.equals(accepted) ? "" : ", sent again after the handshake"));
         }
         err.flush();
     }

@@ -59,18 +59,19 @@ public final class Http3Client implements AutoCloseable {
     /** Opens a socket and starts the handshake with {@code server}; returns at once. */
     public Connection connect(InetSocketAddress server, ClientTlsConfig tls, ConnectionConfig config)
             throws IOException {
-        return connect(server, tls, config, null, t -> { });
+        return connect(server, tls, config, null, t -> { }, c -> { });
     }
 
     /**
      * As {@link #connect(InetSocketAddress, ClientTlsConfig, ConnectionConfig)}, resuming
      * {@code resumption} (null: a full handshake), so that requests made before the handshake
      * completes leave in 0-RTT; the server's session tickets go to {@code onTicket} (on the loop's
-     * thread), each good for resuming a later connection.
+     * thread), each good for resuming a later connection. {@code first} runs on the loop's thread
+     * before the first datagram leaves: requests it makes share the first flight (0-RTT).
      */
     public Connection connect(InetSocketAddress server, ClientTlsConfig tls, ConnectionConfig config,
-                              ResumptionState resumption, java.util.function.Consumer<ResumptionState> onTicket)
-            throws IOException {
+                              ResumptionState resumption, java.util.function.Consumer<ResumptionState> onTicket,
+                              java.util.function.Consumer<Connection> first) throws IOException {
         QuicClientEndpoint endpoint = new QuicClientEndpoint();
         InetSocketAddress bind = new InetSocketAddress(
                 server.getAddress() instanceof Inet6Address ? "::" : "0.0.0.0", 0);
@@ -81,7 +82,9 @@ public final class Http3Client implements AutoCloseable {
             Http3ClientSession session = new Http3ClientSession();
             session.setTicketListener(onTicket);
             endpoint.add(qc, session);
-            return new Connection(endpoint, qc, session);
+            Connection created = new Connection(endpoint, qc, session);
+            first.accept(created);
+            return created;
         });
         connections.add(c);
         loop.wakeup();
@@ -154,7 +157,7 @@ public final class Http3Client implements AutoCloseable {
         public CompletableFuture<Http3Result> request(String method, String authority, String path,
                                                       List<Field> headers, byte[] body, BodySink sink) {
             CompletableFuture<Http3Result> result = new CompletableFuture<>();
-            loop.execute(() -> {
+            Runnable issue = () -> {
                 if (quic.isClosed()) {
                     result.completeExceptionally(new IOException(closedMessage()));
                     return;
@@ -171,7 +174,12 @@ public final class Http3Client implements AutoCloseable {
                             }
                         });
                 endpoint.poke(System.nanoTime());
-            });
+            };
+            if (loop.inLoop()) {
+                issue.run(); // e.g. from connect's {@code first}: before the first datagram leaves
+            } else {
+                loop.execute(issue);
+            }
             return result;
         }
 
@@ -218,6 +226,11 @@ public final class Http3Client implements AutoCloseable {
         /** After the handshake: whether the server took this connection's 0-RTT data; null before. */
         public Boolean earlyDataAccepted() throws IOException {
             return loop.call(session::earlyDataAccepted);
+        }
+
+        /** Requests started in 0-RTT, before the handshake completed. */
+        public int earlyRequests() throws IOException {
+            return loop.call(session::earlyRequests);
         }
     }
 }

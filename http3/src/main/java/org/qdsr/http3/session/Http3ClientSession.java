@@ -42,6 +42,7 @@ public final class Http3ClientSession implements ConnectionHandler {
     private long goawayId = -1;
     private java.util.function.Consumer<org.qdsr.quic.connection.ResumptionState> ticketListener = t -> { };
     private Boolean earlyDataAccepted;
+    private int earlyRequests;
     private boolean closeWhenIdle;
     private String closedBecause;
     private long completed;
@@ -123,6 +124,11 @@ public final class Http3ClientSession implements ConnectionHandler {
     /** After the handshake: whether the server took this connection's 0-RTT data; null before. */
     public Boolean earlyDataAccepted() {
         return earlyDataAccepted;
+    }
+
+    /** Requests this connection started in 0-RTT, before its handshake completed. */
+    public int earlyRequests() {
+        return earlyRequests;
     }
 
     @Override
@@ -281,6 +287,9 @@ public final class Http3ClientSession implements ConnectionHandler {
             }
             ex.start(id, core.decoder, lastNow);
             active.put(id, ex);
+            if (c.sendsEarlyData() && !c.isEstablished()) {
+                earlyRequests++;
+            }
         }
         for (ClientExchange ex : active.values()) {
             ex.pump(c);
