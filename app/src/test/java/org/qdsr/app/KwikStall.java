@@ -20,7 +20,7 @@ public final class KwikStall {
 
     /**
      * Runs of a test body at most. Measured on this workplace's machines (stop 18): the race
-     * stalled 2 of 14 runs of KwikClientToQdsrServerTest on stop 17's main and 6 of 30 on stop
+     * stalled 2 of 20 runs of KwikClientToQdsrServerTest on stop 17's main and 7 of 29 on stop
      * 18's, far more often than the 1 in 1000 first seen, and two stalls in a row failed a CI run.
      */
     static final int MAX_RUNS = 3;
