@@ -60,8 +60,8 @@ final class ClientTlsReload implements AutoCloseable {
     /** Serves new connections with {@code p}'s certificate; returns the reload line's part. */
     String apply(Prepared p, LoadBalancer lb) throws IOException {
         p.tls().setAcceptEarlyData(current.acceptEarlyData());
+        lb.replaceTls(p.tls()); // throws before anything changed: the caller closes p's context
         created.add(p.tls());
-        lb.replaceTls(p.tls());
         current = p.tls();
         files = p.files();
         X509Certificate c = p.tls().certificate();

@@ -65,13 +65,27 @@ class Ngtcp2InteropTest {
         }
     }
 
-    @Test
-    void ourGetDownloadsFromGtlsserver() throws Exception {
+    /** What a test does against a running gtlsserver serving {@link #root}. */
+    @FunctionalInterface
+    private interface AgainstGtlsserver {
+        void run(Ngtcp2.KeyAndCert kc, int port, Path serverLog) throws Exception;
+    }
+
+    private void withGtlsserver(AgainstGtlsserver test) throws Exception {
         Ngtcp2.KeyAndCert kc = Ngtcp2.makeCertificate(tmp);
         int port = Ngtcp2.freeUdpPort();
         Path serverLog = tmp.resolve("gtlsserver.log");
         Process server = Ngtcp2.startServer(root, port, kc, false, serverLog);
         try {
+            test.run(kc, port, serverLog);
+        } finally {
+            Ngtcp2.destroy(server);
+        }
+    }
+
+    @Test
+    void ourGetDownloadsFromGtlsserver() throws Exception {
+        withGtlsserver((kc, port, serverLog) -> {
             Path out = tmp.resolve("out");
             List<String> args = new ArrayList<>(List.of("get", "--cacert", kc.cert().toString(), "--timeout", "60",
                     "--output-dir", out.toString()));
@@ -84,19 +98,13 @@ class Ngtcp2InteropTest {
             for (Map.Entry<String, byte[]> e : files.entrySet()) {
                 assertThat(Files.readAllBytes(out.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
             }
-        } finally {
-            Ngtcp2.destroy(server);
-        }
+        });
     }
 
     /** Our client resumes its session with gtlsserver and sends the second run's request in 0-RTT. */
     @Test
     void ourGetResumesWithGtlsserverInZeroRtt() throws Exception {
-        Ngtcp2.KeyAndCert kc = Ngtcp2.makeCertificate(tmp);
-        int port = Ngtcp2.freeUdpPort();
-        Path serverLog = tmp.resolve("gtlsserver.log");
-        Process server = Ngtcp2.startServer(root, port, kc, false, serverLog);
-        try {
+        withGtlsserver((kc, port, serverLog) -> {
             Path sessions = tmp.resolve("sessions");
             String url = "https://localhost:" + port + "/c.bin";
             for (int run = 1; run <= 2; run++) {
@@ -112,9 +120,7 @@ class Ngtcp2InteropTest {
                     assertThat(r.err()).as(evidence).contains("0-RTT accepted by localhost:" + port);
                 }
             }
-        } finally {
-            Ngtcp2.destroy(server);
-        }
+        });
     }
 
     private static String tail(Path log) throws java.io.IOException {

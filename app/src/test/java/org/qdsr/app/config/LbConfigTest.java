@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LbConfigTest {
+    /** The least a usable file holds: a listen address, plaintext loopback control, one backend. */
+    private static final String MINIMAL = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
+            + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+
     static final Path EXAMPLES = Path.of("..", "docs", "examples");
 
     @TempDir
@@ -111,8 +115,7 @@ class LbConfigTest {
 
     @Test
     void retryAndMaxConnections() throws Exception {
-        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
-                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        String base = MINIMAL;
         LbConfig defaults = LbConfig.load(write(base)).resolve();
         assertThat(defaults.settings().retryThreshold()).isEqualTo(LoadBalancerCore.Settings.DEFAULT_RETRY_THRESHOLD);
         assertThat(defaults.settings().maxConnections()).isEqualTo(LoadBalancerCore.Settings.DEFAULT_MAX_CONNECTIONS);
@@ -130,8 +133,7 @@ class LbConfigTest {
 
     @Test
     void coalescingWindowFromTheFileOrTheFlag() throws Exception {
-        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
-                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        String base = MINIMAL;
         assertThat(LbConfig.load(write(base)).resolve().coalesceNanos()).as("default")
                 .isEqualTo(LbConfig.DEFAULT_COALESCE_MICROS * 1000L);
         assertThat(LbConfig.load(write(base + "coalesce-us: 0\n")).resolve().coalesceNanos()).as("off").isZero();
@@ -147,8 +149,7 @@ class LbConfigTest {
 
     @Test
     void zeroRttIsAcceptedUnlessTheFileOrTheFlagSaysNo() throws Exception {
-        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
-                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        String base = MINIMAL;
         assertThat(LbConfig.load(write(base)).resolve().earlyData()).as("default").isTrue();
         assertThat(LbConfig.load(write(base + "early-data: false\n")).resolve().earlyData()).isFalse();
         LbConfig flags = new LbConfig("command line", null, null, null, null, null, null, null, null, null, null, null, null,
@@ -161,8 +162,7 @@ class LbConfigTest {
 
     @Test
     void connectionsPerClientAreUnlimitedUnlessSet() throws Exception {
-        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
-                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        String base = MINIMAL;
         assertThat(LbConfig.load(write(base)).resolve().settings().maxConnectionsPerClient()).isZero();
         assertThat(LbConfig.load(write(base + "max-connections-per-client: 8\n")).resolve().settings()
                 .maxConnectionsPerClient()).isEqualTo(8);
@@ -198,8 +198,7 @@ class LbConfigTest {
 
     @Test
     void accessLogFromTheFileOrTheFlag() throws Exception {
-        String base = "listen: \"127.0.0.1:4433\"\ncontrol: {insecure: true}\nbackends:\n"
-                + "  - {name: a, address: \"127.0.0.1:7001\"}\n";
+        String base = MINIMAL;
         assertThat(LbConfig.load(write(base)).resolve().accessLog()).as("off by default").isNull();
         Path file = dir.resolve("lb.access.log");
         LbConfig fromFile = LbConfig.load(write(base + "access-log: " + file + "\n")).resolve();

@@ -287,7 +287,7 @@ public final class Http3ClientSession implements ConnectionHandler {
             }
             ex.start(id, core.decoder, lastNow);
             active.put(id, ex);
-            if (c.sendsEarlyData() && !c.isEstablished()) {
+            if (c.sendsEarlyData()) { // only before the handshake completes
                 earlyRequests++;
             }
         }

@@ -190,7 +190,6 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
     private int handshakesInProgress;
     private boolean accepting = true;
     /** The handler of a refused connection: it only closes, so its events go unread. */
-    private static final String TOO_MANY_FROM_CLIENT = "too many connections from this client";
     private static final ConnectionHandler REFUSED = (c, now) -> {
         while (c.pollEvent() != null) {
             // nothing to do
@@ -391,8 +390,7 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
             e.connection.refuse(now); // RFC 9000 §10.2.3: CONNECTION_CLOSE at the Initial level
             connectionsRefused++;
         } else if (overClientLimit) {
-            e.connection.refuse(TOO_MANY_FROM_CLIENT, now);
-            connectionsOverClientLimit++;
+            refuseOverClientLimit(e, now);
         } else {
             connectionsAccepted++;
             e.handshaking = true;
@@ -427,13 +425,18 @@ public final class QuicServerEndpoint implements DatagramEndpoint {
         }
         java.net.InetAddress a = e.connection.peerAddress().getAddress();
         if (clients.atLimit(a)) {
-            connectionsOverClientLimit++;
-            e.connection.refuse(TOO_MANY_FROM_CLIENT, now);
+            refuseOverClientLimit(e, now);
             notifyHandler(e, now);
             markActive(e);
         } else {
             e.client = clients.add(a);
         }
+    }
+
+    /** CONNECTION_REFUSED (RFC 9000 §20.1): its client holds its {@link Settings#maxConnectionsPerClient}. */
+    private void refuseOverClientLimit(Entry e, long now) {
+        connectionsOverClientLimit++;
+        e.connection.refuse("too many connections from this client", now);
     }
 
     private void sendRetry(ParsedHeader h, InetSocketAddress from, long now) {
